@@ -1,0 +1,231 @@
+// Package index owns search: gse analysis registered as bleve components,
+// the index mapping, and the Index facade that the rest of Duijie uses to
+// upsert, delete and search postings. No other package imports bleve.
+//
+// The index is derived data: the store is the truth and the index can always
+// be rebuilt from it. It never decides who may see what.
+package index
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/blevesearch/bleve/v2"
+	_ "github.com/blevesearch/bleve/v2/analysis/lang/cjk" // the bleve-cjk evaluation baseline
+	"github.com/blevesearch/bleve/v2/index/scorch"
+	"github.com/blevesearch/bleve/v2/mapping"
+	index "github.com/blevesearch/bleve_index_api"
+)
+
+// Doc is one posting as the index sees it.
+type Doc struct {
+	Type        string // DocChallenge | DocCapability
+	ID          string // the posting's id in the store
+	Kind        string
+	Title       string
+	Description string
+	Keywords    string // given and extracted keywords and the technical field, "、"-separated
+	OrgName     string
+	Org         string
+	Industry    string
+	Region      string
+	RegionTier  string
+	Modes       []string
+	TRL         int
+	Status      string
+	Visibility  string
+	Posted      time.Time
+}
+
+// docKey is the bleve document id: ids of the two types never collide.
+func docKey(typ, id string) string { return typ + ":" + id }
+
+func splitKey(key string) (typ, id string) {
+	typ, id, _ = strings.Cut(key, ":")
+	return typ, id
+}
+
+// Index is a bleve index of postings.
+type Index struct {
+	b        bleve.Index
+	analyzer string
+}
+
+// Open opens the index in dir, creating it if it does not exist. A second
+// process that opens the same dir gets an error after a second rather than
+// waiting forever on bleve's file lock.
+func Open(dir string) (*Index, error) {
+	return OpenWith(dir, AnalyzerIndex)
+}
+
+// OpenWith is Open with another analyzer for the text fields (evaluation
+// baselines and benchmarks).
+func OpenWith(dir, analyzer string) (*Index, error) {
+	if err := loadFor(analyzer); err != nil {
+		return nil, err
+	}
+	cfg := map[string]interface{}{"bolt_timeout": "1s"}
+	b, err := bleve.OpenUsing(dir, cfg)
+	if errors.Is(err, bleve.ErrorIndexPathDoesNotExist) {
+		if err := os.MkdirAll(filepath.Dir(dir), 0o750); err != nil {
+			return nil, fmt.Errorf("index: %w", err)
+		}
+		b, err = bleve.NewUsing(dir, NewMapping(analyzer), scorch.Name, scorch.Name, cfg)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("index: open %s: %w", dir, err)
+	}
+	return &Index{b: b, analyzer: analyzer}, nil
+}
+
+// OpenMem opens an in-memory scorch index (BM25 like the on-disk one;
+// bleve's NewMemOnly would silently fall back to TF-IDF).
+func OpenMem(analyzer string) (*Index, error) {
+	if err := loadFor(analyzer); err != nil {
+		return nil, err
+	}
+	b, err := bleve.NewUsing("", NewMapping(analyzer), scorch.Name, scorch.Name, nil)
+	if err != nil {
+		return nil, fmt.Errorf("index: %w", err)
+	}
+	return &Index{b: b, analyzer: analyzer}, nil
+}
+
+// loadFor loads the lexicons an analyzer needs before the first document,
+// so a broken dictionary is an error here rather than empty tokens later.
+// The query analyzer always needs the domain lexicon.
+func loadFor(analyzer string) error {
+	names := []string{LexiconDomain}
+	if analyzer == AnalyzerPlain {
+		names = append(names, LexiconPlain)
+	}
+	for _, n := range names {
+		if _, err := LoadLexicon(n); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// Close closes the index.
+func (x *Index) Close() error { return x.b.Close() }
+
+// Mapping exposes the index mapping (for tests of the mapping itself).
+func (x *Index) Mapping() mapping.IndexMapping { return x.b.Mapping() }
+
+// Upsert indexes docs in one batch; it returns after the batch is durable.
+func (x *Index) Upsert(docs ...Doc) error {
+	if len(docs) == 0 {
+		return nil
+	}
+	batch := x.b.NewBatch()
+	for i := range docs {
+		d := &docs[i]
+		if d.Type != DocChallenge && d.Type != DocCapability {
+			return fmt.Errorf("index: doc %q has type %q", d.ID, d.Type)
+		}
+		if err := batch.Index(docKey(d.Type, d.ID), d.fields()); err != nil {
+			return fmt.Errorf("index: %w", err)
+		}
+	}
+	if err := x.b.Batch(batch); err != nil {
+		return fmt.Errorf("index: batch: %w", err)
+	}
+	return nil
+}
+
+// Delete removes postings; deleting a missing one is not an error.
+func (x *Index) Delete(typ string, ids ...string) error {
+	batch := x.b.NewBatch()
+	for _, id := range ids {
+		batch.Delete(docKey(typ, id))
+	}
+	if err := x.b.Batch(batch); err != nil {
+		return fmt.Errorf("index: delete: %w", err)
+	}
+	return nil
+}
+
+// Count is the number of indexed postings.
+func (x *Index) Count() (uint64, error) { return x.b.DocCount() }
+
+func (d *Doc) fields() map[string]interface{} {
+	m := map[string]interface{}{
+		FieldType:        d.Type,
+		FieldTitle:       d.Title,
+		FieldDescription: d.Description,
+		FieldKeywords:    d.Keywords,
+		FieldOrgName:     d.OrgName,
+		FieldOrg:         d.Org,
+		FieldIndustry:    d.Industry,
+		FieldRegion:      d.Region,
+		FieldRegionTier:  d.RegionTier,
+		FieldTRL:         float64(d.TRL),
+		FieldStatus:      d.Status,
+		FieldVisibility:  d.Visibility,
+	}
+	if d.Kind != "" {
+		m[FieldKind] = d.Kind
+	}
+	if len(d.Modes) > 0 {
+		m[FieldModes] = d.Modes
+	}
+	if !d.Posted.IsZero() {
+		m[FieldPosted] = d.Posted
+	}
+	return m
+}
+
+// DocFreq returns how many postings hold term in field, and the number of
+// postings in the index; the query builder weighs terms with it.
+func (x *Index) DocFreq(ctx context.Context, field, term string) (df, n uint64, err error) {
+	adv, err := x.b.Advanced()
+	if err != nil {
+		return 0, 0, err
+	}
+	r, err := adv.Reader()
+	if err != nil {
+		return 0, 0, err
+	}
+	defer r.Close()
+	return docFreq(ctx, r, field, term)
+}
+
+func docFreq(ctx context.Context, r index.IndexReader, field, term string) (df, n uint64, err error) {
+	n, err = r.DocCount()
+	if err != nil {
+		return 0, 0, err
+	}
+	tfr, err := r.TermFieldReader(ctx, []byte(term), field, false, false, false)
+	if err != nil {
+		return 0, 0, err
+	}
+	defer tfr.Close()
+	return tfr.Count(), n, nil
+}
+
+// DocFreqs returns the document frequency of every term in field, with one
+// index reader.
+func (x *Index) DocFreqs(ctx context.Context, field string, terms []string) (df []uint64, n uint64, err error) {
+	adv, err := x.b.Advanced()
+	if err != nil {
+		return nil, 0, err
+	}
+	r, err := adv.Reader()
+	if err != nil {
+		return nil, 0, err
+	}
+	defer r.Close()
+	df = make([]uint64, len(terms))
+	for i, t := range terms {
+		if df[i], n, err = docFreq(ctx, r, field, t); err != nil {
+			return nil, 0, err
+		}
+	}
+	return df, n, nil
+}

@@ -1,0 +1,86 @@
+package index
+
+import (
+	"github.com/blevesearch/bleve/v2"
+	"github.com/blevesearch/bleve/v2/analysis/analyzer/keyword"
+	"github.com/blevesearch/bleve/v2/mapping"
+)
+
+// Field names of an indexed posting. Text fields are what matching reads;
+// the rest are filters, facets and the structured signals of ranking.
+const (
+	FieldType        = "type"        // DocChallenge | DocCapability
+	FieldKind        = "kind"        // capability kind; "" for challenges
+	FieldTitle       = "title"       // text
+	FieldDescription = "description" // text
+	FieldKeywords    = "keywords"    // text: given and extracted keywords, technical field
+	FieldOrgName     = "org_name"    // text
+	FieldOrg         = "org"         // keyword: organisation id
+	FieldIndustry    = "industry"    // keyword
+	FieldRegion      = "region"      // keyword: free-text region as posted
+	FieldRegionTier  = "region_tier" // keyword: local | hefei | yrd | other
+	FieldModes       = "modes"       // keyword, many
+	FieldTRL         = "trl"         // number: TRL of a capability, expected TRL of a challenge
+	FieldStatus      = "status"      // keyword
+	FieldVisibility  = "visibility"  // keyword
+	FieldPosted      = "posted"      // datetime
+)
+
+// TextFields are the fields a match or search reads, in order of strength.
+var TextFields = []string{FieldTitle, FieldKeywords, FieldDescription, FieldOrgName}
+
+// Doc types.
+const (
+	DocChallenge  = "challenge"
+	DocCapability = "capability"
+)
+
+// NewMapping is the index mapping for analyzer (AnalyzerIndex for the
+// product; another analyzer gives the evaluation baselines the same fields).
+// Fields are lean: no _all copy, no doc values on text, term vectors only on
+// text (highlighting and explanations need their offsets).
+func NewMapping(analyzer string) mapping.IndexMapping {
+	text := func() *mapping.FieldMapping {
+		f := bleve.NewTextFieldMapping()
+		f.Analyzer = analyzer
+		f.Store = true
+		f.IncludeTermVectors = true
+		f.IncludeInAll = false
+		f.DocValues = false
+		return f
+	}
+	kw := func(store bool) *mapping.FieldMapping {
+		f := bleve.NewKeywordFieldMapping()
+		f.Analyzer = keyword.Name
+		f.Store = store
+		f.IncludeTermVectors = false
+		f.IncludeInAll = false
+		f.DocValues = true
+		return f
+	}
+	doc := bleve.NewDocumentStaticMapping()
+	doc.AddFieldMappingsAt(FieldTitle, text())
+	doc.AddFieldMappingsAt(FieldDescription, text())
+	doc.AddFieldMappingsAt(FieldKeywords, text())
+	orgName := text()
+	orgName.IncludeTermVectors = false
+	doc.AddFieldMappingsAt(FieldOrgName, orgName)
+	for _, f := range []string{FieldType, FieldKind, FieldOrg, FieldIndustry, FieldRegion, FieldRegionTier, FieldModes, FieldStatus, FieldVisibility} {
+		doc.AddFieldMappingsAt(f, kw(true))
+	}
+	trl := bleve.NewNumericFieldMapping()
+	trl.Store, trl.IncludeInAll, trl.DocValues = true, false, true
+	doc.AddFieldMappingsAt(FieldTRL, trl)
+	posted := bleve.NewDateTimeFieldMapping()
+	posted.Store, posted.IncludeInAll, posted.DocValues = true, false, true
+	doc.AddFieldMappingsAt(FieldPosted, posted)
+
+	m := bleve.NewIndexMapping()
+	m.DefaultMapping = doc
+	m.DefaultAnalyzer = analyzer
+	m.StoreDynamic = false
+	m.IndexDynamic = false
+	m.DocValuesDynamic = false
+	m.ScoringModel = "bm25"
+	return m
+}

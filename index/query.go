@@ -1,0 +1,329 @@
+package index
+
+import (
+	"context"
+	"fmt"
+	"sort"
+	"time"
+
+	"github.com/blevesearch/bleve/v2"
+	"github.com/blevesearch/bleve/v2/search"
+	"github.com/blevesearch/bleve/v2/search/query"
+)
+
+// Term is one weighted query term. Text and Alts are normalised words as the
+// query analyzer emits them; Alts are synonyms searched as the same term.
+type Term struct {
+	Text   string
+	Alts   []string
+	Weight float64
+}
+
+// FieldBoost weighs a text field.
+type FieldBoost struct {
+	Field string
+	Boost float64
+}
+
+// Filter restricts a search. Values within one list are alternatives; the
+// lists combine with AND. Empty lists do not filter.
+type Filter struct {
+	Kinds       []string
+	Industries  []string
+	RegionTiers []string
+	Modes       []string
+	Status      []string
+	Visibility  []string
+	Orgs        []string
+	TRLMin      int // 0: no lower bound
+	TRLMax      int // 0: no upper bound
+	ExcludeIDs  []string
+}
+
+// Query is a search built in code: user input never becomes bleve query
+// syntax (热管理:方案 stays two words, AND stays a word).
+type Query struct {
+	Type string // DocChallenge | DocCapability (required)
+
+	// Terms are OR-ed; a posting's text score is the sum of its matching
+	// clauses times the share of clauses it matches (bleve's coordination).
+	Terms []Term
+	// Phrases are runs of adjacent terms that earn a bonus when they appear
+	// together, in order, in the title or keywords.
+	Phrases      [][]string
+	PhraseWeight float64
+	// Fields are the text fields searched and their boosts (default: all
+	// TextFields, boost 1).
+	Fields []FieldBoost
+
+	// Match is raw text for one match query per field with the fields'
+	// analyzer (the evaluation baselines); the product uses Terms.
+	Match string
+
+	Filter     Filter
+	From, Size int
+	// SortByPosted lists newest first instead of by score.
+	SortByPosted bool
+	// Facets asks for counts by kind, industry, region tier, mode and TRL.
+	Facets bool
+}
+
+// Hit is one posting found.
+type Hit struct {
+	Type  string
+	ID    string
+	Score float64
+	Doc   Doc
+	// Matches lists every query word found, by field, with byte spans of
+	// the stored text (for explanations and highlighted snippets).
+	Matches []TermMatch
+}
+
+// TermMatch is one word found in one field.
+type TermMatch struct {
+	Field string
+	Term  string
+	Spans []Span
+}
+
+// Span is a byte range [Start, End) of a stored field.
+type Span struct{ Start, End int }
+
+// FacetCount is one facet value and how many hits have it.
+type FacetCount struct {
+	Value string
+	Count int
+}
+
+// Result is a page of hits.
+type Result struct {
+	Total    uint64
+	MaxScore float64
+	Hits     []Hit
+	Facets   map[string][]FacetCount
+	Took     time.Duration
+}
+
+// Search runs q.
+func (x *Index) Search(ctx context.Context, q Query) (*Result, error) {
+	if q.Type != DocChallenge && q.Type != DocCapability {
+		return nil, fmt.Errorf("index: query type %q", q.Type)
+	}
+	fields := q.Fields
+	if len(fields) == 0 {
+		for _, f := range TextFields {
+			fields = append(fields, FieldBoost{f, 1})
+		}
+	}
+	must := []query.Query{keywordQuery(FieldType, q.Type)}
+	must = append(must, q.Filter.queries()...)
+
+	var should []query.Query
+	for _, t := range q.Terms {
+		if t.Weight <= 0 {
+			continue
+		}
+		for _, f := range fields {
+			for _, w := range append([]string{t.Text}, t.Alts...) {
+				tq := bleve.NewTermQuery(w)
+				tq.SetField(f.Field)
+				tq.SetBoost(t.Weight * f.Boost)
+				should = append(should, tq)
+			}
+		}
+	}
+	for _, p := range q.Phrases {
+		for _, f := range []string{FieldTitle, FieldKeywords} {
+			pq := bleve.NewPhraseQuery(p, f)
+			pq.SetBoost(q.PhraseWeight)
+			should = append(should, pq)
+		}
+	}
+	if q.Match != "" {
+		for _, f := range fields {
+			mq := bleve.NewMatchQuery(q.Match)
+			mq.SetField(f.Field)
+			mq.SetBoost(f.Boost)
+			should = append(should, mq)
+		}
+	}
+
+	var top query.Query
+	switch {
+	case len(should) > 0:
+		bq := bleve.NewBooleanQuery()
+		bq.AddMust(must...)
+		dq := bleve.NewDisjunctionQuery(should...)
+		bq.AddShould(dq)
+		bq.Should.(*query.DisjunctionQuery).Min = 1
+		top = bq
+	case q.Match != "" || len(q.Terms) > 0:
+		// Terms that were all stop words: nothing can match.
+		top = bleve.NewMatchNoneQuery()
+	default:
+		top = bleve.NewConjunctionQuery(must...)
+	}
+
+	size := q.Size
+	if size <= 0 {
+		size = 10
+	}
+	req := bleve.NewSearchRequestOptions(top, size, q.From, false)
+	req.Fields = []string{"*"}
+	req.IncludeLocations = len(should) > 0
+	if q.SortByPosted || len(should) == 0 {
+		req.SortBy([]string{"-" + FieldPosted, "_id"})
+	} else {
+		req.SortBy([]string{"-_score", "_id"})
+	}
+	if q.Facets {
+		for _, f := range []string{FieldKind, FieldIndustry, FieldRegionTier, FieldModes} {
+			req.AddFacet(f, bleve.NewFacetRequest(f, 50))
+		}
+		trl := bleve.NewFacetRequest(FieldTRL, 9)
+		for i := 1; i <= 9; i++ {
+			lo, hi := float64(i), float64(i+1)
+			trl.AddNumericRange(fmt.Sprint(i), &lo, &hi)
+		}
+		req.AddFacet(FieldTRL, trl)
+	}
+	res, err := x.b.SearchInContext(ctx, req)
+	if err != nil {
+		return nil, fmt.Errorf("index: search: %w", err)
+	}
+	out := &Result{Total: res.Total, MaxScore: res.MaxScore, Took: res.Took}
+	for _, h := range res.Hits {
+		out.Hits = append(out.Hits, toHit(h))
+	}
+	if q.Facets {
+		out.Facets = map[string][]FacetCount{}
+		for name, fr := range res.Facets {
+			var counts []FacetCount
+			if fr.Terms != nil {
+				for _, t := range fr.Terms.Terms() {
+					counts = append(counts, FacetCount{t.Term, t.Count})
+				}
+			}
+			for _, r := range fr.NumericRanges {
+				counts = append(counts, FacetCount{r.Name, r.Count})
+			}
+			sort.SliceStable(counts, func(i, j int) bool { return counts[i].Value < counts[j].Value })
+			out.Facets[name] = counts
+		}
+	}
+	return out, nil
+}
+
+func keywordQuery(field, value string) query.Query {
+	tq := bleve.NewTermQuery(value)
+	tq.SetField(field)
+	tq.SetBoost(0) // filters do not score
+	return tq
+}
+
+func anyOf(field string, values []string) query.Query {
+	if len(values) == 1 {
+		return keywordQuery(field, values[0])
+	}
+	qs := make([]query.Query, len(values))
+	for i, v := range values {
+		qs[i] = keywordQuery(field, v)
+	}
+	return bleve.NewDisjunctionQuery(qs...)
+}
+
+func (f Filter) queries() []query.Query {
+	var qs []query.Query
+	for _, c := range []struct {
+		field  string
+		values []string
+	}{
+		{FieldKind, f.Kinds}, {FieldIndustry, f.Industries}, {FieldRegionTier, f.RegionTiers},
+		{FieldModes, f.Modes}, {FieldStatus, f.Status}, {FieldVisibility, f.Visibility}, {FieldOrg, f.Orgs},
+	} {
+		if len(c.values) > 0 {
+			qs = append(qs, anyOf(c.field, c.values))
+		}
+	}
+	if f.TRLMin > 0 || f.TRLMax > 0 {
+		var lo, hi *float64
+		inc := true
+		if f.TRLMin > 0 {
+			v := float64(f.TRLMin)
+			lo = &v
+		}
+		if f.TRLMax > 0 {
+			v := float64(f.TRLMax)
+			hi = &v
+		}
+		rq := bleve.NewNumericRangeInclusiveQuery(lo, hi, &inc, &inc)
+		rq.SetBoost(0)
+		qs = append(qs, rq)
+	}
+	if len(f.ExcludeIDs) > 0 {
+		// expressed by the caller as store ids; both types are excluded
+		var keys []string
+		for _, id := range f.ExcludeIDs {
+			keys = append(keys, docKey(DocChallenge, id), docKey(DocCapability, id))
+		}
+		bq := bleve.NewBooleanQuery()
+		bq.AddMustNot(bleve.NewDocIDQuery(keys))
+		bq.AddMust(bleve.NewMatchAllQuery())
+		qs = append(qs, bq)
+	}
+	return qs
+}
+
+func toHit(h *search.DocumentMatch) Hit {
+	typ, id := splitKey(h.ID)
+	hit := Hit{Type: typ, ID: id, Score: h.Score, Doc: docFromFields(typ, id, h.Fields)}
+	fields := make([]string, 0, len(h.Locations))
+	for f := range h.Locations {
+		fields = append(fields, f)
+	}
+	sort.Strings(fields)
+	for _, f := range fields {
+		terms := make([]string, 0, len(h.Locations[f]))
+		for t := range h.Locations[f] {
+			terms = append(terms, t)
+		}
+		sort.Strings(terms)
+		for _, t := range terms {
+			m := TermMatch{Field: f, Term: t}
+			for _, l := range h.Locations[f][t] {
+				m.Spans = append(m.Spans, Span{int(l.Start), int(l.End)})
+			}
+			sort.Slice(m.Spans, func(i, j int) bool { return m.Spans[i].Start < m.Spans[j].Start })
+			hit.Matches = append(hit.Matches, m)
+		}
+	}
+	return hit
+}
+
+func docFromFields(typ, id string, f map[string]interface{}) Doc {
+	str := func(k string) string { s, _ := f[k].(string); return s }
+	d := Doc{
+		Type: typ, ID: id,
+		Kind: str(FieldKind), Title: str(FieldTitle), Description: str(FieldDescription),
+		Keywords: str(FieldKeywords), OrgName: str(FieldOrgName), Org: str(FieldOrg),
+		Industry: str(FieldIndustry), Region: str(FieldRegion), RegionTier: str(FieldRegionTier),
+		Status: str(FieldStatus), Visibility: str(FieldVisibility),
+	}
+	if v, ok := f[FieldTRL].(float64); ok {
+		d.TRL = int(v)
+	}
+	switch v := f[FieldModes].(type) {
+	case string:
+		d.Modes = []string{v}
+	case []interface{}:
+		for _, m := range v {
+			if s, ok := m.(string); ok {
+				d.Modes = append(d.Modes, s)
+			}
+		}
+	}
+	if s := str(FieldPosted); s != "" {
+		d.Posted, _ = time.Parse(time.RFC3339, s)
+	}
+	return d
+}
