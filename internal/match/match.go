@@ -1,0 +1,295 @@
+// Package match ranks likely partners both ways (challenge → capabilities,
+// capability → challenges): it picks and weighs the key words of a posting,
+// searches the index with them, blends the text score with structured
+// signals and explains every match in Chinese.
+package match
+
+import (
+	"context"
+	"fmt"
+	"math"
+	"sort"
+	"strings"
+	"time"
+	"unicode"
+	"unicode/utf8"
+
+	"duijie/index"
+	"duijie/internal/duijie"
+)
+
+// Searcher is what ranking needs of the index; *index.Index implements it.
+type Searcher interface {
+	Analyze(text string) []index.Word
+	Synonyms(word string) []string
+	DocFreqs(ctx context.Context, field string, terms []string) (df []uint64, n uint64, err error)
+	Search(ctx context.Context, q index.Query) (*index.Result, error)
+}
+
+// Source is the posting a match starts from, reduced to what ranking reads.
+type Source struct {
+	Type        string // index.DocChallenge or index.DocCapability
+	ID          string
+	Title       string
+	Keywords    []string
+	Field       string
+	Description string
+	Industry    duijie.Industry
+	Modes       []duijie.Mode
+	TRL         int // a capability's TRL, or the TRL a challenge expects (0 = unknown)
+	Region      string
+}
+
+// FromChallenge is the source for challenge → capabilities.
+func FromChallenge(c *duijie.Challenge) Source {
+	return Source{Type: index.DocChallenge, ID: c.ID, Title: c.Title, Keywords: c.Keywords, Field: c.Field,
+		Description: ChallengeText(c), Industry: c.Industry, Modes: c.Modes, TRL: c.TRLExpect, Region: c.Region}
+}
+
+// FromCapability is the source for capability → challenges.
+func FromCapability(c *duijie.Capability) Source {
+	return Source{Type: index.DocCapability, ID: c.ID, Title: c.Title,
+		Keywords:    append(append([]string(nil), c.Keywords...), c.Fields...),
+		Description: CapabilityText(c), Industry: c.Industry, Modes: c.Modes, TRL: c.TRL, Region: c.Region}
+}
+
+// Options shape one ranking.
+type Options struct {
+	LocalFirst bool         // region preference: 六安, then 合肥, then 长三角
+	Filter     index.Filter // kind, industry, region, mode, TRL ...
+	Offset     int
+	Limit      int // default 10
+	Now        time.Time
+}
+
+// Matcher ranks with one set of weights.
+type Matcher struct {
+	ix Searcher
+	W  Weights
+}
+
+// New returns a Matcher with DefaultWeights.
+func New(ix Searcher) *Matcher { return &Matcher{ix: ix, W: DefaultWeights} }
+
+// Result is a ranked page of matches.
+type Result struct {
+	Total   int // candidates ranked (at most Weights.Candidates)
+	Terms   []index.Term
+	Matches []Match
+}
+
+// Match is one likely partner with its explanation.
+type Match struct {
+	Type  string
+	ID    string
+	Doc   index.Doc
+	Score float64
+	Parts []Part // the score broken into its parts
+	Terms []MatchedTerm
+	// Reasons are the structured reasons, in Chinese.
+	Reasons []string
+	// Title and Snippet are highlighted fragments of the target's text.
+	Title   []index.Fragment
+	Snippet []index.Fragment
+
+	hit index.Hit
+}
+
+// Part is one signal's contribution to a score.
+type Part struct {
+	Key    string  // text, coverage, industry, mode, trl, region, freshness
+	Label  string  // Chinese
+	Signal float64 // in [0, 1]
+	Value  float64 // weight × signal
+}
+
+// MatchedTerm is a query word found in the target.
+type MatchedTerm struct {
+	Term   string   // the query word
+	Found  string   // the word found, when it was a synonym
+	Fields []string // Chinese field names where it was found
+	Weight float64  // the word's weight in the query, in (0, 1]
+}
+
+// Match ranks the postings of the other type for src.
+func (m *Matcher) Match(ctx context.Context, src Source, opt Options) (*Result, error) {
+	target := index.DocCapability
+	if src.Type == index.DocCapability {
+		target = index.DocChallenge
+	} else if src.Type != index.DocChallenge {
+		return nil, fmt.Errorf("match: source type %q", src.Type)
+	}
+	if opt.Limit <= 0 {
+		opt.Limit = 10
+	}
+	if opt.Now.IsZero() {
+		opt.Now = time.Now()
+	}
+	terms, phrases, err := m.Terms(ctx, src)
+	if err != nil {
+		return nil, err
+	}
+	res := &Result{Terms: terms}
+	if len(terms) == 0 {
+		return res, nil
+	}
+	w := m.W
+	filter := opt.Filter
+	size := max(w.Candidates, opt.Offset+opt.Limit)
+	hits, err := m.ix.Search(ctx, index.Query{
+		Type:         target,
+		Terms:        terms,
+		Phrases:      phrases,
+		PhraseWeight: w.Phrase,
+		Fields: []index.FieldBoost{
+			{Field: index.FieldTitle, Boost: w.BoostTitle},
+			{Field: index.FieldKeywords, Boost: w.BoostKeywords},
+			{Field: index.FieldDescription, Boost: w.BoostDescription},
+			{Field: index.FieldOrgName, Boost: w.BoostOrgName},
+		},
+		Filter: filter,
+		Size:   size,
+	})
+	if err != nil {
+		return nil, err
+	}
+	matches := make([]Match, 0, len(hits.Hits))
+	for _, h := range hits.Hits {
+		matches = append(matches, m.explain(src, terms, h, hits.MaxScore, opt))
+	}
+	sort.SliceStable(matches, func(i, j int) bool {
+		if matches[i].Score != matches[j].Score {
+			return matches[i].Score > matches[j].Score
+		}
+		return matches[i].ID < matches[j].ID
+	})
+	res.Total = len(matches)
+	if opt.Offset >= len(matches) {
+		return res, nil
+	}
+	res.Matches = matches[opt.Offset:min(len(matches), opt.Offset+opt.Limit)]
+	for i := range res.Matches {
+		decorate(&res.Matches[i])
+	}
+	return res, nil
+}
+
+// Terms picks and weighs the key words of src: title and keywords count
+// more than the description; words frequent in the index count little; the
+// heaviest MaxTerms are kept, with their synonyms. Phrases are adjacent
+// pairs of kept title words.
+func (m *Matcher) Terms(ctx context.Context, src Source) ([]index.Term, [][]string, error) {
+	w := m.W
+	type acc struct {
+		best, count float64
+		title       bool
+		firstSeen   int
+	}
+	words := map[string]*acc{}
+	var order []string
+	add := func(text string, weight float64) []index.Word {
+		ws := m.ix.Analyze(text)
+		for _, word := range ws {
+			if !useful(word.Text) {
+				continue
+			}
+			a := words[word.Text]
+			if a == nil {
+				a = &acc{firstSeen: len(order)}
+				words[word.Text] = a
+				order = append(order, word.Text)
+			}
+			a.best = max(a.best, weight)
+			a.count++
+		}
+		return ws
+	}
+	titleWords := add(src.Title, w.SrcTitle)
+	for _, tw := range titleWords {
+		if a := words[tw.Text]; a != nil {
+			a.title = true
+		}
+	}
+	for _, k := range src.Keywords {
+		add(k, w.SrcKeywords)
+	}
+	add(src.Field, w.SrcField)
+	add(src.Description, w.SrcDescription)
+	if len(order) == 0 {
+		return nil, nil, nil
+	}
+
+	df, n, err := m.ix.DocFreqs(ctx, index.FieldDescription, order)
+	if err != nil {
+		return nil, nil, err
+	}
+	var terms []index.Term
+	for i, word := range order {
+		a := words[word]
+		alts := m.ix.Synonyms(word)
+		d := float64(df[i])
+		if len(alts) > 0 {
+			altDF, _, err := m.ix.DocFreqs(ctx, index.FieldDescription, alts)
+			if err != nil {
+				return nil, nil, err
+			}
+			for _, x := range altDF {
+				d = max(d, float64(x))
+			}
+		}
+		if n > 0 && a.best <= w.SrcDescription && d/float64(n) > w.GenericShare {
+			continue
+		}
+		idf := math.Log(1 + (float64(n)-d+0.5)/(d+0.5))
+		weight := (a.best + w.Repeat*math.Log2(a.count)) * idf
+		if utf8.RuneCountInString(word) == 1 {
+			weight *= w.SingleRune
+		}
+		if weight > 0 {
+			terms = append(terms, index.Term{Text: word, Alts: alts, Weight: weight})
+		}
+	}
+	sort.SliceStable(terms, func(i, j int) bool { return terms[i].Weight > terms[j].Weight })
+	if len(terms) > w.MaxTerms {
+		terms = terms[:w.MaxTerms]
+	}
+	if len(terms) > 0 {
+		top := terms[0].Weight
+		for i := range terms {
+			terms[i].Weight = round3(terms[i].Weight / top)
+		}
+	}
+
+	kept := map[string]bool{}
+	for _, t := range terms {
+		kept[t.Text] = true
+	}
+	var phrases [][]string
+	for i := 1; i < len(titleWords) && len(phrases) < w.MaxPhrases; i++ {
+		a, b := titleWords[i-1], titleWords[i]
+		if b.Pos == a.Pos+1 && kept[a.Text] && kept[b.Text] && a.Text != b.Text {
+			phrases = append(phrases, []string{a.Text, b.Text})
+		}
+	}
+	return terms, phrases, nil
+}
+
+// useful drops words that carry no matching signal whatever their
+// frequency: numbers, single Latin letters, punctuation-like leftovers.
+func useful(word string) bool {
+	letters := 0
+	for _, r := range word {
+		if unicode.IsLetter(r) {
+			letters++
+		}
+	}
+	if letters == 0 {
+		return false
+	}
+	if !strings.ContainsFunc(word, func(r rune) bool { return unicode.Is(unicode.Han, r) }) && len(word) < 2 {
+		return false
+	}
+	return true
+}
+
+func round3(x float64) float64 { return math.Round(x*1000) / 1000 }
