@@ -1,0 +1,287 @@
+package bench
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"runtime"
+	"sort"
+	"time"
+
+	"github.com/blevesearch/bleve/v2/registry"
+
+	"duijie/index"
+	"duijie/internal/duijie"
+	"duijie/internal/match"
+	"duijie/internal/progress"
+)
+
+// Variants compared, product first.
+var Variants = []struct{ Name, Analyzer string }{
+	{"duijie", index.AnalyzerIndex},
+	{"bleve-cjk", "cjk"},
+}
+
+// Options of a benchmark run.
+type Options struct {
+	Docs     int
+	Queries  int
+	Seed     uint64
+	Dir      string    // work folder for the indexes (kept)
+	Progress io.Writer // progress when a terminal
+	Self     string    // this executable, run again to measure a fresh process
+}
+
+// Figures are one variant's measurements.
+type Figures struct {
+	Name        string  `json:"name"`
+	AnalyzerMBs float64 `json:"analyzer_mb_s"`
+	IndexDocsS  float64 `json:"index_docs_s"`
+	IndexMB     float64 `json:"index_mb"`
+	Probe
+}
+
+// Probe is what a fresh process measures: opening the index and matching.
+type Probe struct {
+	ReadyMS float64 `json:"ready_ms"` // dictionary load + index open
+	HeapMB  float64 `json:"heap_mb"`  // live heap once ready
+	PeakMB  float64 `json:"peak_heap_mb"`
+	P50MS   float64 `json:"p50_ms"`
+	P95MS   float64 `json:"p95_ms"`
+	P99MS   float64 `json:"p99_ms"`
+}
+
+// Report is a whole run.
+type Report struct {
+	Docs     int       `json:"docs"`
+	Queries  int       `json:"queries"`
+	Seed     uint64    `json:"seed"`
+	CPUs     int       `json:"cpus"`
+	Variants []Figures `json:"variants"`
+}
+
+// Run builds the corpus once per variant, measures it, and has a fresh
+// process open each index and run the queries.
+func Run(ctx context.Context, opt Options) (*Report, error) {
+	v, err := loadVocab()
+	if err != nil {
+		return nil, err
+	}
+	if err := os.MkdirAll(opt.Dir, 0o755); err != nil {
+		return nil, err
+	}
+	qfile := filepath.Join(opt.Dir, "queries.json")
+	qg := newGenerator(v, opt.Seed+1)
+	qs := make([]challenge, opt.Queries)
+	for i := range qs {
+		qs[i] = qg.challenge()
+	}
+	b, _ := json.Marshal(qs)
+	if err := os.WriteFile(qfile, b, 0o644); err != nil {
+		return nil, err
+	}
+
+	rep := &Report{Docs: opt.Docs, Queries: opt.Queries, Seed: opt.Seed, CPUs: runtime.NumCPU()}
+	for _, variant := range Variants {
+		f := Figures{Name: variant.Name}
+		if f.AnalyzerMBs, err = analyzerRate(v, variant.Analyzer, opt.Seed+2); err != nil {
+			return nil, err
+		}
+		dir := filepath.Join(opt.Dir, variant.Name)
+		if err := os.RemoveAll(dir); err != nil {
+			return nil, err
+		}
+		if f.IndexDocsS, err = build(ctx, v, dir, variant.Analyzer, opt); err != nil {
+			return nil, err
+		}
+		if f.IndexMB, err = dirMB(dir); err != nil {
+			return nil, err
+		}
+		out, err := exec.CommandContext(ctx, opt.Self, "bench", "-probe", dir, "-analyzer", variant.Analyzer, "-queries-file", qfile).Output()
+		if err != nil {
+			return nil, fmt.Errorf("bench: probe of %s: %v", variant.Name, exitDetail(err))
+		}
+		if err := json.Unmarshal(out, &f.Probe); err != nil {
+			return nil, fmt.Errorf("bench: probe of %s: %v", variant.Name, err)
+		}
+		rep.Variants = append(rep.Variants, f)
+	}
+	return rep, nil
+}
+
+func exitDetail(err error) string {
+	if ee, ok := err.(*exec.ExitError); ok && len(ee.Stderr) > 0 {
+		return string(ee.Stderr)
+	}
+	return err.Error()
+}
+
+// analyzerRate analyses generated descriptions for at least a second.
+func analyzerRate(v *vocab, analyzer string, seed uint64) (float64, error) {
+	if analyzer == index.AnalyzerIndex {
+		if _, err := index.LoadLexicon(index.LexiconDomain); err != nil {
+			return 0, err
+		}
+	}
+	a, err := registry.NewCache().AnalyzerNamed(analyzer)
+	if err != nil {
+		return 0, err
+	}
+	g := newGenerator(v, seed)
+	texts := make([][]byte, 500)
+	for i := range texts {
+		texts[i] = []byte(g.text(100, 1500))
+	}
+	var bytes int
+	start := time.Now()
+	for time.Since(start) < time.Second {
+		for _, t := range texts {
+			a.Analyze(t)
+			bytes += len(t)
+		}
+	}
+	return float64(bytes) / 1e6 / time.Since(start).Seconds(), nil
+}
+
+// build indexes opt.Docs generated capabilities and returns docs per second.
+func build(ctx context.Context, v *vocab, dir, analyzer string, opt Options) (float64, error) {
+	ix, err := index.OpenWith(dir, analyzer)
+	if err != nil {
+		return 0, err
+	}
+	g := newGenerator(v, opt.Seed)
+	bar := progress.New(opt.Progress, "index "+analyzer, opt.Docs)
+	const batch = 1000
+	var spent time.Duration
+	docs := make([]index.Doc, 0, batch)
+	for i := 0; i < opt.Docs; i += batch {
+		if err := ctx.Err(); err != nil {
+			ix.Close()
+			return 0, err
+		}
+		docs = docs[:0]
+		for j := i; j < min(i+batch, opt.Docs); j++ {
+			docs = append(docs, g.capability(j))
+		}
+		start := time.Now() // generation is not indexing: time the batch only
+		if err := ix.Upsert(docs...); err != nil {
+			ix.Close()
+			return 0, err
+		}
+		spent += time.Since(start)
+		bar.Add(len(docs))
+	}
+	bar.Done()
+	start := time.Now()
+	if err := ix.Close(); err != nil { // waits for merges to persist
+		return 0, err
+	}
+	spent += time.Since(start)
+	return float64(opt.Docs) / spent.Seconds(), nil
+}
+
+func dirMB(dir string) (float64, error) {
+	var n int64
+	err := filepath.WalkDir(dir, func(_ string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		if !d.IsDir() {
+			info, err := d.Info()
+			if err != nil {
+				return err
+			}
+			n += info.Size()
+		}
+		return nil
+	})
+	return float64(n) / (1 << 20), err
+}
+
+// ProbeIndex is the fresh process's part: open, measure heap, match.
+func ProbeIndex(ctx context.Context, dir, analyzer, queriesFile string) (*Probe, error) {
+	start := time.Now()
+	if analyzer == index.AnalyzerIndex {
+		if _, err := index.LoadLexicon(index.LexiconDomain); err != nil {
+			return nil, err
+		}
+	}
+	ix, err := index.OpenWith(dir, analyzer)
+	if err != nil {
+		return nil, err
+	}
+	defer ix.Close()
+	p := &Probe{ReadyMS: ms(time.Since(start))}
+	runtime.GC()
+	var m runtime.MemStats
+	runtime.ReadMemStats(&m)
+	p.HeapMB = float64(m.HeapAlloc) / (1 << 20)
+
+	b, err := os.ReadFile(queriesFile)
+	if err != nil {
+		return nil, err
+	}
+	var qs []challenge
+	if err := json.Unmarshal(b, &qs); err != nil {
+		return nil, err
+	}
+	peak := make(chan float64)
+	stop := make(chan struct{})
+	go func() {
+		var top float64
+		t := time.NewTicker(10 * time.Millisecond)
+		defer t.Stop()
+		for {
+			var m runtime.MemStats
+			runtime.ReadMemStats(&m)
+			top = max(top, float64(m.HeapAlloc)/(1<<20))
+			select {
+			case <-stop:
+				peak <- top
+				return
+			case <-t.C:
+			}
+		}
+	}()
+	mt := match.New(ix)
+	one := func(q challenge) error {
+		if analyzer != index.AnalyzerIndex {
+			_, err := ix.Search(ctx, index.Query{Type: index.DocCapability, Match: q.Title + "\n" + q.Description, Size: 10})
+			return err
+		}
+		_, err := mt.Match(ctx, match.Source{Type: index.DocChallenge, Title: q.Title, Description: q.Description,
+			Keywords: q.Keywords, Industry: duijie.Industry(q.Industry)}, match.Options{LocalFirst: true, Limit: 10})
+		return err
+	}
+	for _, q := range qs[:min(10, len(qs))] { // warm up
+		if err := one(q); err != nil {
+			return nil, err
+		}
+	}
+	lat := make([]time.Duration, 0, len(qs))
+	for _, q := range qs {
+		t := time.Now()
+		if err := one(q); err != nil {
+			return nil, err
+		}
+		lat = append(lat, time.Since(t))
+	}
+	close(stop)
+	p.PeakMB = <-peak
+	sort.Slice(lat, func(i, j int) bool { return lat[i] < lat[j] })
+	pct := func(q float64) float64 {
+		if len(lat) == 0 {
+			return 0
+		}
+		return ms(lat[min(len(lat)-1, int(q*float64(len(lat))))])
+	}
+	p.P50MS, p.P95MS, p.P99MS = pct(0.50), pct(0.95), pct(0.99)
+	return p, nil
+}
+
+func ms(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }
