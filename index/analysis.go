@@ -121,24 +121,81 @@ func (t *Tokenizer) Tokenize(input []byte) analysis.TokenStream {
 }
 
 func (l *Lexicon) tokens(input []byte, subwords, stop bool) analysis.TokenStream {
+	return l.tokenize(input, subwords, stop, subwords)
+}
+
+// word is a main word of segmented text.
+type word struct {
+	start, end, pos int // offsets in normalised text
+	tok             *gse.Token
+	stop            bool
+	single          bool // one Han character
+	han             bool
+	runes           int
+}
+
+// tokenize emits main words, and with subwords their dictionary sub-words;
+// with glue, a single Han character is also glued to an adjacent word (热 +
+// 管理 -> 热管理, 盐 + 雾 -> 盐雾): where the dictionary lacks a term, its
+// pieces still meet the same term indexed elsewhere. Extra tokens take the
+// position of their first word, so phrases over main words stay exact.
+func (l *Lexicon) tokenize(input []byte, subwords, stop, glue bool) analysis.TokenStream {
 	n := normalize(input)
 	ps := l.pieces(n.text)
-	e := emitter{n: &n, slab: make([]analysis.Token, 0, len(ps)+len(ps)/2)}
+	words := make([]word, 0, len(ps))
 	pos := 0
 	for _, p := range ps {
 		if p.class != classWord {
 			continue
 		}
 		pos++
-		if stop && l.IsStop(string(n.text[p.start:p.end])) {
+		term := n.text[p.start:p.end]
+		w := word{start: p.start, end: p.end, pos: pos, tok: p.tok, runes: runeCount(term), han: isHan(term)}
+		w.single = w.runes == 1 && w.han
+		w.stop = stop && l.IsStop(string(term))
+		words = append(words, w)
+	}
+	var extras []span
+	if subwords {
+		extras = l.dictWords(n.text, words, stop)
+	}
+	x := 0
+	e := emitter{n: &n, slab: make([]analysis.Token, 0, len(words)+len(extras)+len(words)/4)}
+	glued := func(a, b word) bool {
+		return a.end == b.start && a.han && b.han && !a.stop && !b.stop && a.runes+b.runes <= 4 && (a.single || b.single)
+	}
+	for i, w := range words {
+		if glue && i > 0 && w.single && !words[i-1].single && glued(words[i-1], w) {
+			e.emit(words[i-1].start, w.end, words[i-1].pos)
+		}
+		if w.stop {
 			continue
 		}
-		e.emit(p.start, p.end, pos)
-		if subwords && p.tok != nil && runeCount(n.text[p.start:p.end]) >= 3 {
-			l.appendSubwords(&e, p.tok, p.start, pos, stop)
+		e.emit(w.start, w.end, w.pos)
+		if subwords && w.tok != nil && w.runes >= 3 {
+			l.appendSubwords(&e, w.tok, w.start, w.pos, stop)
+		}
+		for ; subwords && x < len(extras) && extras[x].pos == w.pos; x++ {
+			if !e.has(extras[x].start, extras[x].end) {
+				e.emit(extras[x].start, extras[x].end, w.pos)
+			}
+		}
+		if glue && i+1 < len(words) && w.single && glued(w, words[i+1]) {
+			e.emit(w.start, words[i+1].end, w.pos)
 		}
 	}
 	return e.stream
+}
+
+func isHan(b []byte) bool {
+	for i := 0; i < len(b); {
+		r, size := utf8.DecodeRune(b[i:])
+		if !unicode.Is(unicode.Han, r) {
+			return false
+		}
+		i += size
+	}
+	return len(b) > 0
 }
 
 // emitter builds a token stream, allocating tokens in slabs.
@@ -192,6 +249,57 @@ func (l *Lexicon) appendSubwords(e *emitter, tok *gse.Token, base, pos int, stop
 			l.appendSubwords(e, s.Token(), start, pos, stop)
 		}
 	}
+}
+
+// span is an extra word at the position of the main word it starts in.
+type span struct{ start, end, pos int }
+
+// dictWords finds the dictionary words of three or more characters that
+// run across the chosen split: 锂离子电池包 is split 锂离子 + 电池包, yet
+// holds 锂离子电池, and a query for that must find it. It tries every
+// suffix of a word joined to every prefix of the next (a trie look-up each,
+// no allocation), so it costs little next to segmentation.
+func (l *Lexicon) dictWords(text []byte, words []word, stop bool) []span {
+	var out []span
+	for i := 0; i+1 < len(words); i++ {
+		a, b := words[i], words[i+1]
+		if a.end != b.start || !a.han || !b.han || a.runes+b.runes < 3 {
+			continue
+		}
+		for s := a.start; s < a.end; {
+			_, size := utf8.DecodeRune(text[s:])
+			if s > a.start && !l.prefix(text[s:a.end]) {
+				s += size
+				continue
+			}
+			for e := b.start; e < b.end; {
+				_, size := utf8.DecodeRune(text[e:])
+				e += size
+				freq, ok := l.lookup(text[s:e])
+				if !ok {
+					break // no word starts so: longer ones cannot either
+				}
+				if freq > 0 && runeCount(text[s:e]) >= 3 && !(stop && l.IsStop(string(text[s:e]))) {
+					out = append(out, span{s, e, a.pos})
+				}
+			}
+			s += size
+		}
+	}
+	return out
+}
+
+// lookup returns a word's dictionary frequency; ok is false when no
+// dictionary word starts with it (freq is 0 for a mere prefix).
+func (l *Lexicon) lookup(word []byte) (freq float64, ok bool) {
+	freq, _, ok = l.seg.Dict.Find(word)
+	return freq, ok
+}
+
+// prefix reports whether some dictionary word starts with word.
+func (l *Lexicon) prefix(word []byte) bool {
+	_, ok := l.lookup(word)
+	return ok
 }
 
 func tokenType(term []byte) analysis.TokenType {

@@ -18,7 +18,7 @@ import (
 // shortest path against its parts (锂离子电池 over 锂/离子/电池) and low
 // enough not to steal characters from ordinary words around it; the icwb2
 // check in segeval_test.go guards the second half.
-const domainFreq = 2000
+const domainFreq = 500
 
 // Sources is the text of the dictionaries a Lexicon is built from.
 type Sources struct {
@@ -61,6 +61,7 @@ type Lexicon struct {
 	seg      *gse.Segmenter
 	stop     map[string]struct{}
 	synonyms map[string][]string // member -> its whole group, canonical first
+	domain   map[string]struct{} // words of the domain dictionary and synonyms
 	version  string
 	words    int
 }
@@ -73,6 +74,7 @@ func NewLexicon(src Sources) (*Lexicon, error) {
 	lex := &Lexicon{
 		stop:     map[string]struct{}{},
 		synonyms: map[string][]string{},
+		domain:   map[string]struct{}{},
 	}
 	for _, w := range dictLines(src.Stop) {
 		lex.stop[foldString(w)] = struct{}{}
@@ -90,6 +92,7 @@ func NewLexicon(src Sources) (*Lexicon, error) {
 	b.WriteString(src.Base)
 	b.WriteByte('\n')
 	addWord := func(w, pos string) {
+		lex.domain[w] = struct{}{}
 		fmt.Fprintf(&b, "%s %d %s\n", w, domainFreq, pos)
 	}
 	for _, line := range dictLines(src.Domain) {
@@ -104,6 +107,13 @@ func NewLexicon(src Sources) (*Lexicon, error) {
 		for _, w := range g {
 			lex.synonyms[w] = g
 			addWord(w, "nz")
+		}
+	}
+	// Multi-character stop words (本公司, 预期目标) must come out of the
+	// segmenter whole to be dropped; they are not domain words.
+	for w := range lex.stop {
+		if utf8.RuneCountInString(w) > 1 {
+			fmt.Fprintf(&b, "%s %d x\n", w, domainFreq)
 		}
 	}
 	seg := &gse.Segmenter{NotLoadHMM: true, SkipLog: true}
@@ -130,6 +140,33 @@ func (l *Lexicon) IsStop(word string) bool {
 // Synonyms returns the synonym group of a normalised word, canonical first,
 // or nil.
 func (l *Lexicon) Synonyms(word string) []string { return l.synonyms[word] }
+
+// WordInfo is what the lexicon knows of a word.
+type WordInfo struct {
+	Freq   float64 // frequency in gse's dictionary (general language); 0 if unknown
+	POS    string  // part of speech of the dictionary entry
+	Domain bool    // in the domain dictionary or the synonyms
+}
+
+// Info looks a normalised word up.
+func (l *Lexicon) Info(word string) WordInfo {
+	freq, pos, _ := l.seg.Dict.Find([]byte(word))
+	_, domain := l.domain[word]
+	return WordInfo{Freq: freq, POS: pos, Domain: domain}
+}
+
+// Subwords returns the sub-words that the index analyzer emits for a word
+// (合金材料 -> 合金, 材料), without the word itself.
+func (l *Lexicon) Subwords(word string) []string {
+	var out []string
+	for _, t := range l.tokens([]byte(word), true, true) {
+		if t.Start == 0 && t.End == len(word) {
+			continue
+		}
+		out = append(out, string(t.Term))
+	}
+	return out
+}
 
 // dictLines returns the non-empty, non-comment lines of a word list.
 func dictLines(text string) []string {

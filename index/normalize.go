@@ -40,7 +40,7 @@ func foldRune(r rune) rune {
 		return r
 	case r == 0x3000: // ideographic space
 		return ' '
-	case unicode.IsUpper(r):
+	case r < 0x2C00 && unicode.IsUpper(r): // cased scripts live below U+2C00
 		return unicode.ToLower(r)
 	}
 	return r

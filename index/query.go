@@ -49,7 +49,7 @@ type Query struct {
 	// clauses times the share of clauses it matches (bleve's coordination).
 	Terms []Term
 	// Phrases are runs of adjacent terms that earn a bonus when they appear
-	// together, in order, in the title or keywords.
+	// together, in order, in the title, keywords or description.
 	Phrases      [][]string
 	PhraseWeight float64
 	// Fields are the text fields searched and their boosts (default: all
@@ -133,7 +133,7 @@ func (x *Index) Search(ctx context.Context, q Query) (*Result, error) {
 		}
 	}
 	for _, p := range q.Phrases {
-		for _, f := range []string{FieldTitle, FieldKeywords} {
+		for _, f := range []string{FieldTitle, FieldKeywords, FieldDescription} {
 			pq := bleve.NewPhraseQuery(p, f)
 			pq.SetBoost(q.PhraseWeight)
 			should = append(should, pq)
@@ -257,6 +257,7 @@ func (f Filter) queries() []query.Query {
 			hi = &v
 		}
 		rq := bleve.NewNumericRangeInclusiveQuery(lo, hi, &inc, &inc)
+		rq.SetField(FieldTRL)
 		rq.SetBoost(0)
 		qs = append(qs, rq)
 	}

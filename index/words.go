@@ -4,19 +4,30 @@ package index
 type Word struct {
 	Text string
 	Pos  int // 1-based position; stop words leave gaps
+	// Glued marks a single character glued to its neighbour (热 + 管理 ->
+	// 热管理), an extra word at the position of its first part.
+	Glued bool
 }
 
-// Analyze splits text into query words with the query analyzer: domain
-// lexicon, stop words dropped, no overlapping sub-words.
+// Analyze splits text into query words with the query analyzer (domain
+// lexicon, stop words dropped, no sub-words), plus the glued words that
+// the index analyzer also emits.
 func (x *Index) Analyze(text string) []Word {
 	lex, err := LoadLexicon(LexiconDomain)
 	if err != nil {
 		return nil
 	}
-	stream := lex.tokens([]byte(text), false, true)
-	out := make([]Word, len(stream))
-	for i, t := range stream {
-		out[i] = Word{Text: string(t.Term), Pos: t.Position}
+	main := lex.tokenize([]byte(text), false, true, false)
+	all := lex.tokenize([]byte(text), false, true, true)
+	out := make([]Word, 0, len(all))
+	j := 0
+	for _, t := range all {
+		if j < len(main) && main[j].Start == t.Start && main[j].End == t.End {
+			j++
+			out = append(out, Word{Text: string(t.Term), Pos: t.Position})
+			continue
+		}
+		out = append(out, Word{Text: string(t.Term), Pos: t.Position, Glued: true})
 	}
 	return out
 }
@@ -38,4 +49,13 @@ func (x *Index) Synonyms(word string) []string {
 		}
 	}
 	return out
+}
+
+// Lookup returns what the domain lexicon knows of a word, and its sub-words.
+func (x *Index) Lookup(word string) (WordInfo, []string) {
+	lex, err := LoadLexicon(LexiconDomain)
+	if err != nil {
+		return WordInfo{}, nil
+	}
+	return lex.Info(word), lex.Subwords(word)
 }

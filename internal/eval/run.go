@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"math"
 	"sort"
 
 	"duijie/index"
@@ -98,24 +99,20 @@ func runVariant(ctx context.Context, v string, s *Set, queries []Challenge, opt 
 		return nil, err
 	}
 	defer ix.Close()
-	bar := progress.New(opt.Progress, v+": index", len(s.Capabilities))
-	const batch = 500
-	for i := 0; i < len(s.Capabilities); i += batch {
-		docs := make([]index.Doc, 0, batch)
-		for _, c := range s.Capabilities[i:min(i+batch, len(s.Capabilities))] {
-			docs = append(docs, c.Doc())
-		}
-		if err := ix.Upsert(docs...); err != nil {
-			return nil, err
-		}
-		bar.Add(len(docs))
+	// One batch: one segment, so BM25 statistics do not depend on when
+	// background merges happen and every run scores the same.
+	docs := make([]index.Doc, 0, len(s.Capabilities))
+	for _, c := range s.Capabilities {
+		docs = append(docs, c.Doc())
 	}
-	bar.Done()
+	if err := ix.Upsert(docs...); err != nil {
+		return nil, err
+	}
 
 	m := match.New(ix)
 	m.W = opt.Weights
 	out := map[string][]Ranked{}
-	bar = progress.New(opt.Progress, v+": rank", len(queries))
+	bar := progress.New(opt.Progress, v+": rank", len(queries))
 	for _, q := range queries {
 		var ranked []Ranked
 		if v == VariantDuijie {
@@ -135,6 +132,15 @@ func runVariant(ctx context.Context, v string, s *Set, queries []Challenge, opt 
 				ranked = append(ranked, Ranked{h.ID, h.Score})
 			}
 		}
+		// Equal scores up to float noise rank by id, so runs repeat exactly
+		// (bleve sums a match query's clauses in no fixed order).
+		sort.SliceStable(ranked, func(i, j int) bool {
+			a, b := math.Round(ranked[i].Score*1e6), math.Round(ranked[j].Score*1e6)
+			if a != b {
+				return a > b
+			}
+			return ranked[i].ID < ranked[j].ID
+		})
 		out[q.ID] = ranked
 		bar.Add(1)
 	}

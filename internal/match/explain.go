@@ -32,16 +32,18 @@ func (m *Matcher) explain(src Source, terms []index.Term, h index.Hit, maxScore 
 	var total, covered float64
 	for _, t := range terms {
 		total += t.Weight
-		mt := MatchedTerm{Term: t.Text, Weight: t.Weight}
-		for _, f := range append([]string{t.Text}, t.Alts...) {
-			if fields, ok := found[f]; ok {
-				if f != t.Text && mt.Found == "" {
-					mt.Found = f
-				}
-				for _, l := range fields {
-					if !contains(mt.Fields, l) {
-						mt.Fields = append(mt.Fields, l)
-					}
+		mt := MatchedTerm{Term: t.Text, Weight: t.Weight, Fields: append([]string(nil), found[t.Text]...)}
+		for _, alt := range t.Alts {
+			fields, ok := found[alt]
+			if !ok {
+				continue
+			}
+			if len(found[t.Text]) == 0 && mt.Found == "" {
+				mt.Found = alt // only a synonym was found: say which
+			}
+			for _, l := range fields {
+				if !contains(mt.Fields, l) {
+					mt.Fields = append(mt.Fields, l)
 				}
 			}
 		}
@@ -110,21 +112,21 @@ func (m *Matcher) explain(src Source, terms []index.Term, h index.Hit, maxScore 
 		fresh = math.Exp2(-max(age.Hours(), 0) / w.HalfLife.Hours())
 	}
 
+	base := w.Text*text + w.Coverage*coverage
 	out.Parts = []Part{
 		{"text", "文本相关度", text, w.Text * text},
 		{"coverage", "关键词覆盖", coverage, w.Coverage * coverage},
-		{"industry", "产业相同", industry, w.Industry * industry},
-		{"mode", "合作方式", mode, w.Mode * mode},
-		{"trl", "技术成熟度", trl, w.TRL * trl},
-		{"region", "地域优先", region, w.Region * region},
-		{"freshness", "发布时效", fresh, w.Freshness * fresh},
+		{"industry", "产业相同", industry, base * w.Industry * industry},
+		{"mode", "合作方式", mode, base * w.Mode * mode},
+		{"trl", "技术成熟度", trl, base * w.TRL * trl},
+		{"region", "地域优先", region, base * w.Region * region},
+		{"freshness", "发布时效", fresh, base * w.Freshness * fresh},
 	}
 	for i := range out.Parts {
+		out.Score += out.Parts[i].Value // full precision: ranks are not decided by rounding
 		out.Parts[i].Signal = round3(out.Parts[i].Signal)
 		out.Parts[i].Value = round3(out.Parts[i].Value)
-		out.Score += out.Parts[i].Value
 	}
-	out.Score = round3(out.Score)
 	out.hit = h
 	return out
 }

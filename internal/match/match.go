@@ -22,6 +22,7 @@ import (
 type Searcher interface {
 	Analyze(text string) []index.Word
 	Synonyms(word string) []string
+	Lookup(word string) (index.WordInfo, []string)
 	DocFreqs(ctx context.Context, field string, terms []string) (df []uint64, n uint64, err error)
 	Search(ctx context.Context, q index.Query) (*index.Result, error)
 }
@@ -183,7 +184,6 @@ func (m *Matcher) Terms(ctx context.Context, src Source) ([]index.Term, [][]stri
 	type acc struct {
 		best, count float64
 		title       bool
-		firstSeen   int
 	}
 	words := map[string]*acc{}
 	var order []string
@@ -195,7 +195,7 @@ func (m *Matcher) Terms(ctx context.Context, src Source) ([]index.Term, [][]stri
 			}
 			a := words[word.Text]
 			if a == nil {
-				a = &acc{firstSeen: len(order)}
+				a = &acc{}
 				words[word.Text] = a
 				order = append(order, word.Text)
 			}
@@ -210,8 +210,9 @@ func (m *Matcher) Terms(ctx context.Context, src Source) ([]index.Term, [][]stri
 			a.title = true
 		}
 	}
+	var keywordWords [][]index.Word
 	for _, k := range src.Keywords {
-		add(k, w.SrcKeywords)
+		keywordWords = append(keywordWords, add(k, w.SrcKeywords))
 	}
 	add(src.Field, w.SrcField)
 	add(src.Description, w.SrcDescription)
@@ -219,35 +220,50 @@ func (m *Matcher) Terms(ctx context.Context, src Source) ([]index.Term, [][]stri
 		return nil, nil, nil
 	}
 
-	df, n, err := m.ix.DocFreqs(ctx, index.FieldDescription, order)
-	if err != nil {
-		return nil, nil, err
-	}
 	var terms []index.Term
-	for i, word := range order {
-		a := words[word]
-		alts := m.ix.Synonyms(word)
-		d := float64(df[i])
-		if len(alts) > 0 {
-			altDF, _, err := m.ix.DocFreqs(ctx, index.FieldDescription, alts)
-			if err != nil {
-				return nil, nil, err
+	// Words found in no posting cannot match; a compound among them (大气环流
+	// where postings say 大气 and 环流 apart) gives way to its sub-words,
+	// which inherit its place in the source. One round is enough: sub-words
+	// of sub-words are already among the sub-words.
+	for round := 0; round < 2 && len(order) > 0; round++ {
+		df, n, err := m.docFreqs(ctx, order)
+		if err != nil {
+			return nil, nil, err
+		}
+		var next []string
+		for i, word := range order {
+			a := words[word]
+			alts := m.ix.Synonyms(word)
+			d := float64(df[i])
+			if len(alts) > 0 {
+				altDF, _, err := m.docFreqs(ctx, alts)
+				if err != nil {
+					return nil, nil, err
+				}
+				for _, x := range altDF {
+					d = max(d, float64(x))
+				}
 			}
-			for _, x := range altDF {
-				d = max(d, float64(x))
+			info, subs := m.ix.Lookup(word)
+			if d == 0 {
+				for _, s := range subs {
+					if words[s] == nil && useful(s) {
+						words[s] = &acc{best: a.best, count: a.count, title: a.title}
+						next = append(next, s)
+					}
+				}
+				continue
+			}
+			if n > 0 && a.best <= w.SrcDescription && d/float64(n) > w.GenericShare {
+				continue
+			}
+			idf := math.Log(1 + (float64(n)-d+0.5)/(d+0.5))
+			weight := (a.best + w.Repeat*math.Log2(a.count)) * idf * m.specificity(word, info)
+			if weight > 0 {
+				terms = append(terms, index.Term{Text: word, Alts: alts, Weight: weight})
 			}
 		}
-		if n > 0 && a.best <= w.SrcDescription && d/float64(n) > w.GenericShare {
-			continue
-		}
-		idf := math.Log(1 + (float64(n)-d+0.5)/(d+0.5))
-		weight := (a.best + w.Repeat*math.Log2(a.count)) * idf
-		if utf8.RuneCountInString(word) == 1 {
-			weight *= w.SingleRune
-		}
-		if weight > 0 {
-			terms = append(terms, index.Term{Text: word, Alts: alts, Weight: weight})
-		}
+		order = next
 	}
 	sort.SliceStable(terms, func(i, j int) bool { return terms[i].Weight > terms[j].Weight })
 	if len(terms) > w.MaxTerms {
@@ -259,19 +275,135 @@ func (m *Matcher) Terms(ctx context.Context, src Source) ([]index.Term, [][]stri
 			terms[i].Weight = round3(terms[i].Weight / top)
 		}
 	}
+	if w.Subword > 0 {
+		terms = m.addSubwords(terms)
+	}
 
+	// Phrases: every given keyword of several words (an unknown compound
+	// that the dictionary splits, 变化探测 -> 变化 探测) and adjacent pairs
+	// of kept title words must appear together to earn the bonus.
 	kept := map[string]bool{}
 	for _, t := range terms {
 		kept[t.Text] = true
 	}
 	var phrases [][]string
-	for i := 1; i < len(titleWords) && len(phrases) < w.MaxPhrases; i++ {
-		a, b := titleWords[i-1], titleWords[i]
+	seen := map[string]bool{}
+	addPhrase := func(p []string) {
+		key := strings.Join(p, "\x00")
+		if len(p) >= 2 && len(phrases) < w.MaxPhrases && !seen[key] {
+			seen[key] = true
+			phrases = append(phrases, p)
+		}
+	}
+	for _, ws := range keywordWords {
+		for _, run := range consecutiveRuns(ws) {
+			addPhrase(run)
+		}
+	}
+	var mainTitle []index.Word
+	for _, tw := range titleWords {
+		if !tw.Glued {
+			mainTitle = append(mainTitle, tw)
+		}
+	}
+	for i := 1; i < len(mainTitle); i++ {
+		a, b := mainTitle[i-1], mainTitle[i]
 		if b.Pos == a.Pos+1 && kept[a.Text] && kept[b.Text] && a.Text != b.Text {
-			phrases = append(phrases, []string{a.Text, b.Text})
+			addPhrase([]string{a.Text, b.Text})
 		}
 	}
 	return terms, phrases, nil
+}
+
+// docFreqs is the number of postings that hold each word in their title,
+// keywords or description (the largest of the three: an estimate that
+// needs no extra index structure).
+func (m *Matcher) docFreqs(ctx context.Context, words []string) ([]uint64, uint64, error) {
+	var out []uint64
+	var n uint64
+	for _, f := range []string{index.FieldDescription, index.FieldTitle, index.FieldKeywords} {
+		df, total, err := m.ix.DocFreqs(ctx, f, words)
+		if err != nil {
+			return nil, 0, err
+		}
+		if out == nil {
+			out = df
+		}
+		for i := range df {
+			out[i] = max(out[i], df[i])
+		}
+		n = total
+	}
+	return out, n, nil
+}
+
+// consecutiveRuns splits analysed words where a stop word left a gap.
+func consecutiveRuns(ws []index.Word) [][]string {
+	var runs [][]string
+	var cur []string
+	last := 0
+	for _, w := range ws {
+		if w.Glued {
+			continue
+		}
+		if len(cur) > 0 && w.Pos != last+1 {
+			runs = append(runs, cur)
+			cur = nil
+		}
+		cur = append(cur, w.Text)
+		last = w.Pos
+	}
+	return append(runs, cur)
+}
+
+// specificity says how much a word can tell postings apart, whatever its
+// frequency in the index: domain words most, general-language words less.
+func (m *Matcher) specificity(word string, info index.WordInfo) float64 {
+	w := m.W
+	spec := 1.0
+	if info.Domain {
+		spec = w.DomainBonus
+	} else {
+		switch p := info.POS; {
+		case p == "" || p == "x" || p == "eng" || p == "j" || strings.HasPrefix(p, "n") || p == "vn":
+		case strings.HasPrefix(p, "v"):
+			spec = w.PosVerb
+		default:
+			spec = w.PosOther
+		}
+		spec /= 1 + w.FreqDamp*math.Log10(1+info.Freq/1000)
+	}
+	if utf8.RuneCountInString(word) == 1 {
+		spec *= w.SingleRune
+	}
+	return spec
+}
+
+// addSubwords adds the sub-words of kept compounds as lighter terms.
+func (m *Matcher) addSubwords(terms []index.Term) []index.Term {
+	have := map[string]bool{}
+	for _, t := range terms {
+		have[t.Text] = true
+		for _, a := range t.Alts {
+			have[a] = true
+		}
+	}
+	n := len(terms)
+	for _, t := range terms[:n] {
+		_, subs := m.ix.Lookup(t.Text)
+		for _, s := range subs {
+			if have[s] || !useful(s) {
+				continue
+			}
+			have[s] = true
+			info, _ := m.ix.Lookup(s)
+			weight := round3(t.Weight * m.W.Subword * min(1, m.specificity(s, info)))
+			if weight > 0 {
+				terms = append(terms, index.Term{Text: s, Weight: weight})
+			}
+		}
+	}
+	return terms
 }
 
 // useful drops words that carry no matching signal whatever their
