@@ -98,11 +98,13 @@ func OpenMem(analyzer string) (*Index, error) {
 
 // loadFor loads the lexicons an analyzer needs before the first document,
 // so a broken dictionary is an error here rather than empty tokens later.
-// The query analyzer always needs the domain lexicon.
 func loadFor(analyzer string) error {
-	names := []string{LexiconDomain}
-	if analyzer == AnalyzerPlain {
-		names = append(names, LexiconPlain)
+	var names []string
+	switch analyzer {
+	case AnalyzerIndex, AnalyzerQuery:
+		names = []string{LexiconDomain}
+	case AnalyzerPlain:
+		names = []string{LexiconPlain}
 	}
 	for _, n := range names {
 		if _, err := LoadLexicon(n); err != nil {
@@ -209,9 +211,10 @@ func docFreq(ctx context.Context, r index.IndexReader, field, term string) (df, 
 	return tfr.Count(), n, nil
 }
 
-// DocFreqs returns the document frequency of every term in field, with one
-// index reader.
-func (x *Index) DocFreqs(ctx context.Context, field string, terms []string) (df []uint64, n uint64, err error) {
+// DocFreqs returns, for every term, the largest number of postings that
+// hold it in any of fields (an estimate of its document frequency that needs
+// no extra index structure), and the number of postings; one index reader.
+func (x *Index) DocFreqs(ctx context.Context, fields, terms []string) (df []uint64, n uint64, err error) {
 	adv, err := x.b.Advanced()
 	if err != nil {
 		return nil, 0, err
@@ -223,9 +226,16 @@ func (x *Index) DocFreqs(ctx context.Context, field string, terms []string) (df 
 	defer r.Close()
 	df = make([]uint64, len(terms))
 	for i, t := range terms {
-		if df[i], n, err = docFreq(ctx, r, field, t); err != nil {
-			return nil, 0, err
+		for _, f := range fields {
+			d, total, err := docFreq(ctx, r, f, t)
+			if err != nil {
+				return nil, 0, err
+			}
+			df[i], n = max(df[i], d), total
 		}
 	}
-	return df, n, nil
+	if len(terms) == 0 {
+		n, err = r.DocCount()
+	}
+	return df, n, err
 }

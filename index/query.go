@@ -38,6 +38,8 @@ type Filter struct {
 	TRLMin      int // 0: no lower bound
 	TRLMax      int // 0: no upper bound
 	ExcludeIDs  []string
+	// IDs restricts the search to these postings of the query's type.
+	IDs []string
 }
 
 // Query is a search built in code: user input never becomes bleve query
@@ -66,6 +68,9 @@ type Query struct {
 	SortByPosted bool
 	// Facets asks for counts by kind, industry, region tier, mode and TRL.
 	Facets bool
+	// IDsOnly returns hits without stored fields or match locations: a
+	// cheap first stage.
+	IDsOnly bool
 }
 
 // Hit is one posting found.
@@ -117,6 +122,13 @@ func (x *Index) Search(ctx context.Context, q Query) (*Result, error) {
 	}
 	must := []query.Query{keywordQuery(FieldType, q.Type)}
 	must = append(must, q.Filter.queries()...)
+	if len(q.Filter.IDs) > 0 {
+		keys := make([]string, len(q.Filter.IDs))
+		for i, id := range q.Filter.IDs {
+			keys[i] = docKey(q.Type, id)
+		}
+		must = append(must, bleve.NewDocIDQuery(keys))
+	}
 
 	var should []query.Query
 	for _, t := range q.Terms {
@@ -169,8 +181,10 @@ func (x *Index) Search(ctx context.Context, q Query) (*Result, error) {
 		size = 10
 	}
 	req := bleve.NewSearchRequestOptions(top, size, q.From, false)
-	req.Fields = []string{"*"}
-	req.IncludeLocations = len(should) > 0
+	if !q.IDsOnly {
+		req.Fields = []string{"*"}
+		req.IncludeLocations = len(should) > 0
+	}
 	if q.SortByPosted || len(should) == 0 {
 		req.SortBy([]string{"-" + FieldPosted, "_id"})
 	} else {

@@ -8,6 +8,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"time"
 
 	"duijie/internal/bench"
 )
@@ -22,11 +23,12 @@ func runBench(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	probe := fs.String("probe", "", "internal: open this index in a fresh process and match")
 	analyzer := fs.String("analyzer", "", "internal: the probed index's analyzer")
 	qfile := fs.String("queries-file", "", "internal: the probe's queries")
+	budget := fs.Duration("budget", 2*time.Minute, "time for timing queries, per variant (at least 20 are timed)")
 	if err := parseFlags(fs, args, stderr); err != nil {
 		return err
 	}
 	if *probe != "" {
-		p, err := bench.ProbeIndex(ctx, *probe, *analyzer, *qfile)
+		p, err := bench.ProbeIndex(ctx, *probe, *analyzer, *qfile, *budget)
 		if err != nil {
 			return err
 		}
@@ -39,7 +41,7 @@ func runBench(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if err != nil {
 		return err
 	}
-	rep, err := bench.Run(ctx, bench.Options{Docs: *docs, Queries: *queries, Seed: *seed, Dir: *dir, Progress: os.Stderr, Self: self})
+	rep, err := bench.Run(ctx, bench.Options{Docs: *docs, Queries: *queries, Seed: *seed, Dir: *dir, Progress: os.Stderr, Self: self, Budget: *budget})
 	if err != nil {
 		return err
 	}

@@ -3,6 +3,7 @@ package bench
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"io/fs"
@@ -32,9 +33,10 @@ type Options struct {
 	Docs     int
 	Queries  int
 	Seed     uint64
-	Dir      string    // work folder for the indexes (kept)
-	Progress io.Writer // progress when a terminal
-	Self     string    // this executable, run again to measure a fresh process
+	Dir      string        // work folder for the indexes (kept)
+	Progress io.Writer     // progress when a terminal
+	Self     string        // this executable, run again to measure a fresh process
+	Budget   time.Duration // time for timing queries, per variant
 }
 
 // Figures are one variant's measurements.
@@ -54,6 +56,9 @@ type Probe struct {
 	P50MS   float64 `json:"p50_ms"`
 	P95MS   float64 `json:"p95_ms"`
 	P99MS   float64 `json:"p99_ms"`
+	// Measured is how many queries were timed (all, unless the time budget
+	// ran out first).
+	Measured int `json:"queries_measured"`
 }
 
 // Report is a whole run.
@@ -102,7 +107,8 @@ func Run(ctx context.Context, opt Options) (*Report, error) {
 		if f.IndexMB, err = dirMB(dir); err != nil {
 			return nil, err
 		}
-		out, err := exec.CommandContext(ctx, opt.Self, "bench", "-probe", dir, "-analyzer", variant.Analyzer, "-queries-file", qfile).Output()
+		out, err := exec.CommandContext(ctx, opt.Self, "bench", "-probe", dir, "-analyzer", variant.Analyzer,
+			"-queries-file", qfile, "-budget", opt.Budget.String()).Output()
 		if err != nil {
 			return nil, fmt.Errorf("bench: probe of %s: %v", variant.Name, exitDetail(err))
 		}
@@ -149,40 +155,60 @@ func analyzerRate(v *vocab, analyzer string, seed uint64) (float64, error) {
 }
 
 // build indexes opt.Docs generated capabilities and returns docs per second.
+// Two writers send batches at once, so one batch's analysis overlaps the
+// other's segment building; generation runs ahead and is not timed.
 func build(ctx context.Context, v *vocab, dir, analyzer string, opt Options) (float64, error) {
 	ix, err := index.OpenWith(dir, analyzer)
 	if err != nil {
 		return 0, err
 	}
-	g := newGenerator(v, opt.Seed)
-	bar := progress.New(opt.Progress, "index "+analyzer, opt.Docs)
 	const batch = 1000
-	var spent time.Duration
-	docs := make([]index.Doc, 0, batch)
-	for i := 0; i < opt.Docs; i += batch {
-		if err := ctx.Err(); err != nil {
-			ix.Close()
-			return 0, err
+	batches := make(chan []index.Doc, 4)
+	go func() {
+		defer close(batches)
+		g := newGenerator(v, opt.Seed)
+		for i := 0; i < opt.Docs; i += batch {
+			docs := make([]index.Doc, 0, batch)
+			for j := i; j < min(i+batch, opt.Docs); j++ {
+				docs = append(docs, g.capability(j))
+			}
+			select {
+			case batches <- docs:
+			case <-ctx.Done():
+				return
+			}
 		}
-		docs = docs[:0]
-		for j := i; j < min(i+batch, opt.Docs); j++ {
-			docs = append(docs, g.capability(j))
-		}
-		start := time.Now() // generation is not indexing: time the batch only
-		if err := ix.Upsert(docs...); err != nil {
-			ix.Close()
-			return 0, err
-		}
-		spent += time.Since(start)
-		bar.Add(len(docs))
+	}()
+	// wait for the first batches so generation does not count
+	for len(batches) < cap(batches) && ctx.Err() == nil && opt.Docs > batch*cap(batches) {
+		time.Sleep(10 * time.Millisecond)
 	}
-	bar.Done()
+	bar := progress.New(opt.Progress, "index "+analyzer, opt.Docs)
 	start := time.Now()
-	if err := ix.Close(); err != nil { // waits for merges to persist
+	errs := make(chan error, 2)
+	for w := 0; w < 2; w++ {
+		go func() {
+			for docs := range batches {
+				if err := ix.Upsert(docs...); err != nil {
+					errs <- err
+					for range batches {
+					}
+					return
+				}
+				bar.Add(len(docs))
+			}
+			errs <- nil
+		}()
+	}
+	err = errors.Join(<-errs, <-errs, ctx.Err())
+	bar.Done()
+	if cerr := ix.Close(); err == nil { // Close waits for merges to persist
+		err = cerr
+	}
+	if err != nil {
 		return 0, err
 	}
-	spent += time.Since(start)
-	return float64(opt.Docs) / spent.Seconds(), nil
+	return float64(opt.Docs) / time.Since(start).Seconds(), nil
 }
 
 func dirMB(dir string) (float64, error) {
@@ -204,7 +230,7 @@ func dirMB(dir string) (float64, error) {
 }
 
 // ProbeIndex is the fresh process's part: open, measure heap, match.
-func ProbeIndex(ctx context.Context, dir, analyzer, queriesFile string) (*Probe, error) {
+func ProbeIndex(ctx context.Context, dir, analyzer, queriesFile string, budget time.Duration) (*Probe, error) {
 	start := time.Now()
 	if analyzer == index.AnalyzerIndex {
 		if _, err := index.LoadLexicon(index.LexiconDomain); err != nil {
@@ -264,7 +290,11 @@ func ProbeIndex(ctx context.Context, dir, analyzer, queriesFile string) (*Probe,
 		}
 	}
 	lat := make([]time.Duration, 0, len(qs))
+	begin := time.Now()
 	for _, q := range qs {
+		if budget > 0 && time.Since(begin) > budget && len(lat) >= 20 {
+			break // the baseline can take seconds a query on a large corpus
+		}
 		t := time.Now()
 		if err := one(q); err != nil {
 			return nil, err
@@ -281,7 +311,19 @@ func ProbeIndex(ctx context.Context, dir, analyzer, queriesFile string) (*Probe,
 		return ms(lat[min(len(lat)-1, int(q*float64(len(lat))))])
 	}
 	p.P50MS, p.P95MS, p.P99MS = pct(0.50), pct(0.95), pct(0.99)
+	p.Measured = len(lat)
 	return p, nil
 }
 
 func ms(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }
+
+// BuildOnly indexes n generated capabilities into dir (profiling aid).
+func BuildOnly(ctx context.Context, dir, analyzer string, n int) error {
+	v, err := loadVocab()
+	if err != nil {
+		return err
+	}
+	os.RemoveAll(dir)
+	_, err = build(ctx, v, dir, analyzer, Options{Docs: n, Seed: 1})
+	return err
+}

@@ -8,7 +8,13 @@ import (
 // Print writes the report as a table: each figure for each variant, and the
 // product's figure as a ratio of the baseline's from the same run.
 func Print(w io.Writer, r *Report) {
-	fmt.Fprintf(w, "corpus: %d capabilities, %d queries, seed %d, %d CPUs\n\n", r.Docs, r.Queries, r.Seed, r.CPUs)
+	fmt.Fprintf(w, "corpus: %d capabilities, %d queries, seed %d, %d CPUs\n", r.Docs, r.Queries, r.Seed, r.CPUs)
+	for _, v := range r.Variants {
+		if v.Measured < r.Queries {
+			fmt.Fprintf(w, "%s: %d of %d queries timed before the time budget ran out\n", v.Name, v.Measured, r.Queries)
+		}
+	}
+	fmt.Fprintln(w)
 	if len(r.Variants) == 0 {
 		return
 	}

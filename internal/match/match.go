@@ -23,7 +23,7 @@ type Searcher interface {
 	Analyze(text string) []index.Word
 	Synonyms(word string) []string
 	Lookup(word string) (index.WordInfo, []string)
-	DocFreqs(ctx context.Context, field string, terms []string) (df []uint64, n uint64, err error)
+	DocFreqs(ctx context.Context, fields, terms []string) (df []uint64, n uint64, err error)
 	Search(ctx context.Context, q index.Query) (*index.Result, error)
 }
 
@@ -136,20 +136,33 @@ func (m *Matcher) Match(ctx context.Context, src Source, opt Options) (*Result, 
 	}
 	w := m.W
 	filter := opt.Filter
+	// Two stages keep a query cheap on a large index: the heaviest words
+	// pick the candidates (short posting lists), then every word, phrase and
+	// sub-word scores just those candidates.
 	size := max(w.Candidates, opt.Offset+opt.Limit)
+	first := terms
+	if len(first) > w.FirstStage {
+		first = terms[:w.FirstStage]
+	}
+	cand, err := m.ix.Search(ctx, index.Query{Type: target, Terms: first, Fields: fields(w), Filter: filter, Size: size, IDsOnly: true})
+	if err != nil {
+		return nil, err
+	}
+	if len(cand.Hits) == 0 {
+		return res, nil
+	}
+	filter.IDs = make([]string, len(cand.Hits))
+	for i, h := range cand.Hits {
+		filter.IDs[i] = h.ID
+	}
 	hits, err := m.ix.Search(ctx, index.Query{
 		Type:         target,
 		Terms:        terms,
 		Phrases:      phrases,
 		PhraseWeight: w.Phrase,
-		Fields: []index.FieldBoost{
-			{Field: index.FieldTitle, Boost: w.BoostTitle},
-			{Field: index.FieldKeywords, Boost: w.BoostKeywords},
-			{Field: index.FieldDescription, Boost: w.BoostDescription},
-			{Field: index.FieldOrgName, Boost: w.BoostOrgName},
-		},
-		Filter: filter,
-		Size:   size,
+		Fields:       fields(w),
+		Filter:       filter,
+		Size:         len(filter.IDs),
 	})
 	if err != nil {
 		return nil, err
@@ -175,16 +188,29 @@ func (m *Matcher) Match(ctx context.Context, src Source, opt Options) (*Result, 
 	return res, nil
 }
 
+// fields are the target fields with a boost above zero.
+func fields(w Weights) []index.FieldBoost {
+	var out []index.FieldBoost
+	for _, f := range []index.FieldBoost{
+		{Field: index.FieldTitle, Boost: w.BoostTitle},
+		{Field: index.FieldKeywords, Boost: w.BoostKeywords},
+		{Field: index.FieldDescription, Boost: w.BoostDescription},
+		{Field: index.FieldOrgName, Boost: w.BoostOrgName},
+	} {
+		if f.Boost > 0 {
+			out = append(out, f)
+		}
+	}
+	return out
+}
+
 // Terms picks and weighs the key words of src: title and keywords count
 // more than the description; words frequent in the index count little; the
 // heaviest MaxTerms are kept, with their synonyms. Phrases are adjacent
 // pairs of kept title words.
 func (m *Matcher) Terms(ctx context.Context, src Source) ([]index.Term, [][]string, error) {
 	w := m.W
-	type acc struct {
-		best, count float64
-		title       bool
-	}
+	type acc struct{ best, count float64 }
 	words := map[string]*acc{}
 	var order []string
 	add := func(text string, weight float64) []index.Word {
@@ -205,11 +231,6 @@ func (m *Matcher) Terms(ctx context.Context, src Source) ([]index.Term, [][]stri
 		return ws
 	}
 	titleWords := add(src.Title, w.SrcTitle)
-	for _, tw := range titleWords {
-		if a := words[tw.Text]; a != nil {
-			a.title = true
-		}
-	}
 	var keywordWords [][]index.Word
 	for _, k := range src.Keywords {
 		keywordWords = append(keywordWords, add(k, w.SrcKeywords))
@@ -219,53 +240,77 @@ func (m *Matcher) Terms(ctx context.Context, src Source) ([]index.Term, [][]stri
 	if len(order) == 0 {
 		return nil, nil, nil
 	}
+	// A long text has hundreds of words; looking each up in the index costs
+	// more than the search. Words that cannot make the cut whatever their
+	// idf are left out first, by the weight they would have at equal idf.
+	if limit := 3 * w.MaxTerms; len(order) > limit {
+		prior := make(map[string]float64, len(order))
+		for _, word := range order {
+			a := words[word]
+			info, _ := m.ix.Lookup(word)
+			prior[word] = (a.best + w.Repeat*math.Log2(a.count)) * m.specificity(word, info)
+		}
+		sort.SliceStable(order, func(i, j int) bool { return prior[order[i]] > prior[order[j]] })
+		order = order[:limit]
+	}
 
 	var terms []index.Term
 	// Words found in no posting cannot match; a compound among them (大气环流
 	// where postings say 大气 and 环流 apart) gives way to its sub-words,
 	// which inherit its place in the source. One round is enough: sub-words
 	// of sub-words are already among the sub-words.
+	dfOf := map[string]float64{}
+	var n float64
 	for round := 0; round < 2 && len(order) > 0; round++ {
-		df, n, err := m.docFreqs(ctx, order)
+		alts := make([][]string, len(order))
+		all := append([]string(nil), order...)
+		for i, word := range order {
+			alts[i] = m.ix.Synonyms(word)
+			all = append(all, alts[i]...)
+		}
+		df, total, err := m.docFreqs(ctx, all)
 		if err != nil {
 			return nil, nil, err
 		}
-		var next []string
+		n = float64(total)
+		next, at := []string(nil), len(order)
 		for i, word := range order {
 			a := words[word]
-			alts := m.ix.Synonyms(word)
 			d := float64(df[i])
-			if len(alts) > 0 {
-				altDF, _, err := m.docFreqs(ctx, alts)
-				if err != nil {
-					return nil, nil, err
-				}
-				for _, x := range altDF {
-					d = max(d, float64(x))
-				}
+			for range alts[i] {
+				d = max(d, float64(df[at]))
+				at++
 			}
 			info, subs := m.ix.Lookup(word)
 			if d == 0 {
 				for _, s := range subs {
 					if words[s] == nil && useful(s) {
-						words[s] = &acc{best: a.best, count: a.count, title: a.title}
+						words[s] = &acc{best: a.best, count: a.count}
 						next = append(next, s)
 					}
 				}
 				continue
 			}
-			if n > 0 && a.best <= w.SrcDescription && d/float64(n) > w.GenericShare {
-				continue
-			}
-			idf := math.Log(1 + (float64(n)-d+0.5)/(d+0.5))
+			dfOf[word] = d
+			idf := math.Log(1 + (n-d+0.5)/(d+0.5))
 			weight := (a.best + w.Repeat*math.Log2(a.count)) * idf * m.specificity(word, info)
 			if weight > 0 {
-				terms = append(terms, index.Term{Text: word, Alts: alts, Weight: weight})
+				terms = append(terms, index.Term{Text: word, Alts: alts[i], Weight: weight})
 			}
 		}
 		order = next
 	}
 	sort.SliceStable(terms, func(i, j int) bool { return terms[i].Weight > terms[j].Weight })
+	// Generic words are expensive to search (long posting lists) and tell
+	// little: past the KeepTop heaviest, a word in more than GenericShare of
+	// the postings is left out.
+	specific := terms[:0]
+	for i, t := range terms {
+		if i < w.KeepTop || dfOf[t.Text] <= w.GenericShare*n {
+			specific = append(specific, t)
+		}
+	}
+	terms = specific
 	if len(terms) > w.MaxTerms {
 		terms = terms[:w.MaxTerms]
 	}
@@ -276,7 +321,10 @@ func (m *Matcher) Terms(ctx context.Context, src Source) ([]index.Term, [][]stri
 		}
 	}
 	if w.Subword > 0 {
-		terms = m.addSubwords(terms)
+		var err error
+		if terms, err = m.addSubwords(ctx, terms, n); err != nil {
+			return nil, nil, err
+		}
 	}
 
 	// Phrases: every given keyword of several words (an unknown compound
@@ -316,25 +364,9 @@ func (m *Matcher) Terms(ctx context.Context, src Source) ([]index.Term, [][]stri
 }
 
 // docFreqs is the number of postings that hold each word in their title,
-// keywords or description (the largest of the three: an estimate that
-// needs no extra index structure).
+// keywords or description.
 func (m *Matcher) docFreqs(ctx context.Context, words []string) ([]uint64, uint64, error) {
-	var out []uint64
-	var n uint64
-	for _, f := range []string{index.FieldDescription, index.FieldTitle, index.FieldKeywords} {
-		df, total, err := m.ix.DocFreqs(ctx, f, words)
-		if err != nil {
-			return nil, 0, err
-		}
-		if out == nil {
-			out = df
-		}
-		for i := range df {
-			out[i] = max(out[i], df[i])
-		}
-		n = total
-	}
-	return out, n, nil
+	return m.ix.DocFreqs(ctx, []string{index.FieldDescription, index.FieldTitle, index.FieldKeywords}, words)
 }
 
 // consecutiveRuns splits analysed words where a stop word left a gap.
@@ -379,8 +411,9 @@ func (m *Matcher) specificity(word string, info index.WordInfo) float64 {
 	return spec
 }
 
-// addSubwords adds the sub-words of kept compounds as lighter terms.
-func (m *Matcher) addSubwords(terms []index.Term) []index.Term {
+// addSubwords adds the sub-words of kept compounds as lighter terms, leaving
+// out those in no posting and the generic ones.
+func (m *Matcher) addSubwords(ctx context.Context, terms []index.Term, n float64) ([]index.Term, error) {
 	have := map[string]bool{}
 	for _, t := range terms {
 		have[t.Text] = true
@@ -388,22 +421,37 @@ func (m *Matcher) addSubwords(terms []index.Term) []index.Term {
 			have[a] = true
 		}
 	}
-	n := len(terms)
-	for _, t := range terms[:n] {
-		_, subs := m.ix.Lookup(t.Text)
-		for _, s := range subs {
+	var subs []index.Term
+	for _, t := range terms {
+		_, ss := m.ix.Lookup(t.Text)
+		for _, s := range ss {
 			if have[s] || !useful(s) {
 				continue
 			}
 			have[s] = true
 			info, _ := m.ix.Lookup(s)
-			weight := round3(t.Weight * m.W.Subword * min(1, m.specificity(s, info)))
-			if weight > 0 {
-				terms = append(terms, index.Term{Text: s, Weight: weight})
+			if weight := round3(t.Weight * m.W.Subword * min(1, m.specificity(s, info))); weight > 0 {
+				subs = append(subs, index.Term{Text: s, Weight: weight})
 			}
 		}
 	}
-	return terms
+	if len(subs) == 0 {
+		return terms, nil
+	}
+	words := make([]string, len(subs))
+	for i, s := range subs {
+		words[i] = s.Text
+	}
+	df, _, err := m.docFreqs(ctx, words)
+	if err != nil {
+		return nil, err
+	}
+	for i, s := range subs {
+		if d := float64(df[i]); d > 0 && d <= m.W.GenericShare*n {
+			terms = append(terms, s)
+		}
+	}
+	return terms, nil
 }
 
 // useful drops words that carry no matching signal whatever their

@@ -37,9 +37,11 @@ type Weights struct {
 	Subword float64
 	// MaxTerms is how many of the heaviest words the query keeps.
 	MaxTerms int
-	// GenericShare: a description word found in more than this share of
-	// postings is generic (技术, 提高) and dropped.
+	// GenericShare: past the KeepTop heaviest words, a word found in more
+	// than this share of postings is generic (技术, 系统) and left out: it
+	// tells little and its long posting list is what makes a query slow.
 	GenericShare float64
+	KeepTop      int
 
 	// Target fields: BM25 boosts of the fields of the postings searched.
 	BoostTitle       float64
@@ -52,9 +54,10 @@ type Weights struct {
 	Phrase     float64
 	MaxPhrases int
 
-	// Candidates is how many text hits are re-ranked with the structured
-	// signals.
+	// Candidates is how many postings the FirstStage heaviest words fetch;
+	// all words then score them and the structured signals re-rank them.
 	Candidates int
+	FirstStage int
 
 	// Blend, each signal in [0, 1]: the text parts add up to a base,
 	//   base  = Text·text + Coverage·coverage
@@ -87,6 +90,7 @@ var DefaultWeights = Weights{
 	Subword:        0.6,
 	MaxTerms:       32,
 	GenericShare:   0.2,
+	KeepTop:        8,
 
 	BoostTitle:       1,
 	BoostKeywords:    1,
@@ -96,6 +100,7 @@ var DefaultWeights = Weights{
 	MaxPhrases:       8,
 
 	Candidates: 100,
+	FirstStage: 16,
 
 	Text:      1,
 	Coverage:  0.5,
