@@ -13,6 +13,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/blevesearch/bleve/v2"
@@ -54,7 +55,18 @@ func splitKey(key string) (typ, id string) {
 type Index struct {
 	b        bleve.Index
 	analyzer string
+
+	// Document frequencies are asked for the same domain words again and
+	// again; they are cached until the next write.
+	dfMu      sync.Mutex
+	dfVersion uint64 // bumped by every write
+	dfCache   map[string]uint64
+	dfN       uint64
+	dfAt      uint64 // the version dfCache belongs to
 }
+
+// maxDFCache bounds the document-frequency cache.
+const maxDFCache = 200_000
 
 // Open opens the index in dir, creating it if it does not exist. A second
 // process that opens the same dir gets an error after a second rather than
@@ -135,10 +147,19 @@ func (x *Index) Upsert(docs ...Doc) error {
 			return fmt.Errorf("index: %w", err)
 		}
 	}
-	if err := x.b.Batch(batch); err != nil {
+	err := x.b.Batch(batch)
+	x.written()
+	if err != nil {
 		return fmt.Errorf("index: batch: %w", err)
 	}
 	return nil
+}
+
+// written invalidates what was derived from the index's content.
+func (x *Index) written() {
+	x.dfMu.Lock()
+	x.dfVersion++
+	x.dfMu.Unlock()
 }
 
 // Delete removes postings; deleting a missing one is not an error.
@@ -147,7 +168,9 @@ func (x *Index) Delete(typ string, ids ...string) error {
 	for _, id := range ids {
 		batch.Delete(docKey(typ, id))
 	}
-	if err := x.b.Batch(batch); err != nil {
+	err := x.b.Batch(batch)
+	x.written()
+	if err != nil {
 		return fmt.Errorf("index: delete: %w", err)
 	}
 	return nil
@@ -159,10 +182,10 @@ func (x *Index) Count() (uint64, error) { return x.b.DocCount() }
 func (d *Doc) fields() map[string]interface{} {
 	m := map[string]interface{}{
 		FieldType:        d.Type,
-		FieldTitle:       d.Title,
-		FieldDescription: d.Description,
-		FieldKeywords:    d.Keywords,
-		FieldOrgName:     d.OrgName,
+		physical(d.Type, FieldTitle):       d.Title,
+		physical(d.Type, FieldDescription): d.Description,
+		physical(d.Type, FieldKeywords):    d.Keywords,
+		physical(d.Type, FieldOrgName):     d.OrgName,
 		FieldOrg:         d.Org,
 		FieldIndustry:    d.Industry,
 		FieldRegion:      d.Region,
@@ -185,7 +208,8 @@ func (d *Doc) fields() map[string]interface{} {
 
 // DocFreq returns how many postings hold term in field, and the number of
 // postings in the index; the query builder weighs terms with it.
-func (x *Index) DocFreq(ctx context.Context, field, term string) (df, n uint64, err error) {
+func (x *Index) DocFreq(ctx context.Context, typ, field, term string) (df, n uint64, err error) {
+	field = physical(typ, field)
 	adv, err := x.b.Advanced()
 	if err != nil {
 		return 0, 0, err
@@ -213,8 +237,35 @@ func docFreq(ctx context.Context, r index.IndexReader, field, term string) (df, 
 
 // DocFreqs returns, for every term, the largest number of postings that
 // hold it in any of fields (an estimate of its document frequency that needs
-// no extra index structure), and the number of postings; one index reader.
-func (x *Index) DocFreqs(ctx context.Context, fields, terms []string) (df []uint64, n uint64, err error) {
+// no extra index structure), and the number of postings. Answers are cached
+// until the next write.
+func (x *Index) DocFreqs(ctx context.Context, typ string, fields, terms []string) (df []uint64, n uint64, err error) {
+	phys := make([]string, len(fields))
+	for i, f := range fields {
+		phys[i] = physical(typ, f)
+	}
+	fields = phys
+	key := func(t string) string { return strings.Join(fields, ",") + "\x00" + t }
+	df = make([]uint64, len(terms))
+	var missing []int
+	x.dfMu.Lock()
+	if x.dfAt != x.dfVersion || x.dfCache == nil || len(x.dfCache) > maxDFCache {
+		x.dfCache, x.dfAt, x.dfN = map[string]uint64{}, x.dfVersion, 0
+	}
+	version := x.dfAt
+	for i, t := range terms {
+		if d, ok := x.dfCache[key(t)]; ok {
+			df[i] = d
+		} else {
+			missing = append(missing, i)
+		}
+	}
+	n = x.dfN
+	x.dfMu.Unlock()
+	if len(missing) == 0 && n > 0 {
+		return df, n, nil
+	}
+
 	adv, err := x.b.Advanced()
 	if err != nil {
 		return nil, 0, err
@@ -224,18 +275,25 @@ func (x *Index) DocFreqs(ctx context.Context, fields, terms []string) (df []uint
 		return nil, 0, err
 	}
 	defer r.Close()
-	df = make([]uint64, len(terms))
-	for i, t := range terms {
+	if n, err = r.DocCount(); err != nil {
+		return nil, 0, err
+	}
+	for _, i := range missing {
 		for _, f := range fields {
-			d, total, err := docFreq(ctx, r, f, t)
+			d, _, err := docFreq(ctx, r, f, terms[i])
 			if err != nil {
 				return nil, 0, err
 			}
-			df[i], n = max(df[i], d), total
+			df[i] = max(df[i], d)
 		}
 	}
-	if len(terms) == 0 {
-		n, err = r.DocCount()
+	x.dfMu.Lock()
+	if x.dfAt == version { // no write in between
+		for _, i := range missing {
+			x.dfCache[key(terms[i])] = df[i]
+		}
+		x.dfN = n
 	}
-	return df, n, err
+	x.dfMu.Unlock()
+	return df, n, nil
 }

@@ -1,6 +1,8 @@
 package index
 
 import (
+	"strings"
+
 	"github.com/blevesearch/bleve/v2"
 	"github.com/blevesearch/bleve/v2/analysis/analyzer/keyword"
 	"github.com/blevesearch/bleve/v2/mapping"
@@ -28,6 +30,28 @@ const (
 
 // TextFields are the fields a match or search reads, in order of strength.
 var TextFields = []string{FieldTitle, FieldKeywords, FieldDescription, FieldOrgName}
+
+// challengePrefix names a challenge's text fields in the index: each kind
+// of posting has text fields of its own, so a text search of one kind
+// needs no type filter (a filter that holds half the index and that a
+// query would otherwise have to step through), and term statistics are
+// those of the collection searched.
+const challengePrefix = "c_"
+
+// physical is the indexed name of a field of a posting of type typ.
+func physical(typ, field string) string {
+	if typ == DocChallenge {
+		for _, f := range TextFields {
+			if f == field {
+				return challengePrefix + field
+			}
+		}
+	}
+	return field
+}
+
+// logical is the field name callers know.
+func logical(field string) string { return strings.TrimPrefix(field, challengePrefix) }
 
 // Doc types.
 const (
@@ -59,12 +83,14 @@ func NewMapping(analyzer string) mapping.IndexMapping {
 		return f
 	}
 	doc := bleve.NewDocumentStaticMapping()
-	doc.AddFieldMappingsAt(FieldTitle, text())
-	doc.AddFieldMappingsAt(FieldDescription, text())
-	doc.AddFieldMappingsAt(FieldKeywords, text())
-	orgName := text()
-	orgName.IncludeTermVectors = false
-	doc.AddFieldMappingsAt(FieldOrgName, orgName)
+	for _, typ := range []string{DocCapability, DocChallenge} {
+		doc.AddFieldMappingsAt(physical(typ, FieldTitle), text())
+		doc.AddFieldMappingsAt(physical(typ, FieldDescription), text())
+		doc.AddFieldMappingsAt(physical(typ, FieldKeywords), text())
+		orgName := text()
+		orgName.IncludeTermVectors = false
+		doc.AddFieldMappingsAt(physical(typ, FieldOrgName), orgName)
+	}
 	for _, f := range []string{FieldType, FieldKind, FieldOrg, FieldIndustry, FieldRegion, FieldRegionTier, FieldModes, FieldStatus, FieldVisibility} {
 		doc.AddFieldMappingsAt(f, kw(true))
 	}

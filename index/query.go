@@ -120,8 +120,10 @@ func (x *Index) Search(ctx context.Context, q Query) (*Result, error) {
 			fields = append(fields, FieldBoost{f, 1})
 		}
 	}
-	must := []query.Query{keywordQuery(FieldType, q.Type)}
-	must = append(must, q.Filter.queries()...)
+	// The type filter is only needed to list postings: text clauses search
+	// fields of q.Type's own (see physical).
+	typeFilter := keywordQuery(FieldType, q.Type)
+	must := q.Filter.queries()
 	if len(q.Filter.IDs) > 0 {
 		keys := make([]string, len(q.Filter.IDs))
 		for i, id := range q.Filter.IDs {
@@ -138,7 +140,7 @@ func (x *Index) Search(ctx context.Context, q Query) (*Result, error) {
 		for _, f := range fields {
 			for _, w := range append([]string{t.Text}, t.Alts...) {
 				tq := bleve.NewTermQuery(w)
-				tq.SetField(f.Field)
+				tq.SetField(physical(q.Type, f.Field))
 				tq.SetBoost(t.Weight * f.Boost)
 				should = append(should, tq)
 			}
@@ -146,7 +148,7 @@ func (x *Index) Search(ctx context.Context, q Query) (*Result, error) {
 	}
 	for _, p := range q.Phrases {
 		for _, f := range []string{FieldTitle, FieldKeywords, FieldDescription} {
-			pq := bleve.NewPhraseQuery(p, f)
+			pq := bleve.NewPhraseQuery(p, physical(q.Type, f))
 			pq.SetBoost(q.PhraseWeight)
 			should = append(should, pq)
 		}
@@ -154,7 +156,7 @@ func (x *Index) Search(ctx context.Context, q Query) (*Result, error) {
 	if q.Match != "" {
 		for _, f := range fields {
 			mq := bleve.NewMatchQuery(q.Match)
-			mq.SetField(f.Field)
+			mq.SetField(physical(q.Type, f.Field))
 			mq.SetBoost(f.Boost)
 			should = append(should, mq)
 		}
@@ -163,17 +165,18 @@ func (x *Index) Search(ctx context.Context, q Query) (*Result, error) {
 	var top query.Query
 	switch {
 	case len(should) > 0:
-		bq := bleve.NewBooleanQuery()
-		bq.AddMust(must...)
-		dq := bleve.NewDisjunctionQuery(should...)
-		bq.AddShould(dq)
-		bq.Should.(*query.DisjunctionQuery).Min = 1
-		top = bq
+		// A conjunction leapfrogs: the text clauses lead and the filters are
+		// only advanced to their hits. A boolean must+should would walk
+		// every posting of the filters.
+		top = bleve.NewDisjunctionQuery(should...)
+		if len(must) > 0 {
+			top = bleve.NewConjunctionQuery(append(must, top)...)
+		}
 	case q.Match != "" || len(q.Terms) > 0:
 		// Terms that were all stop words: nothing can match.
 		top = bleve.NewMatchNoneQuery()
 	default:
-		top = bleve.NewConjunctionQuery(must...)
+		top = bleve.NewConjunctionQuery(append(must, typeFilter)...)
 	}
 
 	size := q.Size
@@ -304,7 +307,7 @@ func toHit(h *search.DocumentMatch) Hit {
 		}
 		sort.Strings(terms)
 		for _, t := range terms {
-			m := TermMatch{Field: f, Term: t}
+			m := TermMatch{Field: logical(f), Term: t}
 			for _, l := range h.Locations[f][t] {
 				m.Spans = append(m.Spans, Span{int(l.Start), int(l.End)})
 			}
@@ -316,7 +319,7 @@ func toHit(h *search.DocumentMatch) Hit {
 }
 
 func docFromFields(typ, id string, f map[string]interface{}) Doc {
-	str := func(k string) string { s, _ := f[k].(string); return s }
+	str := func(k string) string { s, _ := f[physical(typ, k)].(string); return s }
 	d := Doc{
 		Type: typ, ID: id,
 		Kind: str(FieldKind), Title: str(FieldTitle), Description: str(FieldDescription),

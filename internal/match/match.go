@@ -23,7 +23,7 @@ type Searcher interface {
 	Analyze(text string) []index.Word
 	Synonyms(word string) []string
 	Lookup(word string) (index.WordInfo, []string)
-	DocFreqs(ctx context.Context, fields, terms []string) (df []uint64, n uint64, err error)
+	DocFreqs(ctx context.Context, typ string, fields, terms []string) (df []uint64, n uint64, err error)
 	Search(ctx context.Context, q index.Query) (*index.Result, error)
 }
 
@@ -114,10 +114,8 @@ type MatchedTerm struct {
 
 // Match ranks the postings of the other type for src.
 func (m *Matcher) Match(ctx context.Context, src Source, opt Options) (*Result, error) {
-	target := index.DocCapability
-	if src.Type == index.DocCapability {
-		target = index.DocChallenge
-	} else if src.Type != index.DocChallenge {
+	target := targetOf(src.Type)
+	if target == "" {
 		return nil, fmt.Errorf("match: source type %q", src.Type)
 	}
 	if opt.Limit <= 0 {
@@ -140,9 +138,9 @@ func (m *Matcher) Match(ctx context.Context, src Source, opt Options) (*Result, 
 	// pick the candidates (short posting lists), then every word, phrase and
 	// sub-word scores just those candidates.
 	size := max(w.Candidates, opt.Offset+opt.Limit)
-	first := terms
-	if len(first) > w.FirstStage {
-		first = terms[:w.FirstStage]
+	first, err := m.firstStage(ctx, target, terms)
+	if err != nil {
+		return nil, err
 	}
 	cand, err := m.ix.Search(ctx, index.Query{Type: target, Terms: first, Fields: fields(w), Filter: filter, Size: size, IDsOnly: true})
 	if err != nil {
@@ -188,6 +186,48 @@ func (m *Matcher) Match(ctx context.Context, src Source, opt Options) (*Result, 
 	return res, nil
 }
 
+// targetOf is the type of posting that matches a source of type typ.
+func targetOf(typ string) string {
+	switch typ {
+	case index.DocChallenge:
+		return index.DocCapability
+	case index.DocCapability:
+		return index.DocChallenge
+	}
+	return ""
+}
+
+// firstStage picks the words that fetch candidates: the heaviest
+// FirstStage, skipping, in a collection of FirstMinDocs postings or more,
+// those in more than FirstShare of them (their posting lists are long) as
+// long as FirstStage/4 words remain.
+func (m *Matcher) firstStage(ctx context.Context, target string, terms []index.Term) ([]index.Term, error) {
+	words := make([]string, len(terms))
+	for i, t := range terms {
+		words[i] = t.Text
+	}
+	df, n, err := m.docFreqs(ctx, target, words) // cached by the index
+	if err != nil {
+		return nil, err
+	}
+	var first, common []index.Term
+	for i, t := range terms {
+		// In a small collection every posting list is short: no need to skip.
+		if n >= uint64(m.W.FirstMinDocs) && float64(df[i]) > m.W.FirstShare*float64(n) {
+			common = append(common, t)
+		} else if len(first) < m.W.FirstStage {
+			first = append(first, t)
+		}
+	}
+	for _, t := range common {
+		if len(first) >= max(1, m.W.FirstStage/4) {
+			break
+		}
+		first = append(first, t)
+	}
+	return first, nil
+}
+
 // fields are the target fields with a boost above zero.
 func fields(w Weights) []index.FieldBoost {
 	var out []index.FieldBoost
@@ -209,6 +249,7 @@ func fields(w Weights) []index.FieldBoost {
 // heaviest MaxTerms are kept, with their synonyms. Phrases are adjacent
 // pairs of kept title words.
 func (m *Matcher) Terms(ctx context.Context, src Source) ([]index.Term, [][]string, error) {
+	target := targetOf(src.Type)
 	w := m.W
 	type acc struct{ best, count float64 }
 	words := map[string]*acc{}
@@ -268,7 +309,7 @@ func (m *Matcher) Terms(ctx context.Context, src Source) ([]index.Term, [][]stri
 			alts[i] = m.ix.Synonyms(word)
 			all = append(all, alts[i]...)
 		}
-		df, total, err := m.docFreqs(ctx, all)
+		df, total, err := m.docFreqs(ctx, target, all)
 		if err != nil {
 			return nil, nil, err
 		}
@@ -322,7 +363,7 @@ func (m *Matcher) Terms(ctx context.Context, src Source) ([]index.Term, [][]stri
 	}
 	if w.Subword > 0 {
 		var err error
-		if terms, err = m.addSubwords(ctx, terms, n); err != nil {
+		if terms, err = m.addSubwords(ctx, target, terms, n); err != nil {
 			return nil, nil, err
 		}
 	}
@@ -365,8 +406,8 @@ func (m *Matcher) Terms(ctx context.Context, src Source) ([]index.Term, [][]stri
 
 // docFreqs is the number of postings that hold each word in their title,
 // keywords or description.
-func (m *Matcher) docFreqs(ctx context.Context, words []string) ([]uint64, uint64, error) {
-	return m.ix.DocFreqs(ctx, []string{index.FieldDescription, index.FieldTitle, index.FieldKeywords}, words)
+func (m *Matcher) docFreqs(ctx context.Context, target string, words []string) ([]uint64, uint64, error) {
+	return m.ix.DocFreqs(ctx, target, []string{index.FieldDescription, index.FieldTitle, index.FieldKeywords}, words)
 }
 
 // consecutiveRuns splits analysed words where a stop word left a gap.
@@ -413,7 +454,7 @@ func (m *Matcher) specificity(word string, info index.WordInfo) float64 {
 
 // addSubwords adds the sub-words of kept compounds as lighter terms, leaving
 // out those in no posting and the generic ones.
-func (m *Matcher) addSubwords(ctx context.Context, terms []index.Term, n float64) ([]index.Term, error) {
+func (m *Matcher) addSubwords(ctx context.Context, target string, terms []index.Term, n float64) ([]index.Term, error) {
 	have := map[string]bool{}
 	for _, t := range terms {
 		have[t.Text] = true
@@ -442,7 +483,7 @@ func (m *Matcher) addSubwords(ctx context.Context, terms []index.Term, n float64
 	for i, s := range subs {
 		words[i] = s.Text
 	}
-	df, _, err := m.docFreqs(ctx, words)
+	df, _, err := m.docFreqs(ctx, target, words)
 	if err != nil {
 		return nil, err
 	}

@@ -314,3 +314,38 @@ func TestGoldenDemo(t *testing.T) {
 		})
 	}
 }
+
+func benchmarkDemo(b *testing.B) (*Matcher, Source) {
+	b.Helper()
+	set, err := demo.Load()
+	if err != nil {
+		b.Fatal(err)
+	}
+	m := New(MustIndex(b, set.Capabilities, set.Challenges))
+	return m, FromChallenge(&set.Challenges[0])
+}
+
+// BenchmarkTerms measures the query builder: analysis, term statistics,
+// weighting, synonyms, sub-words and phrases of a full challenge.
+func BenchmarkTerms(b *testing.B) {
+	m, src := benchmarkDemo(b)
+	ctx := context.Background()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		if _, _, err := m.Terms(ctx, src); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkMatch measures a whole ranking with explanations on the demo set.
+func BenchmarkMatch(b *testing.B) {
+	m, src := benchmarkDemo(b)
+	ctx := context.Background()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		if _, err := m.Match(ctx, src, Options{LocalFirst: true, Now: now}); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

@@ -56,8 +56,10 @@ type Weights struct {
 
 	// Candidates is how many postings the FirstStage heaviest words fetch;
 	// all words then score them and the structured signals re-rank them.
-	Candidates int
-	FirstStage int
+	Candidates   int
+	FirstStage   int
+	FirstShare   float64
+	FirstMinDocs int
 
 	// Blend, each signal in [0, 1]: the text parts add up to a base,
 	//   base  = Text·text + Coverage·coverage
@@ -99,8 +101,10 @@ var DefaultWeights = Weights{
 	Phrase:           0.5,
 	MaxPhrases:       8,
 
-	Candidates: 100,
-	FirstStage: 16,
+	Candidates:   100,
+	FirstStage:   16,
+	FirstShare:   0.05,
+	FirstMinDocs: 5000,
 
 	Text:      1,
 	Coverage:  0.5,
