@@ -181,18 +181,18 @@ func (x *Index) Count() (uint64, error) { return x.b.DocCount() }
 
 func (d *Doc) fields() map[string]interface{} {
 	m := map[string]interface{}{
-		FieldType:        d.Type,
+		FieldType:                          d.Type,
 		physical(d.Type, FieldTitle):       d.Title,
 		physical(d.Type, FieldDescription): d.Description,
 		physical(d.Type, FieldKeywords):    d.Keywords,
 		physical(d.Type, FieldOrgName):     d.OrgName,
-		FieldOrg:         d.Org,
-		FieldIndustry:    d.Industry,
-		FieldRegion:      d.Region,
-		FieldRegionTier:  d.RegionTier,
-		FieldTRL:         float64(d.TRL),
-		FieldStatus:      d.Status,
-		FieldVisibility:  d.Visibility,
+		FieldOrg:                           d.Org,
+		FieldIndustry:                      d.Industry,
+		FieldRegion:                        d.Region,
+		FieldRegionTier:                    d.RegionTier,
+		FieldTRL:                           float64(d.TRL),
+		FieldStatus:                        d.Status,
+		FieldVisibility:                    d.Visibility,
 	}
 	if d.Kind != "" {
 		m[FieldKind] = d.Kind
