@@ -140,6 +140,12 @@ type word struct {
 // pieces still meet the same term indexed elsewhere. Extra tokens take the
 // position of their first word, so phrases over main words stay exact.
 func (l *Lexicon) tokenize(input []byte, subwords, stop, glue bool) analysis.TokenStream {
+	stream, _ := l.tokenizeMarked(input, subwords, stop, glue)
+	return stream
+}
+
+// tokenizeMarked is tokenize that also says which tokens are main words.
+func (l *Lexicon) tokenizeMarked(input []byte, subwords, stop, glue bool) (analysis.TokenStream, []bool) {
 	n := normalize(input)
 	ps := l.pieces(n.text)
 	words := make([]word, 0, len(ps))
@@ -171,7 +177,7 @@ func (l *Lexicon) tokenize(input []byte, subwords, stop, glue bool) analysis.Tok
 		if w.stop {
 			continue
 		}
-		e.emit(w.start, w.end, w.pos)
+		e.emitMain(w.start, w.end, w.pos)
 		if subwords && w.tok != nil && w.runes >= 3 {
 			l.appendSubwords(&e, w.tok, w.start, w.pos, stop)
 		}
@@ -184,7 +190,7 @@ func (l *Lexicon) tokenize(input []byte, subwords, stop, glue bool) analysis.Tok
 			e.emit(w.start, words[i+1].end, w.pos)
 		}
 	}
-	return e.stream
+	return e.stream, e.main
 }
 
 func isHan(b []byte) bool {
@@ -203,6 +209,13 @@ type emitter struct {
 	n      *normalized
 	slab   []analysis.Token
 	stream analysis.TokenStream
+	main   []bool // main[i]: stream[i] is a main word
+}
+
+// emitMain emits a main word.
+func (e *emitter) emitMain(start, end, pos int) {
+	e.emit(start, end, pos)
+	e.main[len(e.main)-1] = true
 }
 
 func (e *emitter) emit(start, end, pos int) {
@@ -218,6 +231,7 @@ func (e *emitter) emit(start, end, pos int) {
 		Type:     tokenType(term),
 	})
 	e.stream = append(e.stream, &e.slab[len(e.slab)-1])
+	e.main = append(e.main, false)
 }
 
 // has reports whether the current position's tokens (the tail of the stream)

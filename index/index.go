@@ -19,6 +19,7 @@ import (
 	"github.com/blevesearch/bleve/v2"
 	_ "github.com/blevesearch/bleve/v2/analysis/lang/cjk" // the bleve-cjk evaluation baseline
 	"github.com/blevesearch/bleve/v2/index/scorch"
+	"github.com/blevesearch/bleve/v2/index/scorch/mergeplan"
 	"github.com/blevesearch/bleve/v2/mapping"
 	index "github.com/blevesearch/bleve_index_api"
 )
@@ -172,6 +173,24 @@ func (x *Index) Delete(typ string, ids ...string) error {
 	x.written()
 	if err != nil {
 		return fmt.Errorf("index: delete: %w", err)
+	}
+	return nil
+}
+
+// Compact merges the index into one segment. After a bulk load (reindex,
+// import) it makes every query cheaper: a term is looked up once per
+// segment. It blocks until the merge is done.
+func (x *Index) Compact(ctx context.Context) error {
+	adv, err := x.b.Advanced()
+	if err != nil {
+		return err
+	}
+	s, ok := adv.(*scorch.Scorch)
+	if !ok {
+		return nil
+	}
+	if err := s.ForceMerge(ctx, &mergeplan.SingleSegmentMergePlanOptions); err != nil {
+		return fmt.Errorf("index: compact: %w", err)
 	}
 	return nil
 }

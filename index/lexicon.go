@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"io/fs"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"unicode"
 	"unicode/utf8"
 
@@ -19,6 +21,9 @@ import (
 // enough not to steal characters from ordinary words around it; the icwb2
 // check in segeval_test.go guards the second half.
 const domainFreq = 500
+
+// maxSubwordCache bounds the sub-word cache of a lexicon.
+const maxSubwordCache = 500_000
 
 // Sources is the text of the dictionaries a Lexicon is built from.
 type Sources struct {
@@ -63,7 +68,11 @@ type Lexicon struct {
 	synonyms map[string][]string // member -> its whole group, canonical first
 	domain   map[string]struct{} // words of the domain dictionary and synonyms
 	version  string
-	words    int
+
+	// subwords caches Subwords: queries ask for the same words again.
+	subwords     sync.Map // string -> []string
+	subwordsSize atomic.Int64
+	words        int
 }
 
 // NewLexicon builds a Lexicon from dictionary text; it reads no files.
@@ -158,12 +167,18 @@ func (l *Lexicon) Info(word string) WordInfo {
 // Subwords returns the sub-words that the index analyzer emits for a word
 // (合金材料 -> 合金, 材料), without the word itself.
 func (l *Lexicon) Subwords(word string) []string {
+	if v, ok := l.subwords.Load(word); ok {
+		return v.([]string)
+	}
 	var out []string
 	for _, t := range l.tokens([]byte(word), true, true) {
 		if t.Start == 0 && t.End == len(word) {
 			continue
 		}
 		out = append(out, string(t.Term))
+	}
+	if l.subwordsSize.Add(1) < maxSubwordCache {
+		l.subwords.Store(word, out)
 	}
 	return out
 }

@@ -71,6 +71,9 @@ type Query struct {
 	// IDsOnly returns hits without stored fields or match locations: a
 	// cheap first stage.
 	IDsOnly bool
+	// Stored lists the stored fields to load (nil: all). Loading the text
+	// of every candidate costs more than scoring it.
+	Stored []string
 }
 
 // Hit is one posting found.
@@ -186,6 +189,12 @@ func (x *Index) Search(ctx context.Context, q Query) (*Result, error) {
 	req := bleve.NewSearchRequestOptions(top, size, q.From, false)
 	if !q.IDsOnly {
 		req.Fields = []string{"*"}
+		if q.Stored != nil {
+			req.Fields = make([]string, len(q.Stored))
+			for i, f := range q.Stored {
+				req.Fields[i] = physical(q.Type, f)
+			}
+		}
 		req.IncludeLocations = len(should) > 0
 	}
 	if q.SortByPosted || len(should) == 0 {
@@ -344,4 +353,20 @@ func docFromFields(typ, id string, f map[string]interface{}) Doc {
 		d.Posted, _ = time.Parse(time.RFC3339, s)
 	}
 	return d
+}
+
+// Docs loads the stored postings of ids (those not in the index are left out).
+func (x *Index) Docs(ctx context.Context, typ string, ids []string) (map[string]Doc, error) {
+	if len(ids) == 0 {
+		return map[string]Doc{}, nil
+	}
+	res, err := x.Search(ctx, Query{Type: typ, Filter: Filter{IDs: ids}, Size: len(ids)})
+	if err != nil {
+		return nil, err
+	}
+	out := make(map[string]Doc, len(res.Hits))
+	for _, h := range res.Hits {
+		out[h.ID] = h.Doc
+	}
+	return out, nil
 }

@@ -17,17 +17,10 @@ func (x *Index) Analyze(text string) []Word {
 	if err != nil {
 		return nil
 	}
-	main := lex.tokenize([]byte(text), false, true, false)
-	all := lex.tokenize([]byte(text), false, true, true)
-	out := make([]Word, 0, len(all))
-	j := 0
-	for _, t := range all {
-		if j < len(main) && main[j].Start == t.Start && main[j].End == t.End {
-			j++
-			out = append(out, Word{Text: string(t.Term), Pos: t.Position})
-			continue
-		}
-		out = append(out, Word{Text: string(t.Term), Pos: t.Position, Glued: true})
+	stream, main := lex.tokenizeMarked([]byte(text), false, true, true)
+	out := make([]Word, len(stream))
+	for i, t := range stream {
+		out[i] = Word{Text: string(t.Term), Pos: t.Position, Glued: !main[i]}
 	}
 	return out
 }

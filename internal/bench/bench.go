@@ -202,6 +202,9 @@ func build(ctx context.Context, v *vocab, dir, analyzer string, opt Options) (fl
 	}
 	err = errors.Join(<-errs, <-errs, ctx.Err())
 	bar.Done()
+	if err == nil { // a bulk load ends merged, as reindex does; it is timed
+		err = ix.Compact(ctx)
+	}
 	if cerr := ix.Close(); err == nil { // Close waits for merges to persist
 		err = cerr
 	}

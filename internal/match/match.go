@@ -25,7 +25,13 @@ type Searcher interface {
 	Lookup(word string) (index.WordInfo, []string)
 	DocFreqs(ctx context.Context, typ string, fields, terms []string) (df []uint64, n uint64, err error)
 	Search(ctx context.Context, q index.Query) (*index.Result, error)
+	Docs(ctx context.Context, typ string, ids []string) (map[string]index.Doc, error)
 }
+
+// signalFields are the stored fields the blend reads of every candidate;
+// the texts are loaded for the page shown only.
+var signalFields = []string{index.FieldKind, index.FieldOrg, index.FieldIndustry, index.FieldRegion,
+	index.FieldRegionTier, index.FieldModes, index.FieldTRL, index.FieldStatus, index.FieldVisibility, index.FieldPosted}
 
 // Source is the posting a match starts from, reduced to what ranking reads.
 type Source struct {
@@ -161,6 +167,7 @@ func (m *Matcher) Match(ctx context.Context, src Source, opt Options) (*Result, 
 		Fields:       fields(w),
 		Filter:       filter,
 		Size:         len(filter.IDs),
+		Stored:       signalFields,
 	})
 	if err != nil {
 		return nil, err
@@ -180,7 +187,18 @@ func (m *Matcher) Match(ctx context.Context, src Source, opt Options) (*Result, 
 		return res, nil
 	}
 	res.Matches = matches[opt.Offset:min(len(matches), opt.Offset+opt.Limit)]
+	ids := make([]string, len(res.Matches))
+	for i, mt := range res.Matches {
+		ids[i] = mt.ID
+	}
+	docs, err := m.ix.Docs(ctx, target, ids)
+	if err != nil {
+		return nil, err
+	}
 	for i := range res.Matches {
+		if d, ok := docs[res.Matches[i].ID]; ok {
+			res.Matches[i].Doc = d
+		}
 		decorate(&res.Matches[i])
 	}
 	return res, nil

@@ -54,8 +54,11 @@ type Weights struct {
 	Phrase     float64
 	MaxPhrases int
 
-	// Candidates is how many postings the FirstStage heaviest words fetch;
-	// all words then score them and the structured signals re-rank them.
+	// Candidates is how many postings the FirstStage heaviest words fetch
+	// (at least offset+limit of the page asked for); all words then score
+	// them and the structured signals re-rank them. 50 costs a sixth less
+	// time than 100 at 100k postings; the evaluation asks for 100, so it
+	// always re-ranks 100.
 	Candidates   int
 	FirstStage   int
 	FirstShare   float64
