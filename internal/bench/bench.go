@@ -104,9 +104,6 @@ func Run(ctx context.Context, opt Options) (*Report, error) {
 		if f.IndexDocsS, err = build(ctx, v, dir, variant.Analyzer, opt); err != nil {
 			return nil, err
 		}
-		if f.IndexMB, err = dirMB(dir); err != nil {
-			return nil, err
-		}
 		out, err := exec.CommandContext(ctx, opt.Self, "bench", "-probe", dir, "-analyzer", variant.Analyzer,
 			"-queries-file", qfile, "-budget", opt.Budget.String()).Output()
 		if err != nil {
@@ -114,6 +111,11 @@ func Run(ctx context.Context, opt Options) (*Report, error) {
 		}
 		if err := json.Unmarshal(out, &f.Probe); err != nil {
 			return nil, fmt.Errorf("bench: probe of %s: %v", variant.Name, err)
+		}
+		// Measured after the probe has opened the index once: scorch
+		// deletes the files a merge made obsolete when it next opens.
+		if f.IndexMB, err = dirMB(dir); err != nil {
+			return nil, err
 		}
 		rep.Variants = append(rep.Variants, f)
 	}

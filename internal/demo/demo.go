@@ -104,7 +104,7 @@ func LoadFS(fsys fs.FS, dir string) (*Set, error) {
 			ID: r.ID, OrgID: o.ID, OrgName: o.Name, Title: r.Title, Problem: r.Problem, Targets: r.Targets,
 			Tried: r.Tried, Constraints: r.Constraints, Industry: duijie.Industry(r.Industry), Field: r.Field,
 			Keywords: r.Keywords, BudgetMin: r.BudgetMin, BudgetMax: r.BudgetMax, Deadline: date(r.Deadline),
-			Modes: modes(r.Modes), Visibility: duijie.Visibility(r.Visibility), TRLExpect: r.TRLExpect,
+			Modes: duijie.ParseModes(r.Modes), Visibility: duijie.Visibility(r.Visibility), TRLExpect: r.TRLExpect,
 			Region: o.Region, Status: duijie.StatusPublished, Posted: date(r.Posted),
 		}
 		s.Challenges = append(s.Challenges, c)
@@ -124,7 +124,7 @@ func LoadFS(fsys fs.FS, dir string) (*Set, error) {
 		c := duijie.Capability{
 			ID: r.ID, OrgID: o.ID, OrgName: o.Name, Kind: duijie.Kind(r.Kind), Title: r.Title,
 			Description: r.Description, TRL: r.TRL, IP: r.IP, Fields: r.Fields, Industry: duijie.Industry(r.Industry),
-			Modes: modes(r.Modes), Team: r.Team, Region: region, Keywords: r.Keywords,
+			Modes: duijie.ParseModes(r.Modes), Team: r.Team, Region: region, Keywords: r.Keywords,
 			Status: duijie.StatusPublished, Posted: date(r.Posted),
 		}
 		s.Capabilities = append(s.Capabilities, c)
@@ -168,14 +168,6 @@ func each[T any](fsys fs.FS, pattern string, fn func(T) error) error {
 }
 
 func date(s string) time.Time {
-	t, _ := time.Parse("2006-01-02", s)
+	t, _ := time.Parse(duijie.DateLayout, s)
 	return t
-}
-
-func modes(ms []string) []duijie.Mode {
-	out := make([]duijie.Mode, len(ms))
-	for i, m := range ms {
-		out[i] = duijie.Mode(m)
-	}
-	return out
 }

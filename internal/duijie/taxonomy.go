@@ -126,3 +126,24 @@ func RegionTier(region string) Tier {
 	}
 	return TierOther
 }
+
+// ParseModes converts mode names; it does not validate them (Mode.Valid).
+func ParseModes(names []string) []Mode {
+	out := make([]Mode, len(names))
+	for i, n := range names {
+		out[i] = Mode(n)
+	}
+	return out
+}
+
+// ModeNames converts modes to their names.
+func ModeNames(ms []Mode) []string {
+	out := make([]string, len(ms))
+	for i, m := range ms {
+		out[i] = string(m)
+	}
+	return out
+}
+
+// DateLayout is how dates are written in data files and forms.
+const DateLayout = "2006-01-02"

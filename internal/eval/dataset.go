@@ -163,23 +163,15 @@ func readQrels(path string, chs, caps map[string]bool) (Qrels, error) {
 }
 
 func parseDate(s string) time.Time {
-	t, _ := time.Parse("2006-01-02", s)
+	t, _ := time.Parse(duijie.DateLayout, s)
 	return t
-}
-
-func modes(ms []string) []duijie.Mode {
-	out := make([]duijie.Mode, len(ms))
-	for i, m := range ms {
-		out[i] = duijie.Mode(m)
-	}
-	return out
 }
 
 // posting is the capability as the portal holds it.
 func (c Capability) posting() *duijie.Capability {
 	return &duijie.Capability{
 		ID: c.ID, OrgName: c.Org, Kind: duijie.Kind(c.Kind), Title: c.Title, Description: c.Description,
-		TRL: c.TRL, Industry: duijie.Industry(c.Industry), Modes: modes(c.Modes), Region: c.Region,
+		TRL: c.TRL, Industry: duijie.Industry(c.Industry), Modes: duijie.ParseModes(c.Modes), Region: c.Region,
 		Keywords: c.Keywords, Status: duijie.StatusPublished, Posted: parseDate(c.Posted),
 	}
 }
@@ -191,7 +183,7 @@ func (c Capability) Doc() index.Doc { return match.CapabilityDoc(c.posting()) }
 func (c Challenge) Source() match.Source {
 	return match.FromChallenge(&duijie.Challenge{
 		ID: c.ID, Title: c.Title, Problem: c.Description, Keywords: c.Keywords, Field: c.Field,
-		Industry: duijie.Industry(c.Industry), Modes: modes(c.Modes), TRLExpect: c.TRL, Region: c.Region,
+		Industry: duijie.Industry(c.Industry), Modes: duijie.ParseModes(c.Modes), TRLExpect: c.TRL, Region: c.Region,
 		Status: duijie.StatusPublished, Posted: parseDate(c.Posted),
 	})
 }
@@ -209,8 +201,8 @@ func FromDemo(s *demo.Set) ([]Challenge, []Capability) {
 		c := &s.Challenges[i]
 		chs = append(chs, Challenge{
 			ID: c.ID, Title: c.Title, Description: match.ChallengeText(c), Keywords: c.Keywords, Field: c.Field,
-			Industry: string(c.Industry), Region: c.Region, Modes: modeStrings(c.Modes), TRL: c.TRLExpect,
-			Posted: c.Posted.Format("2006-01-02"),
+			Industry: string(c.Industry), Region: c.Region, Modes: duijie.ModeNames(c.Modes), TRL: c.TRLExpect,
+			Posted: c.Posted.Format(duijie.DateLayout),
 		})
 	}
 	var caps []Capability
@@ -219,17 +211,9 @@ func FromDemo(s *demo.Set) ([]Challenge, []Capability) {
 		caps = append(caps, Capability{
 			ID: c.ID, Title: c.Title, Description: match.CapabilityText(c),
 			Keywords: append(append([]string(nil), c.Keywords...), c.Fields...), Kind: string(c.Kind),
-			Org: c.OrgName, Region: c.Region, Industry: string(c.Industry), Modes: modeStrings(c.Modes),
-			TRL: c.TRL, Posted: c.Posted.Format("2006-01-02"),
+			Org: c.OrgName, Region: c.Region, Industry: string(c.Industry), Modes: duijie.ModeNames(c.Modes),
+			TRL: c.TRL, Posted: c.Posted.Format(duijie.DateLayout),
 		})
 	}
 	return chs, caps
-}
-
-func modeStrings(ms []duijie.Mode) []string {
-	out := make([]string, len(ms))
-	for i, m := range ms {
-		out[i] = string(m)
-	}
-	return out
 }

@@ -15,7 +15,7 @@ func CapabilityDoc(c *duijie.Capability) index.Doc {
 		Description: CapabilityText(c),
 		Keywords:    strings.Join(append(append([]string(nil), c.Keywords...), c.Fields...), "、"),
 		OrgName:     c.OrgName, Org: c.OrgID, Industry: string(c.Industry), Region: c.Region,
-		RegionTier: string(duijie.RegionTier(c.Region)), Modes: modeStrings(c.Modes), TRL: c.TRL,
+		RegionTier: string(duijie.RegionTier(c.Region)), Modes: duijie.ModeNames(c.Modes), TRL: c.TRL,
 		Status: string(c.Status), Visibility: string(duijie.VisibilityPublic), Posted: c.Posted,
 	}
 }
@@ -36,7 +36,7 @@ func ChallengeDoc(c *duijie.Challenge) index.Doc {
 	return index.Doc{
 		Type: index.DocChallenge, ID: c.ID, Title: c.Title, Description: ChallengeText(c),
 		Keywords: strings.Join(kw, "、"), OrgName: c.OrgName, Org: c.OrgID, Industry: string(c.Industry),
-		Region: c.Region, RegionTier: string(duijie.RegionTier(c.Region)), Modes: modeStrings(c.Modes),
+		Region: c.Region, RegionTier: string(duijie.RegionTier(c.Region)), Modes: duijie.ModeNames(c.Modes),
 		TRL: c.TRLExpect, Status: string(c.Status), Visibility: string(c.Visibility), Posted: c.Posted,
 	}
 }
@@ -53,14 +53,6 @@ func nonEmpty(xs []string) []string {
 		if strings.TrimSpace(x) != "" {
 			out = append(out, x)
 		}
-	}
-	return out
-}
-
-func modeStrings(ms []duijie.Mode) []string {
-	out := make([]string, len(ms))
-	for i, m := range ms {
-		out[i] = string(m)
 	}
 	return out
 }

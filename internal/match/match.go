@@ -505,12 +505,14 @@ func (m *Matcher) addSubwords(ctx context.Context, target string, terms []index.
 	if err != nil {
 		return nil, err
 	}
+	var kept []index.Term
 	for i, s := range subs {
 		if d := float64(df[i]); d > 0 && d <= m.W.GenericShare*n {
-			terms = append(terms, s)
+			kept = append(kept, s)
 		}
 	}
-	return terms, nil
+	sort.SliceStable(kept, func(i, j int) bool { return kept[i].Weight > kept[j].Weight })
+	return append(terms, kept[:min(len(kept), m.W.MaxSubwords)]...), nil
 }
 
 // useful drops words that carry no matching signal whatever their

@@ -33,8 +33,11 @@ type Weights struct {
 	FreqDamp    float64
 	// Subword adds the sub-words of a kept compound (调度算法 -> 调度,
 	// 算法) as terms of this share of the compound's weight, so postings
-	// that use the parts separately are found too.
-	Subword float64
+	// that use the parts separately are found too; at most MaxSubwords of
+	// them, the heaviest (short words have long posting lists: they are
+	// what a query spends its time on).
+	Subword     float64
+	MaxSubwords int
 	// MaxTerms is how many of the heaviest words the query keeps.
 	MaxTerms int
 	// GenericShare: past the KeepTop heaviest words, a word found in more
@@ -93,6 +96,7 @@ var DefaultWeights = Weights{
 	PosOther:       0.6,
 	FreqDamp:       1,
 	Subword:        0.6,
+	MaxSubwords:    4,
 	MaxTerms:       32,
 	GenericShare:   0.2,
 	KeepTop:        8,
