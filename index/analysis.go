@@ -196,7 +196,7 @@ func (l *Lexicon) tokenizeMarked(input []byte, subwords, stop, glue bool) (analy
 func isHan(b []byte) bool {
 	for i := 0; i < len(b); {
 		r, size := utf8.DecodeRune(b[i:])
-		if !unicode.Is(unicode.Han, r) {
+		if !isHanRune(r) {
 			return false
 		}
 		i += size
@@ -321,7 +321,7 @@ func tokenType(term []byte) analysis.TokenType {
 	for i := 0; i < len(term); {
 		r, size := utf8.DecodeRune(term[i:])
 		i += size
-		if unicode.Is(unicode.Han, r) {
+		if isHanRune(r) {
 			return analysis.Ideographic
 		}
 		if !unicode.IsDigit(r) && r != '.' {

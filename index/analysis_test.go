@@ -112,13 +112,30 @@ func BenchmarkAnalyzeQuery(b *testing.B) {
 	benchmarkAnalyzer(b, AnalyzerQuery)
 }
 
+// benchText is a typical posting, twenty times over (about 9 KB).
+var benchText = []byte(strings.Repeat("针对动力电池热失控预警难题，研制了基于多传感器融合的锂离子电池包热管理系统，PM2.5与CO2浓度同步采集，"+
+	"关键指标达到国内领先水平。霍山石斛多糖提取率提高到30%以上，高温合金单晶叶片定向凝固工艺稳定。", 20))
+
 func benchmarkAnalyzer(b *testing.B, name string) {
-	text := []byte(strings.Repeat("针对动力电池热失控预警难题，研制了基于多传感器融合的锂离子电池包热管理系统，PM2.5与CO2浓度同步采集，"+
-		"关键指标达到国内领先水平。霍山石斛多糖提取率提高到30%以上，高温合金单晶叶片定向凝固工艺稳定。", 20))
+	text := benchText
 	tok := analyzers(b)[name]
 	b.SetBytes(int64(len(text)))
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
 		tok.Tokenize(text)
+	}
+}
+
+// BenchmarkGSESegment is the floor under the analyzers: gse's Segment alone
+// on the same text, with the same dictionary.
+func BenchmarkGSESegment(b *testing.B) {
+	lex, err := LoadLexicon(LexiconDomain)
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.SetBytes(int64(len(benchText)))
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		lex.seg.Segment(benchText)
 	}
 }

@@ -101,6 +101,8 @@ func classify(b []byte) pieceClass {
 		r, size := utf8.DecodeRune(b[i:])
 		i += size
 		switch {
+		case isHanRune(r) || r < utf8.RuneSelf && (r >= 'a' && r <= 'z' || r >= '0' && r <= '9'):
+			return classWord // the common cases, without table look-ups
 		case unicode.IsSpace(r):
 		case r == utf8.RuneError || unicode.IsPunct(r) || unicode.IsSymbol(r) || unicode.IsControl(r):
 			space = false
@@ -112,6 +114,17 @@ func classify(b []byte) pieceClass {
 		return classSpace
 	}
 	return classPunct
+}
+
+// isHanRune is unicode.Is(unicode.Han, r) with the common blocks first.
+func isHanRune(r rune) bool {
+	switch {
+	case r >= 0x4E00 && r <= 0x9FFF, r >= 0x3400 && r <= 0x4DBF:
+		return true
+	case r < 0x2E80:
+		return false
+	}
+	return unicode.Is(unicode.Han, r)
 }
 
 // Cut segments text into words the way the analyzers do, before stop words
