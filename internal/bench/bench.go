@@ -332,3 +332,17 @@ func BuildOnly(ctx context.Context, dir, analyzer string, n int) error {
 	_, err = build(ctx, v, dir, analyzer, Options{Docs: n, Seed: 1})
 	return err
 }
+
+// SampleTexts returns n generated descriptions (profiling aid).
+func SampleTexts(n int, seed uint64) ([][]byte, error) {
+	v, err := loadVocab()
+	if err != nil {
+		return nil, err
+	}
+	g := newGenerator(v, seed)
+	out := make([][]byte, n)
+	for i := range out {
+		out[i] = []byte(g.text(100, 1500))
+	}
+	return out, nil
+}
