@@ -321,28 +321,3 @@ func ProbeIndex(ctx context.Context, dir, analyzer, queriesFile string, budget t
 }
 
 func ms(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }
-
-// BuildOnly indexes n generated capabilities into dir (profiling aid).
-func BuildOnly(ctx context.Context, dir, analyzer string, n int) error {
-	v, err := loadVocab()
-	if err != nil {
-		return err
-	}
-	os.RemoveAll(dir)
-	_, err = build(ctx, v, dir, analyzer, Options{Docs: n, Seed: 1})
-	return err
-}
-
-// SampleTexts returns n generated descriptions (profiling aid).
-func SampleTexts(n int, seed uint64) ([][]byte, error) {
-	v, err := loadVocab()
-	if err != nil {
-		return nil, err
-	}
-	g := newGenerator(v, seed)
-	out := make([][]byte, n)
-	for i := range out {
-		out[i] = []byte(g.text(100, 1500))
-	}
-	return out, nil
-}
