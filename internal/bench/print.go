@@ -48,7 +48,7 @@ func Print(w io.Writer, r *Report) {
 		}
 		if len(r.Variants) > 1 {
 			if base := row.get(r.Variants[1]); base > 0 {
-				fmt.Fprintf(w, "%9.2fx  %s is better", row.get(r.Variants[0])/base, row.better)
+				fmt.Fprintf(w, "%9.3gx  %s is better", row.get(r.Variants[0])/base, row.better)
 			}
 		}
 		fmt.Fprintln(w)
