@@ -1,0 +1,172 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"duijie/internal/datasets"
+)
+
+// TestMain lets the test binary stand in for duijie when bench runs itself
+// again as a probe (duijie bench -probe ...).
+func TestMain(m *testing.M) {
+	if len(os.Args) > 1 && os.Args[1] == "bench" {
+		os.Exit(run(context.Background(), os.Args[1:], os.Stdout, os.Stderr))
+	}
+	os.Exit(m.Run())
+}
+
+func runCmd(t *testing.T, args ...string) (code int, stdout, stderr string) {
+	t.Helper()
+	var out, errb bytes.Buffer
+	code = run(context.Background(), args, &out, &errb)
+	return code, out.String(), errb.String()
+}
+
+func TestUsageErrors(t *testing.T) {
+	tests := []struct {
+		name     string
+		args     []string
+		wantCode int
+		wantErr  string
+	}{
+		{"no command", nil, 2, "Usage: duijie"},
+		{"unknown command", []string{"serve-me"}, 2, `unknown command "serve-me"`},
+		{"eval without data", []string{"eval"}, 2, "eval needs --data DIR"},
+		{"eval with a bad flag", []string{"eval", "--nope"}, 2, "flag provided but not defined"},
+		{"eval of a missing folder", []string{"eval", "--data", "/nonexistent"}, 1, "no such file or directory"},
+		{"eval with an unknown weight", []string{"eval", "--data", "../../data/eval/demo", "--set", "Nope=1"}, 1, `no weight named "Nope"`},
+		{"eval with a bad weight value", []string{"eval", "--data", "../../data/eval/demo", "--set", "Text=abc"}, 1, "is not a number"},
+		{"eval with an unknown variant", []string{"eval", "--data", "../../data/eval/demo", "--variant", "tfidf"}, 1, `unknown variant "tfidf"`},
+		{"segeval without gold", []string{"segeval"}, 2, "segeval needs --gold FILE"},
+		{"bench with too many docs", []string{"bench", "--docs", "2000000"}, 1, "--docs must be"},
+		{"stray argument", []string{"eval", "--data", "x", "extra"}, 2, `unexpected argument "extra"`},
+		{"help", []string{"help"}, 0, "Commands:"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			code, _, stderr := runCmd(t, tt.args...)
+			if code != tt.wantCode || !strings.Contains(stderr, tt.wantErr) {
+				t.Errorf("exit %d, stderr %q; want exit %d and %q", code, stderr, tt.wantCode, tt.wantErr)
+			}
+		})
+	}
+}
+
+// TestEvalDemoBeatsBaseline is the engine's bar: on the demo set the
+// product's ranking beats bleve-cjk on nDCG@10 and MRR, in the same run.
+func TestEvalDemoBeatsBaseline(t *testing.T) {
+	runFile := filepath.Join(t.TempDir(), "run.txt")
+	code, stdout, stderr := runCmd(t, "eval", "--data", "../../data/eval/demo", "--json", "--run", runFile)
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	var rep struct {
+		Queries  int `json:"queries"`
+		Variants []struct {
+			Name string  `json:"name"`
+			NDCG float64 `json:"ndcg@10"`
+			MRR  float64 `json:"mrr"`
+		} `json:"variants"`
+	}
+	if err := json.Unmarshal([]byte(stdout), &rep); err != nil {
+		t.Fatalf("--json output: %v\n%s", err, stdout)
+	}
+	if rep.Queries < 80 || len(rep.Variants) != 3 {
+		t.Fatalf("report %+v", rep)
+	}
+	got := map[string][2]float64{}
+	for _, v := range rep.Variants {
+		got[v.Name] = [2]float64{v.NDCG, v.MRR}
+	}
+	d, c := got["duijie"], got["bleve-cjk"]
+	if d[0] <= c[0] || d[1] <= c[1] {
+		t.Errorf("duijie nDCG@10 %.4f MRR %.4f does not beat bleve-cjk %.4f %.4f", d[0], d[1], c[0], c[1])
+	}
+	b, err := os.ReadFile(runFile)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if lines := strings.Count(string(b), "\n"); lines < rep.Queries*3*10 {
+		t.Errorf("run file has %d lines for %d queries and 3 variants", lines, rep.Queries)
+	}
+}
+
+// TestEvalCSLBeatsBaseline prepares the CSL keyword set and holds the same
+// bar there.
+func TestEvalCSLBeatsBaseline(t *testing.T) {
+	if testing.Short() {
+		t.Skip("CSL evaluation takes a few seconds")
+	}
+	src := datasets.Require(t, "csl-keywords")
+	dir := filepath.Join(t.TempDir(), "csl")
+	if code, _, stderr := runCmd(t, "prepare-csl", "--from", src, "--out", dir); code != 0 {
+		t.Fatalf("prepare-csl: %s", stderr)
+	}
+	code, stdout, stderr := runCmd(t, "eval", "--data", dir, "--json", "--variant", "duijie,bleve-cjk")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	var rep struct {
+		Queries  int `json:"queries"`
+		Variants []struct {
+			NDCG float64 `json:"ndcg@10"`
+			MRR  float64 `json:"mrr"`
+		} `json:"variants"`
+	}
+	if err := json.Unmarshal([]byte(stdout), &rep); err != nil {
+		t.Fatal(err)
+	}
+	if rep.Queries < 1000 || len(rep.Variants) != 2 {
+		t.Fatalf("report %+v", rep)
+	}
+	if d, c := rep.Variants[0], rep.Variants[1]; d.NDCG <= c.NDCG || d.MRR <= c.MRR {
+		t.Errorf("CSL: duijie %+v does not beat bleve-cjk %+v", d, c)
+	}
+}
+
+func TestSegEval(t *testing.T) {
+	gold := filepath.Join(datasets.Require(t, "icwb2"), "gold", "pku_test_gold.utf8")
+	code, stdout, stderr := runCmd(t, "segeval", "--gold", gold)
+	if code != 0 || !strings.Contains(stdout, "F1 0.8") {
+		t.Errorf("exit %d, stdout %q, stderr %q", code, stdout, stderr)
+	}
+}
+
+// TestBenchSmall runs the whole benchmark on a tiny corpus, probes in a
+// fresh process included.
+func TestBenchSmall(t *testing.T) {
+	if testing.Short() {
+		t.Skip("the benchmark builds two indexes")
+	}
+	code, stdout, stderr := runCmd(t, "bench", "--docs", "300", "--queries", "5", "--dir", t.TempDir(), "--json")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	var rep struct {
+		Docs     int `json:"docs"`
+		Variants []struct {
+			Name     string  `json:"name"`
+			Docs     float64 `json:"index_docs_s"`
+			P99      float64 `json:"p99_ms"`
+			Measured int     `json:"queries_measured"`
+			IndexMB  float64 `json:"index_mb"`
+		} `json:"variants"`
+	}
+	if err := json.Unmarshal([]byte(stdout), &rep); err != nil {
+		t.Fatalf("%v\n%s", err, stdout)
+	}
+	if rep.Docs != 300 || len(rep.Variants) != 2 {
+		t.Fatalf("report %+v", rep)
+	}
+	for _, v := range rep.Variants {
+		if v.Docs <= 0 || v.P99 <= 0 || v.Measured != 5 || v.IndexMB <= 0 {
+			t.Errorf("%s: figures missing: %+v", v.Name, v)
+		}
+	}
+}
