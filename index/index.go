@@ -56,6 +56,7 @@ func splitKey(key string) (typ, id string) {
 type Index struct {
 	b        bleve.Index
 	analyzer string
+	mem      bool // in memory: nothing to merge on disk
 
 	// Document frequencies are asked for the same domain words again and
 	// again; they are cached until the next write.
@@ -106,7 +107,7 @@ func OpenMem(analyzer string) (*Index, error) {
 	if err != nil {
 		return nil, fmt.Errorf("index: %w", err)
 	}
-	return &Index{b: b, analyzer: analyzer}, nil
+	return &Index{b: b, analyzer: analyzer, mem: true}, nil
 }
 
 // loadFor loads the lexicons an analyzer needs before the first document,
@@ -179,8 +180,12 @@ func (x *Index) Delete(typ string, ids ...string) error {
 
 // Compact merges the index into one segment. After a bulk load (reindex,
 // import) it makes every query cheaper: a term is looked up once per
-// segment. It blocks until the merge is done.
+// segment. It blocks until the merge is done. An in-memory index has no
+// persister to finish a merge: Compact does nothing there.
 func (x *Index) Compact(ctx context.Context) error {
+	if x.mem {
+		return nil
+	}
 	adv, err := x.b.Advanced()
 	if err != nil {
 		return err

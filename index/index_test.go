@@ -2,6 +2,7 @@ package index
 
 import (
 	"context"
+	"path/filepath"
 	"testing"
 	"time"
 
@@ -193,5 +194,39 @@ func TestMappingUsesBM25(t *testing.T) {
 	}
 	if got := m.AnalyzerNameForPath(FieldTitle); got != AnalyzerIndex {
 		t.Errorf("title analyzer = %q", got)
+	}
+}
+
+func TestOnDiskCompactReopenAndLock(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "index")
+	ix, err := Open(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := 0; i < 3; i++ { // three batches, three segments
+		if err := ix.Upsert(fixture[i]); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := ix.Compact(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := Open(dir); err == nil {
+		t.Fatal("a second open of a locked index must fail, not wait")
+	}
+	if err := ix.Close(); err != nil {
+		t.Fatal(err)
+	}
+	again, err := Open(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer again.Close()
+	if n, _ := again.Count(); n != 3 {
+		t.Errorf("after compact and reopen: %d postings, want 3", n)
+	}
+	res, err := again.Search(context.Background(), Query{Type: DocCapability, Terms: []Term{{Text: "热管理", Weight: 1}}})
+	if err != nil || len(res.Hits) != 2 {
+		t.Errorf("search after reopen: %v hits, %v", len(res.Hits), err)
 	}
 }

@@ -26,6 +26,8 @@ func commands() []command {
 		{"prepare-csl", "turn the CSL keyword set into an evaluation set", runPrepareCSL},
 		{"segeval", "score segmentation against an icwb2 gold file", runSegEval},
 		{"bench", "benchmark analysis, indexing and matching against bleve-cjk", runBench},
+		{"import-demo", "load the demo set into the store and index it", runImportDemo},
+		{"reindex", "rebuild the search index from the store", runReindex},
 	}
 }
 

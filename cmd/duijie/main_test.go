@@ -170,3 +170,23 @@ func TestBenchSmall(t *testing.T) {
 		}
 	}
 }
+
+// TestImportDemoAndReindex fills a store with the demo set, then rebuilds
+// the index from the store alone after the index folder is lost.
+func TestImportDemoAndReindex(t *testing.T) {
+	dir := t.TempDir()
+	code, stdout, stderr := runCmd(t, "import-demo", "--data", dir)
+	if code != 0 || !strings.Contains(stdout, "108 challenges, 220 capabilities; indexed 328 changes") {
+		t.Fatalf("import-demo: exit %d, %q, %q", code, stdout, stderr)
+	}
+	if err := os.RemoveAll(filepath.Join(dir, "index")); err != nil {
+		t.Fatal(err)
+	}
+	code, stdout, stderr = runCmd(t, "reindex", "--data", dir)
+	if code != 0 || !strings.Contains(stdout, "indexed 328 postings") {
+		t.Fatalf("reindex: exit %d, %q, %q", code, stdout, stderr)
+	}
+	if code, _, stderr := runCmd(t, "reindex", "--data", filepath.Join(dir, "nothing")); code != 1 || !strings.Contains(stderr, "no store at") {
+		t.Errorf("reindex without a store: exit %d, %q", code, stderr)
+	}
+}

@@ -1,0 +1,147 @@
+// Package sqlite is Duijie's store: database/sql over the pure-Go SQLite
+// driver (modernc.org/sqlite, no cgo), with numbered migrations embedded in
+// the binary, one writer, and every acknowledged write committed with
+// synchronous=FULL.
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"embed"
+	"errors"
+	"fmt"
+	"io/fs"
+	"net/url"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+
+	_ "modernc.org/sqlite" // registers the "sqlite" driver
+
+	"duijie/internal/duijie"
+)
+
+//go:embed migration/*.sql
+var migrations embed.FS
+
+// DB is an open store.
+type DB struct {
+	w   *sql.DB // the one writer
+	r   *sql.DB // readers
+	now func() time.Time
+}
+
+// Open opens (creating if needed) the database file at path and applies
+// pending migrations.
+func Open(ctx context.Context, path string) (*DB, error) {
+	// Pragmas, per connection:
+	//   busy_timeout  wait for a lock instead of failing at once;
+	//   journal_mode  WAL: readers do not block the writer;
+	//   synchronous   FULL: a commit is on disk before it returns, so an
+	//                 acknowledged write survives a power cut;
+	//   foreign_keys  enforce REFERENCES.
+	q := url.Values{}
+	for _, p := range []string{"busy_timeout(5000)", "journal_mode(WAL)", "synchronous(FULL)", "foreign_keys(1)"} {
+		q.Add("_pragma", p)
+	}
+	q.Set("_txlock", "immediate") // a write transaction takes the lock up front
+	dsn := "file:" + path + "?" + q.Encode()
+	w, err := sql.Open("sqlite", dsn)
+	if err != nil {
+		return nil, fmt.Errorf("sqlite: open %s: %w", path, err)
+	}
+	w.SetMaxOpenConns(1) // one writer: SQLite serialises writes anyway
+	r, err := sql.Open("sqlite", dsn)
+	if err != nil {
+		w.Close()
+		return nil, fmt.Errorf("sqlite: open %s: %w", path, err)
+	}
+	r.SetMaxOpenConns(4)
+	db := &DB{w: w, r: r, now: func() time.Time { return time.Now().UTC() }}
+	if err := db.migrate(ctx); err != nil {
+		db.Close()
+		return nil, err
+	}
+	return db, nil
+}
+
+// Close closes the database.
+func (db *DB) Close() error {
+	return errors.Join(db.r.Close(), db.w.Close())
+}
+
+// migrate applies every migration file not yet applied, each in its own
+// transaction, in the order of its number.
+func (db *DB) migrate(ctx context.Context) error {
+	if _, err := db.w.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS migrations (name TEXT PRIMARY KEY, applied_at TEXT NOT NULL)`); err != nil {
+		return fmt.Errorf("sqlite: migrations table: %w", err)
+	}
+	names, err := fs.Glob(migrations, "migration/*.sql")
+	if err != nil {
+		return err
+	}
+	sort.Slice(names, func(i, j int) bool { return migrationNumber(names[i]) < migrationNumber(names[j]) })
+	for _, name := range names {
+		if err := db.apply(ctx, name); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func migrationNumber(name string) int {
+	base := strings.TrimPrefix(name, "migration/")
+	n, _ := strconv.Atoi(strings.SplitN(base, "_", 2)[0])
+	return n
+}
+
+func (db *DB) apply(ctx context.Context, name string) error {
+	tx, err := db.w.BeginTx(ctx, nil)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	var n int
+	if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM migrations WHERE name = ?`, name).Scan(&n); err != nil {
+		return err
+	}
+	if n > 0 {
+		return nil
+	}
+	body, err := fs.ReadFile(migrations, name)
+	if err != nil {
+		return err
+	}
+	if _, err := tx.ExecContext(ctx, string(body)); err != nil {
+		return fmt.Errorf("sqlite: migration %s: %w", name, err)
+	}
+	if _, err := tx.ExecContext(ctx, `INSERT INTO migrations (name, applied_at) VALUES (?, ?)`, name, db.stamp()); err != nil {
+		return err
+	}
+	return tx.Commit()
+}
+
+// stamp is the current time as stored.
+func (db *DB) stamp() string { return db.now().Format(time.RFC3339Nano) }
+
+// write runs fn in a write transaction and commits; fn's error rolls it back.
+func (db *DB) write(ctx context.Context, fn func(*sql.Tx) error) error {
+	tx, err := db.w.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("sqlite: begin: %w", err)
+	}
+	defer tx.Rollback()
+	if err := fn(tx); err != nil {
+		return err
+	}
+	if err := tx.Commit(); err != nil {
+		return fmt.Errorf("sqlite: commit: %w", err)
+	}
+	return nil
+}
+
+// notFound is the domain error for a missing object.
+func notFound(what, id string) error {
+	return duijie.Errorf(duijie.ENOTFOUND, "%s %s 不存在", what, id)
+}
