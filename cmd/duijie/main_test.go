@@ -9,7 +9,9 @@ import (
 	"strings"
 	"testing"
 
+	"duijie/internal/bench"
 	"duijie/internal/datasets"
+	"duijie/internal/eval"
 )
 
 // TestMain lets the test binary stand in for duijie when bench runs itself
@@ -66,14 +68,7 @@ func TestEvalDemoBeatsBaseline(t *testing.T) {
 	if code != 0 {
 		t.Fatalf("exit %d: %s", code, stderr)
 	}
-	var rep struct {
-		Queries  int `json:"queries"`
-		Variants []struct {
-			Name string  `json:"name"`
-			NDCG float64 `json:"ndcg@10"`
-			MRR  float64 `json:"mrr"`
-		} `json:"variants"`
-	}
+	var rep eval.Report
 	if err := json.Unmarshal([]byte(stdout), &rep); err != nil {
 		t.Fatalf("--json output: %v\n%s", err, stdout)
 	}
@@ -82,7 +77,7 @@ func TestEvalDemoBeatsBaseline(t *testing.T) {
 	}
 	got := map[string][2]float64{}
 	for _, v := range rep.Variants {
-		got[v.Name] = [2]float64{v.NDCG, v.MRR}
+		got[v.Name] = [2]float64{v.NDCG10, v.MRR}
 	}
 	d, c := got["duijie"], got["bleve-cjk"]
 	if d[0] <= c[0] || d[1] <= c[1] {
@@ -112,20 +107,14 @@ func TestEvalCSLBeatsBaseline(t *testing.T) {
 	if code != 0 {
 		t.Fatalf("exit %d: %s", code, stderr)
 	}
-	var rep struct {
-		Queries  int `json:"queries"`
-		Variants []struct {
-			NDCG float64 `json:"ndcg@10"`
-			MRR  float64 `json:"mrr"`
-		} `json:"variants"`
-	}
+	var rep eval.Report
 	if err := json.Unmarshal([]byte(stdout), &rep); err != nil {
 		t.Fatal(err)
 	}
 	if rep.Queries < 1000 || len(rep.Variants) != 2 {
 		t.Fatalf("report %+v", rep)
 	}
-	if d, c := rep.Variants[0], rep.Variants[1]; d.NDCG <= c.NDCG || d.MRR <= c.MRR {
+	if d, c := rep.Variants[0], rep.Variants[1]; d.NDCG10 <= c.NDCG10 || d.MRR <= c.MRR {
 		t.Errorf("CSL: duijie %+v does not beat bleve-cjk %+v", d, c)
 	}
 }
@@ -148,16 +137,7 @@ func TestBenchSmall(t *testing.T) {
 	if code != 0 {
 		t.Fatalf("exit %d: %s", code, stderr)
 	}
-	var rep struct {
-		Docs     int `json:"docs"`
-		Variants []struct {
-			Name     string  `json:"name"`
-			Docs     float64 `json:"index_docs_s"`
-			P99      float64 `json:"p99_ms"`
-			Measured int     `json:"queries_measured"`
-			IndexMB  float64 `json:"index_mb"`
-		} `json:"variants"`
-	}
+	var rep bench.Report
 	if err := json.Unmarshal([]byte(stdout), &rep); err != nil {
 		t.Fatalf("%v\n%s", err, stdout)
 	}
@@ -165,7 +145,7 @@ func TestBenchSmall(t *testing.T) {
 		t.Fatalf("report %+v", rep)
 	}
 	for _, v := range rep.Variants {
-		if v.Docs <= 0 || v.P99 <= 0 || v.Measured != 5 || v.IndexMB <= 0 {
+		if v.IndexDocsS <= 0 || v.P99MS <= 0 || v.Measured != 5 || v.IndexMB <= 0 {
 			t.Errorf("%s: figures missing: %+v", v.Name, v)
 		}
 	}
