@@ -19,6 +19,9 @@ const (
 type Error struct {
 	Code    string
 	Message string
+	// Fields holds a Chinese message per input field (EINVALID), for
+	// forms to show next to the field.
+	Fields map[string]string
 }
 
 func (e *Error) Error() string { return e.Code + ": " + e.Message }
