@@ -26,7 +26,7 @@ func setup(t *testing.T) (*sqlite.DB, *index.Index, string) {
 	t.Cleanup(func() { ix.Close() })
 	ctx := context.Background()
 	for _, o := range []duijie.Organization{
-		{ID: "e1", Name: "六安某新能源公司", Kind: duijie.OrgEnterprise, Region: "安徽省六安市"},
+		{ID: "e1", Name: "六安某新能源公司", Kind: duijie.OrgEnterprise, Region: "安徽省六安市", CreditCode: "91341500MA2T8K3L6G"},
 		{ID: "i1", Name: "合肥工业大学", Kind: duijie.OrgInstitute, Region: "安徽省合肥市"},
 	} {
 		if err := db.PutOrganization(ctx, &o); err != nil {
@@ -53,9 +53,9 @@ func TestApplyFollowsTheStore(t *testing.T) {
 	db, ix, _ := setup(t)
 	ctx := context.Background()
 	c := duijie.Challenge{ID: "c1", OrgID: "e1", Title: "电池包热管理", Problem: "快充温差大。", Industry: "nev",
-		Visibility: duijie.VisibilityPublic, Status: duijie.StatusPublished, Posted: time.Now()}
+		Modes: []duijie.Mode{"技术开发"}, Visibility: duijie.VisibilityPublic, Status: duijie.StatusPublished, Posted: time.Now()}
 	p := duijie.Capability{ID: "p1", OrgID: "i1", Kind: duijie.KindAchievement, Title: "液冷板热管理技术",
-		Description: "电池包液冷。", Industry: "nev", Status: duijie.StatusPublished}
+		Description: "电池包液冷。", TRL: 6, Industry: "nev", Modes: []duijie.Mode{"技术转让"}, Status: duijie.StatusPublished}
 	if err := db.PutChallenge(ctx, &c); err != nil {
 		t.Fatal(err)
 	}
@@ -95,7 +95,7 @@ func TestRebuildHealsALostIndex(t *testing.T) {
 	ctx := context.Background()
 	for _, id := range []string{"p1", "p2", "p3"} {
 		p := duijie.Capability{ID: id, OrgID: "i1", Kind: duijie.KindExpert, Title: "高温合金专家 " + id,
-			Description: "定向凝固。", Industry: "materials", Status: duijie.StatusPublished}
+			Description: "定向凝固。", Industry: "materials", Modes: []duijie.Mode{"技术咨询"}, Status: duijie.StatusPublished}
 		if err := db.PutCapability(ctx, &p); err != nil {
 			t.Fatal(err)
 		}

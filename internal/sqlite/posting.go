@@ -11,8 +11,11 @@ import (
 	"duijie/internal/duijie"
 )
 
-// PutOrganization inserts or replaces an organisation.
+// PutOrganization validates and inserts or replaces an organisation.
 func (db *DB) PutOrganization(ctx context.Context, o *duijie.Organization) error {
+	if err := o.Validate(); err != nil {
+		return err
+	}
 	return db.write(ctx, func(tx *sql.Tx) error {
 		_, err := tx.ExecContext(ctx, `INSERT INTO organizations (id, name, short, kind, region, credit_code, created_at)
 			VALUES (?, ?, ?, ?, ?, ?, ?)
@@ -26,9 +29,12 @@ func (db *DB) PutOrganization(ctx context.Context, o *duijie.Organization) error
 	})
 }
 
-// PutChallenge inserts or replaces a challenge and records it in the outbox
-// in the same transaction.
+// PutChallenge validates and inserts or replaces a challenge, and records it
+// in the outbox in the same transaction.
 func (db *DB) PutChallenge(ctx context.Context, c *duijie.Challenge) error {
+	if err := c.Validate(); err != nil {
+		return err
+	}
 	return db.write(ctx, func(tx *sql.Tx) error {
 		_, err := tx.ExecContext(ctx, `INSERT OR REPLACE INTO challenges (id, org_id, title, problem, targets, tried, constraints,
 			industry, field, keywords, budget_min, budget_max, deadline, modes, visibility, trl_expect, status, posted, updated_at)
@@ -43,9 +49,12 @@ func (db *DB) PutChallenge(ctx context.Context, c *duijie.Challenge) error {
 	})
 }
 
-// PutCapability inserts or replaces a capability and records it in the
-// outbox in the same transaction.
+// PutCapability validates and inserts or replaces a capability, and records
+// it in the outbox in the same transaction.
 func (db *DB) PutCapability(ctx context.Context, c *duijie.Capability) error {
+	if err := c.Validate(); err != nil {
+		return err
+	}
 	return db.write(ctx, func(tx *sql.Tx) error {
 		_, err := tx.ExecContext(ctx, `INSERT OR REPLACE INTO capabilities (id, org_id, kind, title, description, trl, ip, fields,
 			industry, modes, team, region, keywords, status, posted, updated_at)

@@ -97,9 +97,12 @@ func TestNotFoundAndFailedWrites(t *testing.T) {
 	if err := db.PutOrganization(ctx, &enterprise); err != nil {
 		t.Fatal(err)
 	}
-	c.TRLExpect = 12 // the CHECK constraint guards the column too
-	if err := db.PutChallenge(ctx, &c); err == nil {
-		t.Error("TRL 12 must be refused")
+	c.TRLExpect = 12
+	if err := db.PutChallenge(ctx, &c); duijie.ErrorCode(err) != duijie.EINVALID {
+		t.Errorf("TRL 12: %v, want EINVALID", err)
+	}
+	if _, err := db.Challenge(ctx, c.ID); duijie.ErrorCode(err) != duijie.ENOTFOUND {
+		t.Errorf("an invalid challenge was stored: %v", err)
 	}
 }
 
