@@ -1,0 +1,53 @@
+package duijie
+
+import "time"
+
+// Role is what a user may do. The three administrator roles are separate
+// (系统管理员, 安全管理员, 审计管理员), as 等保 2.0 asks.
+type Role string
+
+// Roles.
+const (
+	RoleEnterprise Role = "enterprise" // 企业用户
+	RoleInstitute  Role = "institute"  // 院所用户
+	RoleBroker     Role = "broker"     // 技术经纪人（科技局）
+	RoleSysAdmin   Role = "sysadmin"   // 系统管理员: accounts, settings, backup
+	RoleSecAdmin   Role = "secadmin"   // 安全管理员: roles, policies, unlocks
+	RoleAuditor    Role = "auditor"    // 审计管理员: audit log only
+)
+
+// Label is the Chinese name of a role ("" when unknown).
+func (r Role) Label() string {
+	return map[Role]string{
+		RoleEnterprise: "企业用户", RoleInstitute: "院所用户", RoleBroker: "技术经纪人",
+		RoleSysAdmin: "系统管理员", RoleSecAdmin: "安全管理员", RoleAuditor: "审计管理员",
+	}[r]
+}
+
+// Staff reports whether r is bureau staff or an administrator (longer
+// passwords, shorter sessions).
+func (r Role) Staff() bool {
+	switch r {
+	case RoleBroker, RoleSysAdmin, RoleSecAdmin, RoleAuditor:
+		return true
+	}
+	return false
+}
+
+// User is a person who signs in.
+type User struct {
+	ID          string
+	OrgID       string // "" for administrators
+	Username    string
+	DisplayName string
+	Role        Role
+	LockedUntil time.Time
+}
+
+// Lockout policy: this many failed sign-ins within the window lock the
+// account for the lock duration.
+const (
+	LockoutFailures = 5
+	LockoutWindow   = 15 * time.Minute
+	LockoutDuration = 30 * time.Minute
+)
