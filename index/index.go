@@ -230,33 +230,14 @@ func (d *Doc) fields() map[string]interface{} {
 	return m
 }
 
-// DocFreq returns how many postings hold term in field, and the number of
-// postings in the index; the query builder weighs terms with it.
-func (x *Index) DocFreq(ctx context.Context, typ, field, term string) (df, n uint64, err error) {
-	field = physical(typ, field)
-	adv, err := x.b.Advanced()
-	if err != nil {
-		return 0, 0, err
-	}
-	r, err := adv.Reader()
-	if err != nil {
-		return 0, 0, err
-	}
-	defer r.Close()
-	return docFreq(ctx, r, field, term)
-}
-
-func docFreq(ctx context.Context, r index.IndexReader, field, term string) (df, n uint64, err error) {
-	n, err = r.DocCount()
-	if err != nil {
-		return 0, 0, err
-	}
+// docFreq is the number of postings that hold term in field.
+func docFreq(ctx context.Context, r index.IndexReader, field, term string) (uint64, error) {
 	tfr, err := r.TermFieldReader(ctx, []byte(term), field, false, false, false)
 	if err != nil {
-		return 0, 0, err
+		return 0, err
 	}
 	defer tfr.Close()
-	return tfr.Count(), n, nil
+	return tfr.Count(), nil
 }
 
 // DocFreqs returns, for every term, the largest number of postings that
@@ -304,7 +285,7 @@ func (x *Index) DocFreqs(ctx context.Context, typ string, fields, terms []string
 	}
 	for _, i := range missing {
 		for _, f := range fields {
-			d, _, err := docFreq(ctx, r, f, terms[i])
+			d, err := docFreq(ctx, r, f, terms[i])
 			if err != nil {
 				return nil, 0, err
 			}

@@ -157,7 +157,14 @@ func TestFacets(t *testing.T) {
 func TestUpsertDeleteDocFreq(t *testing.T) {
 	ix := MustOpenMem(t, AnalyzerIndex, fixture...)
 	ctx := context.Background()
-	df, n, err := ix.DocFreq(ctx, DocCapability, FieldTitle, "热管理")
+	docFreq := func(typ string) (uint64, uint64, error) {
+		df, n, err := ix.DocFreqs(ctx, typ, []string{FieldTitle}, []string{"热管理"})
+		if err != nil {
+			return 0, 0, err
+		}
+		return df[0], n, nil
+	}
+	df, n, err := docFreq(DocCapability)
 	// challenges have text fields of their own: the challenge p1 is not counted
 	if err != nil || df != 2 || n != 4 {
 		t.Fatalf("DocFreq(热管理) = %d of %d, %v; want 2 of 4", df, n, err)
@@ -167,10 +174,10 @@ func TestUpsertDeleteDocFreq(t *testing.T) {
 	if err := ix.Upsert(changed); err != nil {
 		t.Fatal(err)
 	}
-	if df, _, _ := ix.DocFreq(ctx, DocCapability, FieldTitle, "热管理"); df != 1 {
+	if df, _, _ := docFreq(DocCapability); df != 1 {
 		t.Errorf("after re-upsert DocFreq(热管理) = %d, want 1", df)
 	}
-	if df, _, _ := ix.DocFreq(ctx, DocChallenge, FieldTitle, "热管理"); df != 1 {
+	if df, _, _ := docFreq(DocChallenge); df != 1 {
 		t.Errorf("challenge DocFreq(热管理) = %d, want 1", df)
 	}
 	if err := ix.Delete(DocCapability, "p1", "missing"); err != nil {

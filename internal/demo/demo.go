@@ -9,7 +9,6 @@ import (
 	"fmt"
 	"io/fs"
 	"sort"
-	"time"
 
 	"duijie/data"
 	"duijie/internal/duijie"
@@ -103,9 +102,9 @@ func LoadFS(fsys fs.FS, dir string) (*Set, error) {
 		c := duijie.Challenge{
 			ID: r.ID, OrgID: o.ID, OrgName: o.Name, Title: r.Title, Problem: r.Problem, Targets: r.Targets,
 			Tried: r.Tried, Constraints: r.Constraints, Industry: duijie.Industry(r.Industry), Field: r.Field,
-			Keywords: r.Keywords, BudgetMin: r.BudgetMin, BudgetMax: r.BudgetMax, Deadline: date(r.Deadline),
+			Keywords: r.Keywords, BudgetMin: r.BudgetMin, BudgetMax: r.BudgetMax, Deadline: duijie.ParseDate(r.Deadline),
 			Modes: duijie.ParseModes(r.Modes), Visibility: duijie.Visibility(r.Visibility), TRLExpect: r.TRLExpect,
-			Region: o.Region, Status: duijie.StatusPublished, Posted: date(r.Posted),
+			Region: o.Region, Status: duijie.StatusPublished, Posted: duijie.ParseDate(r.Posted),
 		}
 		s.Challenges = append(s.Challenges, c)
 		return nil
@@ -125,7 +124,7 @@ func LoadFS(fsys fs.FS, dir string) (*Set, error) {
 			ID: r.ID, OrgID: o.ID, OrgName: o.Name, Kind: duijie.Kind(r.Kind), Title: r.Title,
 			Description: r.Description, TRL: r.TRL, IP: r.IP, Fields: r.Fields, Industry: duijie.Industry(r.Industry),
 			Modes: duijie.ParseModes(r.Modes), Team: r.Team, Region: region, Keywords: r.Keywords,
-			Status: duijie.StatusPublished, Posted: date(r.Posted),
+			Status: duijie.StatusPublished, Posted: duijie.ParseDate(r.Posted),
 		}
 		s.Capabilities = append(s.Capabilities, c)
 		return nil
@@ -165,9 +164,4 @@ func each[T any](fsys fs.FS, pattern string, fn func(T) error) error {
 		}
 	}
 	return nil
-}
-
-func date(s string) time.Time {
-	t, _ := time.Parse(duijie.DateLayout, s)
-	return t
 }

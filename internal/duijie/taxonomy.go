@@ -1,6 +1,9 @@
 package duijie
 
-import "strings"
+import (
+	"strings"
+	"time"
+)
 
 // Industry is a code of the controlled industry list: the "5+1" chains of
 // 六安 and the national 战略性新兴产业 categories.
@@ -147,3 +150,10 @@ func ModeNames(ms []Mode) []string {
 
 // DateLayout is how dates are written in data files and forms.
 const DateLayout = "2006-01-02"
+
+// ParseDate reads a DateLayout date; empty or malformed text is the zero
+// time (a date not given).
+func ParseDate(s string) time.Time {
+	t, _ := time.Parse(DateLayout, s)
+	return t
+}

@@ -10,7 +10,6 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
-	"time"
 
 	"duijie/index"
 	"duijie/internal/demo"
@@ -162,17 +161,12 @@ func readQrels(path string, chs, caps map[string]bool) (Qrels, error) {
 	return q, nil
 }
 
-func parseDate(s string) time.Time {
-	t, _ := time.Parse(duijie.DateLayout, s)
-	return t
-}
-
 // posting is the capability as the portal holds it.
 func (c Capability) posting() *duijie.Capability {
 	return &duijie.Capability{
 		ID: c.ID, OrgName: c.Org, Kind: duijie.Kind(c.Kind), Title: c.Title, Description: c.Description,
 		TRL: c.TRL, Industry: duijie.Industry(c.Industry), Modes: duijie.ParseModes(c.Modes), Region: c.Region,
-		Keywords: c.Keywords, Status: duijie.StatusPublished, Posted: parseDate(c.Posted),
+		Keywords: c.Keywords, Status: duijie.StatusPublished, Posted: duijie.ParseDate(c.Posted),
 	}
 }
 
@@ -184,7 +178,7 @@ func (c Challenge) Source() match.Source {
 	return match.FromChallenge(&duijie.Challenge{
 		ID: c.ID, Title: c.Title, Problem: c.Description, Keywords: c.Keywords, Field: c.Field,
 		Industry: duijie.Industry(c.Industry), Modes: duijie.ParseModes(c.Modes), TRLExpect: c.TRL, Region: c.Region,
-		Status: duijie.StatusPublished, Posted: parseDate(c.Posted),
+		Status: duijie.StatusPublished, Posted: duijie.ParseDate(c.Posted),
 	})
 }
 

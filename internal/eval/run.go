@@ -8,6 +8,7 @@ import (
 	"sort"
 
 	"duijie/index"
+	"duijie/internal/duijie"
 	"duijie/internal/match"
 	"duijie/internal/progress"
 	"time"
@@ -152,12 +153,12 @@ func runVariant(ctx context.Context, v string, s *Set, queries []Challenge, opt 
 // it, so a run scores the same any day.
 func latest(s *Set) (t time.Time) {
 	for _, c := range s.Capabilities {
-		if p := parseDate(c.Posted); p.After(t) {
+		if p := duijie.ParseDate(c.Posted); p.After(t) {
 			t = p
 		}
 	}
 	for _, c := range s.Challenges {
-		if p := parseDate(c.Posted); p.After(t) {
+		if p := duijie.ParseDate(c.Posted); p.After(t) {
 			t = p
 		}
 	}

@@ -87,7 +87,7 @@ func (db *DB) Challenge(ctx context.Context, id string) (*duijie.Challenge, erro
 	}
 	c.Industry, c.Visibility, c.Status = duijie.Industry(industry), duijie.Visibility(visibility), duijie.Status(status)
 	c.Keywords, c.Modes = fromJSON(keywords), duijie.ParseModes(fromJSON(modes))
-	c.Deadline, c.Posted = parseDay(deadline), parseDay(posted)
+	c.Deadline, c.Posted = duijie.ParseDate(deadline), duijie.ParseDate(posted)
 	return &c, nil
 }
 
@@ -108,7 +108,7 @@ func (db *DB) Capability(ctx context.Context, id string) (*duijie.Capability, er
 	}
 	c.Kind, c.Industry, c.Status = duijie.Kind(kind), duijie.Industry(industry), duijie.Status(status)
 	c.IP, c.Fields, c.Keywords = fromJSON(ip), fromJSON(fields), fromJSON(keywords)
-	c.Modes, c.Posted = duijie.ParseModes(fromJSON(modes)), parseDay(posted)
+	c.Modes, c.Posted = duijie.ParseModes(fromJSON(modes)), duijie.ParseDate(posted)
 	return &c, nil
 }
 
@@ -131,9 +131,4 @@ func day(t time.Time) string {
 		return ""
 	}
 	return t.Format(duijie.DateLayout)
-}
-
-func parseDay(s string) time.Time {
-	t, _ := time.Parse(duijie.DateLayout, s)
-	return t
 }

@@ -5,7 +5,6 @@ import (
 	"path/filepath"
 	"reflect"
 	"testing"
-	"time"
 
 	"duijie/internal/duijie"
 )
@@ -27,16 +26,11 @@ var (
 	institute  = duijie.Organization{ID: "i1", Name: "合肥工业大学", Short: "合工大", Kind: duijie.OrgInstitute, Region: "安徽省合肥市包河区"}
 )
 
-func date(s string) time.Time {
-	t, _ := time.Parse(duijie.DateLayout, s)
-	return t
-}
-
 func sampleChallenge() duijie.Challenge {
 	return duijie.Challenge{ID: "c1", OrgID: "e1", Title: "电池包液冷板优化", Problem: "快充时电芯温差过大。<script>x</script>",
 		Targets: "温差≤3℃", Industry: "nev", Field: "电池热管理", Keywords: []string{"液冷板", "快充"}, BudgetMin: 80, BudgetMax: 150,
-		Deadline: date("2027-06-30"), Modes: []duijie.Mode{"技术开发"}, Visibility: duijie.VisibilitySummary, TRLExpect: 6,
-		Status: duijie.StatusPublished, Posted: date("2026-03-12")}
+		Deadline: duijie.ParseDate("2027-06-30"), Modes: []duijie.Mode{"技术开发"}, Visibility: duijie.VisibilitySummary, TRLExpect: 6,
+		Status: duijie.StatusPublished, Posted: duijie.ParseDate("2026-03-12")}
 }
 
 func TestRoundTrip(t *testing.T) {
@@ -62,7 +56,7 @@ func TestRoundTrip(t *testing.T) {
 
 	cap := duijie.Capability{ID: "p1", OrgID: "i1", Kind: duijie.KindAchievement, Title: "微通道液冷板", Description: "研制了液冷板。",
 		TRL: 7, IP: []string{"发明专利 ZL2022xxxxxxxxx.x"}, Fields: []string{"储能"}, Industry: "nev", Modes: []duijie.Mode{"技术转让"},
-		Team: "张教授团队", Region: "安徽省合肥市", Keywords: []string{"液冷"}, Status: duijie.StatusPublished, Posted: date("2026-05-01")}
+		Team: "张教授团队", Region: "安徽省合肥市", Keywords: []string{"液冷"}, Status: duijie.StatusPublished, Posted: duijie.ParseDate("2026-05-01")}
 	if err := db.PutCapability(ctx, &cap); err != nil {
 		t.Fatal(err)
 	}
