@@ -73,13 +73,10 @@ func NewMapping(analyzer string) mapping.IndexMapping {
 		f.DocValues = false
 		return f
 	}
-	kw := func(store bool) *mapping.FieldMapping {
-		f := bleve.NewKeywordFieldMapping()
-		f.Analyzer = keyword.Name
-		f.Store = store
-		f.IncludeTermVectors = false
-		f.IncludeInAll = false
-		f.DocValues = true
+	// Filter, facet and signal fields: stored for the blend, doc values for
+	// facets and sorting, never in _all.
+	filterField := func(f *mapping.FieldMapping) *mapping.FieldMapping {
+		f.Store, f.IncludeInAll, f.DocValues, f.IncludeTermVectors = true, false, true, false
 		return f
 	}
 	doc := bleve.NewDocumentStaticMapping()
@@ -92,14 +89,12 @@ func NewMapping(analyzer string) mapping.IndexMapping {
 		doc.AddFieldMappingsAt(physical(typ, FieldOrgName), orgName)
 	}
 	for _, f := range []string{FieldType, FieldKind, FieldOrg, FieldIndustry, FieldRegion, FieldRegionTier, FieldModes, FieldStatus, FieldVisibility} {
-		doc.AddFieldMappingsAt(f, kw(true))
+		kw := bleve.NewKeywordFieldMapping()
+		kw.Analyzer = keyword.Name
+		doc.AddFieldMappingsAt(f, filterField(kw))
 	}
-	trl := bleve.NewNumericFieldMapping()
-	trl.Store, trl.IncludeInAll, trl.DocValues = true, false, true
-	doc.AddFieldMappingsAt(FieldTRL, trl)
-	posted := bleve.NewDateTimeFieldMapping()
-	posted.Store, posted.IncludeInAll, posted.DocValues = true, false, true
-	doc.AddFieldMappingsAt(FieldPosted, posted)
+	doc.AddFieldMappingsAt(FieldTRL, filterField(bleve.NewNumericFieldMapping()))
+	doc.AddFieldMappingsAt(FieldPosted, filterField(bleve.NewDateTimeFieldMapping()))
 
 	m := bleve.NewIndexMapping()
 	m.DefaultMapping = doc
