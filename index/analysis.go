@@ -120,8 +120,11 @@ func (t *Tokenizer) Tokenize(input []byte) analysis.TokenStream {
 	return lex.tokens(input, t.subwords, t.stop)
 }
 
+// tokens is the stream of an analyzer: the index analyzer (subwords) also
+// glues, the query analyzer does neither.
 func (l *Lexicon) tokens(input []byte, subwords, stop bool) analysis.TokenStream {
-	return l.tokenize(input, subwords, stop, subwords)
+	stream, _ := l.tokenize(input, subwords, stop, subwords)
+	return stream
 }
 
 // word is a main word of segmented text.
@@ -139,13 +142,8 @@ type word struct {
 // 管理 -> 热管理, 盐 + 雾 -> 盐雾): where the dictionary lacks a term, its
 // pieces still meet the same term indexed elsewhere. Extra tokens take the
 // position of their first word, so phrases over main words stay exact.
-func (l *Lexicon) tokenize(input []byte, subwords, stop, glue bool) analysis.TokenStream {
-	stream, _ := l.tokenizeMarked(input, subwords, stop, glue)
-	return stream
-}
-
-// tokenizeMarked is tokenize that also says which tokens are main words.
-func (l *Lexicon) tokenizeMarked(input []byte, subwords, stop, glue bool) (analysis.TokenStream, []bool) {
+// main[i] says whether stream[i] is a main word.
+func (l *Lexicon) tokenize(input []byte, subwords, stop, glue bool) (stream analysis.TokenStream, main []bool) {
 	n := normalize(input)
 	ps := l.pieces(n.text)
 	words := make([]word, 0, len(ps))

@@ -17,7 +17,7 @@ func (x *Index) Analyze(text string) []Word {
 	if err != nil {
 		return nil
 	}
-	stream, main := lex.tokenizeMarked([]byte(text), false, true, true)
+	stream, main := lex.tokenize([]byte(text), false, true, true)
 	out := make([]Word, len(stream))
 	for i, t := range stream {
 		out[i] = Word{Text: string(t.Term), Pos: t.Position, Glued: !main[i]}
