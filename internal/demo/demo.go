@@ -19,6 +19,14 @@ type Set struct {
 	Orgs         []duijie.Organization
 	Challenges   []duijie.Challenge
 	Capabilities []duijie.Capability
+	Users        []duijie.User // one or more of every role; passwords are made at load
+}
+
+type userRecord struct {
+	Username    string `json:"username"`
+	DisplayName string `json:"display_name"`
+	Role        string `json:"role"`
+	Org         string `json:"org"`
 }
 
 type orgRecord struct {
@@ -127,6 +135,18 @@ func LoadFS(fsys fs.FS, dir string) (*Set, error) {
 			Status: duijie.StatusPublished, Posted: duijie.ParseDate(r.Posted),
 		}
 		s.Capabilities = append(s.Capabilities, c)
+		return nil
+	}); err != nil {
+		return nil, err
+	}
+	if err := each(fsys, dir+"/users.jsonl", func(r userRecord) error {
+		if r.Org != "" {
+			if _, err := org(r.Org); err != nil {
+				return err
+			}
+		}
+		s.Users = append(s.Users, duijie.User{ID: "u-demo-" + r.Username, OrgID: r.Org, Username: r.Username,
+			DisplayName: r.DisplayName, Role: duijie.Role(r.Role)})
 		return nil
 	}); err != nil {
 		return nil, err

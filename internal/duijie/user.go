@@ -42,6 +42,9 @@ type User struct {
 	DisplayName string
 	Role        Role
 	LockedUntil time.Time
+	// MustChange: the password was issued by someone else and must be
+	// changed before anything else.
+	MustChange bool
 }
 
 // Lockout policy: this many failed sign-ins within the window lock the
@@ -51,3 +54,20 @@ const (
 	LockoutWindow   = 15 * time.Minute
 	LockoutDuration = 30 * time.Minute
 )
+
+// ValidUsername reports whether name is 3–32 ASCII letters, digits, '.',
+// '_' or '-', starting with a letter.
+func ValidUsername(name string) bool {
+	if len(name) < 3 || len(name) > 32 {
+		return false
+	}
+	for i, r := range name {
+		switch {
+		case r >= 'a' && r <= 'z', r >= 'A' && r <= 'Z':
+		case i > 0 && (r >= '0' && r <= '9' || r == '.' || r == '_' || r == '-'):
+		default:
+			return false
+		}
+	}
+	return true
+}

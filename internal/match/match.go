@@ -60,9 +60,13 @@ func FromCapability(c *duijie.Capability) Source {
 type Options struct {
 	LocalFirst bool         // region preference: 六安, then 合肥, then 长三角
 	Filter     index.Filter // kind, industry, region, mode, TRL ...
-	Offset     int
-	Limit      int // default 10
-	Now        time.Time
+	// Fields restricts the target's text fields searched (nil: all). A
+	// summary reader of confidential challenges matches on title and
+	// keywords only, so that a hidden body cannot move a ranking.
+	Fields []string
+	Offset int
+	Limit  int // default 10
+	Now    time.Time
 }
 
 // Matcher ranks with one set of weights.
@@ -144,7 +148,8 @@ func (m *Matcher) Match(ctx context.Context, src Source, opt Options) (*Result, 
 	if err != nil {
 		return nil, err
 	}
-	cand, err := m.ix.Search(ctx, index.Query{Type: target, Terms: first, Fields: fields(w), Filter: filter, Size: size, IDsOnly: true})
+	fs := fields(w, opt.Fields)
+	cand, err := m.ix.Search(ctx, index.Query{Type: target, Terms: first, Fields: fs, Filter: filter, Size: size, IDsOnly: true})
 	if err != nil {
 		return nil, err
 	}
@@ -160,7 +165,7 @@ func (m *Matcher) Match(ctx context.Context, src Source, opt Options) (*Result, 
 		Terms:        terms,
 		Phrases:      phrases,
 		PhraseWeight: w.Phrase,
-		Fields:       fields(w),
+		Fields:       fs,
 		Filter:       filter,
 		Size:         len(filter.IDs),
 		Stored:       signalFields,
@@ -242,8 +247,9 @@ func (m *Matcher) firstStage(ctx context.Context, target string, terms []index.T
 	return first, nil
 }
 
-// fields are the target fields with a boost above zero.
-func fields(w Weights) []index.FieldBoost {
+// fields are the target fields with a boost above zero, of only (all when
+// only is nil).
+func fields(w Weights, only []string) []index.FieldBoost {
 	var out []index.FieldBoost
 	for _, f := range []index.FieldBoost{
 		{Field: index.FieldTitle, Boost: w.BoostTitle},
@@ -251,7 +257,7 @@ func fields(w Weights) []index.FieldBoost {
 		{Field: index.FieldDescription, Boost: w.BoostDescription},
 		{Field: index.FieldOrgName, Boost: w.BoostOrgName},
 	} {
-		if f.Boost > 0 {
+		if f.Boost > 0 && (only == nil || contains(only, f.Field)) {
 			out = append(out, f)
 		}
 	}

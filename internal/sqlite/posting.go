@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	"duijie/internal/duijie"
@@ -17,16 +18,26 @@ func (db *DB) PutOrganization(ctx context.Context, o *duijie.Organization) error
 		return err
 	}
 	return db.write(ctx, func(tx *sql.Tx) error {
-		_, err := tx.ExecContext(ctx, `INSERT INTO organizations (id, name, short, kind, region, credit_code, created_at)
-			VALUES (?, ?, ?, ?, ?, ?, ?)
-			ON CONFLICT (id) DO UPDATE SET name = excluded.name, short = excluded.short, kind = excluded.kind,
-				region = excluded.region, credit_code = excluded.credit_code`,
-			o.ID, o.Name, o.Short, string(o.Kind), o.Region, o.CreditCode, db.stamp())
-		if err != nil {
-			return fmt.Errorf("sqlite: organization %s: %w", o.ID, err)
-		}
-		return nil
+		return db.putOrganization(ctx, tx, o)
 	})
+}
+
+func (db *DB) putOrganization(ctx context.Context, tx *sql.Tx, o *duijie.Organization) error {
+	if o.Status == "" {
+		o.Status = duijie.OrgApproved
+	}
+	_, err := tx.ExecContext(ctx, `INSERT INTO organizations (id, name, short, kind, region, credit_code, status, created_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+		ON CONFLICT (id) DO UPDATE SET name = excluded.name, short = excluded.short, kind = excluded.kind,
+			region = excluded.region, credit_code = excluded.credit_code, status = excluded.status`,
+		o.ID, o.Name, o.Short, string(o.Kind), o.Region, o.CreditCode, string(o.Status), db.stamp())
+	if err != nil && strings.Contains(err.Error(), "UNIQUE constraint failed: organizations.name") {
+		return &duijie.Error{Code: duijie.ECONFLICT, Message: "该单位已注册", Fields: map[string]string{"org_name": "该单位已注册，请联系本单位已有账号的同事或科技局"}}
+	}
+	if err != nil {
+		return fmt.Errorf("sqlite: organization %s: %w", o.ID, err)
+	}
+	return nil
 }
 
 // PutChallenge validates and inserts or replaces a challenge, and records it

@@ -12,43 +12,109 @@ import (
 )
 
 // CreateUser stores a new user with a password hash (see internal/auth).
+// mustChange asks the user to replace an issued password at sign-in.
 func (db *DB) CreateUser(ctx context.Context, u *duijie.User, passwordHash string) error {
+	return db.write(ctx, func(tx *sql.Tx) error { return db.insertUser(ctx, tx, u, passwordHash, u.MustChange) })
+}
+
+func (db *DB) insertUser(ctx context.Context, tx *sql.Tx, u *duijie.User, passwordHash string, mustChange bool) error {
 	if u.Role.Label() == "" {
 		return duijie.Errorf(duijie.EINVALID, "未知的角色：%s", u.Role)
+	}
+	if !duijie.ValidUsername(u.Username) {
+		return &duijie.Error{Code: duijie.EINVALID, Message: "请检查填写的内容",
+			Fields: map[string]string{"username": "用户名应为 3–32 位字母、数字或 . _ -，以字母开头"}}
 	}
 	var org any
 	if u.OrgID != "" {
 		org = u.OrgID
 	}
-	return db.write(ctx, func(tx *sql.Tx) error {
-		_, err := tx.ExecContext(ctx, `INSERT INTO users (id, org_id, username, display_name, role, password_hash, created_at)
-			VALUES (?, ?, ?, ?, ?, ?, ?)`, u.ID, org, u.Username, u.DisplayName, string(u.Role), passwordHash, db.stamp())
-		if err != nil && strings.Contains(err.Error(), "UNIQUE constraint failed: users.username") {
-			return duijie.Errorf(duijie.ECONFLICT, "用户名 %s 已被使用", u.Username)
-		}
-		if err != nil {
-			return fmt.Errorf("sqlite: user %s: %w", u.Username, err)
-		}
-		return nil
-	})
+	_, err := tx.ExecContext(ctx, `INSERT INTO users (id, org_id, username, display_name, role, password_hash, must_change, created_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?)`, u.ID, org, u.Username, u.DisplayName, string(u.Role), passwordHash, mustChange, db.stamp())
+	if err != nil && strings.Contains(err.Error(), "UNIQUE constraint failed: users.username") {
+		return &duijie.Error{Code: duijie.ECONFLICT, Message: "用户名已被使用",
+			Fields: map[string]string{"username": "用户名 " + u.Username + " 已被使用"}}
+	}
+	if err != nil {
+		return fmt.Errorf("sqlite: user %s: %w", u.Username, err)
+	}
+	return nil
+}
+
+const userColumns = `id, org_id, username, display_name, role, password_hash, locked_until, must_change`
+
+func scanUser(row interface{ Scan(...any) error }) (*duijie.User, string, error) {
+	var u duijie.User
+	var org sql.NullString
+	var role, hash, locked string
+	if err := row.Scan(&u.ID, &org, &u.Username, &u.DisplayName, &role, &hash, &locked, &u.MustChange); err != nil {
+		return nil, "", err
+	}
+	u.OrgID, u.Role = org.String, duijie.Role(role)
+	u.LockedUntil, _ = time.Parse(time.RFC3339Nano, locked)
+	return &u, hash, nil
 }
 
 // UserByUsername returns a user and the password hash to check.
 func (db *DB) UserByUsername(ctx context.Context, username string) (*duijie.User, string, error) {
-	var u duijie.User
-	var org sql.NullString
-	var role, hash, locked string
-	err := db.r.QueryRowContext(ctx, `SELECT id, org_id, username, display_name, role, password_hash, locked_until
-		FROM users WHERE username = ?`, username).Scan(&u.ID, &org, &u.Username, &u.DisplayName, &role, &hash, &locked)
+	u, hash, err := scanUser(db.r.QueryRowContext(ctx, `SELECT `+userColumns+` FROM users WHERE username = ?`, username))
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, "", notFound("用户", username)
 	}
 	if err != nil {
 		return nil, "", fmt.Errorf("sqlite: user %s: %w", username, err)
 	}
-	u.OrgID, u.Role = org.String, duijie.Role(role)
-	u.LockedUntil, _ = time.Parse(time.RFC3339Nano, locked)
-	return &u, hash, nil
+	return u, hash, nil
+}
+
+// User returns a user by id.
+func (db *DB) User(ctx context.Context, id string) (*duijie.User, error) {
+	u, _, err := scanUser(db.r.QueryRowContext(ctx, `SELECT `+userColumns+` FROM users WHERE id = ?`, id))
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, notFound("用户", id)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("sqlite: user %s: %w", id, err)
+	}
+	return u, nil
+}
+
+// Users lists every user by username.
+func (db *DB) Users(ctx context.Context) ([]duijie.User, error) {
+	rows, err := db.r.QueryContext(ctx, `SELECT `+userColumns+` FROM users ORDER BY username`)
+	if err != nil {
+		return nil, fmt.Errorf("sqlite: users: %w", err)
+	}
+	defer rows.Close()
+	var out []duijie.User
+	for rows.Next() {
+		u, _, err := scanUser(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, *u)
+	}
+	return out, rows.Err()
+}
+
+// SetPassword replaces a user's password hash and ends every session and
+// token of the user, in one transaction.
+func (db *DB) SetPassword(ctx context.Context, userID, passwordHash string, mustChange bool) error {
+	return db.write(ctx, func(tx *sql.Tx) error {
+		res, err := tx.ExecContext(ctx, `UPDATE users SET password_hash = ?, must_change = ? WHERE id = ?`, passwordHash, mustChange, userID)
+		if err != nil {
+			return fmt.Errorf("sqlite: user %s: %w", userID, err)
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			return notFound("用户", userID)
+		}
+		for _, q := range []string{`DELETE FROM sessions WHERE user_id = ?`, `DELETE FROM api_tokens WHERE user_id = ?`} {
+			if _, err := tx.ExecContext(ctx, q, userID); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
 }
 
 // SignInFailed records a failed sign-in at now and returns the time until

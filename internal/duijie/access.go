@@ -1,0 +1,68 @@
+package duijie
+
+// Access is how much of a posting a user may read.
+type Access int
+
+// Access levels.
+const (
+	AccessNone    Access = iota // the posting does not exist for the user (404)
+	AccessSummary               // title, industry, field, modes, budget, deadline; not the body nor the enterprise
+	AccessFull
+)
+
+// Member reports whether u belongs to the organisation orgID.
+func (u *User) Member(orgID string) bool {
+	return u != nil && u.OrgID != "" && u.OrgID == orgID
+}
+
+// Is reports whether u is signed in with one of roles.
+func (u *User) Is(roles ...Role) bool {
+	if u == nil {
+		return false
+	}
+	for _, r := range roles {
+		if u.Role == r {
+			return true
+		}
+	}
+	return false
+}
+
+// ChallengeAccess decides what u (nil: anonymous) may read of c, from the
+// stored posting: owners and brokers read everything; others read published
+// postings only, in full when public, as a summary when the enterprise asked
+// for 摘要公开 (unless the bureau invited u's organisation), never when it is
+// for the bureau only.
+func ChallengeAccess(u *User, c *Challenge, invited bool) Access {
+	if u.Member(c.OrgID) || u.Is(RoleBroker) {
+		return AccessFull
+	}
+	if c.Status != StatusPublished {
+		return AccessNone
+	}
+	switch c.Visibility {
+	case VisibilityPublic:
+		return AccessFull
+	case VisibilitySummary:
+		if invited && u.Is(RoleInstitute) {
+			return AccessFull
+		}
+		return AccessSummary
+	}
+	return AccessNone
+}
+
+// CapabilityAccess decides what u may read of c: capabilities are public
+// once published; drafts and closed ones only for their owners and brokers.
+func CapabilityAccess(u *User, c *Capability) Access {
+	if u.Member(c.OrgID) || u.Is(RoleBroker) || c.Status == StatusPublished {
+		return AccessFull
+	}
+	return AccessNone
+}
+
+// Redact blanks what a summary reader may not see of c.
+func (c *Challenge) Redact() {
+	c.OrgID, c.OrgName, c.Region = "", "", ""
+	c.Problem, c.Targets, c.Tried, c.Constraints = "", "", "", ""
+}

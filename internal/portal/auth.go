@@ -1,0 +1,204 @@
+package portal
+
+import (
+	"context"
+	"crypto/rand"
+	"crypto/sha256"
+	"encoding/base64"
+	"encoding/hex"
+	"strings"
+
+	"duijie/internal/auth"
+	"duijie/internal/duijie"
+)
+
+// errSignIn is the one message for an unknown user and a wrong password.
+var errSignIn = duijie.Errorf(duijie.EINVALID, "用户名或密码不正确")
+
+// SignIn checks a username and password. Unknown users and wrong
+// passwords get the same message and take as long; failures count towards
+// the lockout kept in the store.
+func (s *Service) SignIn(ctx context.Context, a Actor, username, password string) (*duijie.User, error) {
+	now := s.now()
+	u, hash, err := s.db.UserByUsername(ctx, strings.TrimSpace(username))
+	if duijie.ErrorCode(err) == duijie.ENOTFOUND {
+		s.hasher.Verify(ctx, password, s.dummyHash) // same cost as a real check
+		s.audit(ctx, a, duijie.AuditSignInFail, "user:"+username, "unknown user")
+		return nil, errSignIn
+	}
+	if err != nil {
+		return nil, err
+	}
+	if now.Before(u.LockedUntil) {
+		s.audit(ctx, a, duijie.AuditSignInFail, "user:"+u.ID, "locked")
+		return nil, duijie.Errorf(duijie.EFORBIDDEN, "登录失败次数过多，账号已锁定至 %s，请稍后再试或联系安全管理员",
+			u.LockedUntil.In(duijie.ChinaTime).Format("15:04"))
+	}
+	ok, err := s.hasher.Verify(ctx, password, hash)
+	if err != nil {
+		return nil, err
+	}
+	if !ok {
+		until, err := s.db.SignInFailed(ctx, u.ID, now)
+		if err != nil {
+			return nil, err
+		}
+		s.audit(ctx, a, duijie.AuditSignInFail, "user:"+u.ID, "wrong password")
+		if !until.IsZero() {
+			s.audit(ctx, a, duijie.AuditLockout, "user:"+u.ID, "locked until "+until.Format("2006-01-02 15:04"))
+		}
+		return nil, errSignIn
+	}
+	if err := s.db.SignInSucceeded(ctx, u.ID); err != nil {
+		return nil, err
+	}
+	s.audit(ctx, Actor{User: u, IP: a.IP}, duijie.AuditSignIn, "user:"+u.ID, "")
+	return u, nil
+}
+
+
+// NewSession starts a session for u and returns the cookie value (the
+// store keeps only its SHA-256).
+func (s *Service) NewSession(ctx context.Context, u *duijie.User) (string, *duijie.Session, error) {
+	value := randomToken()
+	now := s.now()
+	sess := &duijie.Session{ID: hashToken(value), UserID: u.ID, CSRF: randomToken(), Created: now, Seen: now}
+	if err := s.db.CreateSession(ctx, sess); err != nil {
+		return "", nil, err
+	}
+	return value, sess, nil
+}
+
+// Session resolves a cookie value to its live session and user; an
+// expired session is deleted and reads as not found. Activity is
+// recorded at most once a minute.
+func (s *Service) Session(ctx context.Context, value string) (*duijie.Session, *duijie.User, error) {
+	if value == "" {
+		return nil, nil, duijie.Errorf(duijie.ENOTFOUND, "未登录")
+	}
+	id := hashToken(value)
+	sess, u, err := s.db.Session(ctx, id)
+	if err != nil {
+		return nil, nil, err
+	}
+	now := s.now()
+	if sess.Expired(u.Role, now) {
+		s.db.DeleteSession(ctx, id)
+		return nil, nil, duijie.Errorf(duijie.ENOTFOUND, "登录已过期")
+	}
+	if now.Sub(sess.Seen) > duijie.SessionTouch {
+		if err := s.db.TouchSession(ctx, id, now); err != nil {
+			return nil, nil, err
+		}
+	}
+	return sess, u, nil
+}
+
+// SignOut ends a session.
+func (s *Service) SignOut(ctx context.Context, a Actor, sessionID string) error {
+	s.audit(ctx, a, duijie.AuditSignOut, "session", "")
+	return s.db.DeleteSession(ctx, sessionID)
+}
+
+// CreateToken signs in with a password and returns a new API bearer token.
+func (s *Service) CreateToken(ctx context.Context, a Actor, username, password, name string) (string, *duijie.User, error) {
+	u, err := s.SignIn(ctx, a, username, password)
+	if err != nil {
+		return "", nil, err
+	}
+	if u.MustChange {
+		return "", nil, duijie.Errorf(duijie.EFORBIDDEN, "请先在网页上修改初始密码")
+	}
+	value := "dj_" + randomToken()
+	if name == "" {
+		name = "api"
+	}
+	if err := s.db.CreateToken(ctx, hashToken(value), u.ID, name); err != nil {
+		return "", nil, err
+	}
+	s.audit(ctx, Actor{User: u, IP: a.IP}, duijie.AuditTokenCreate, "user:"+u.ID, name)
+	return value, u, nil
+}
+
+// TokenUser resolves a bearer token.
+func (s *Service) TokenUser(ctx context.Context, value string) (*duijie.User, error) {
+	if !strings.HasPrefix(value, "dj_") {
+		return nil, duijie.Errorf(duijie.ENOTFOUND, "令牌无效")
+	}
+	return s.db.TokenUser(ctx, hashToken(value))
+}
+
+// ChangePassword replaces the caller's password after checking the
+// current one; every session and token of the user ends.
+func (s *Service) ChangePassword(ctx context.Context, a Actor, current, next string) error {
+	u := a.User
+	if u == nil {
+		return duijie.Errorf(duijie.EFORBIDDEN, "请先登录")
+	}
+	_, hash, err := s.db.UserByUsername(ctx, u.Username)
+	if err != nil {
+		return err
+	}
+	if ok, err := s.hasher.Verify(ctx, current, hash); err != nil {
+		return err
+	} else if !ok {
+		return &duijie.Error{Code: duijie.EINVALID, Message: "请检查填写的内容", Fields: map[string]string{"current": "当前密码不正确"}}
+	}
+	if err := auth.CheckPassword(next, u.Role.Staff()); err != nil {
+		return &duijie.Error{Code: duijie.EINVALID, Message: "请检查填写的内容", Fields: map[string]string{"password": err.Error()}}
+	}
+	if next == current {
+		return &duijie.Error{Code: duijie.EINVALID, Message: "请检查填写的内容", Fields: map[string]string{"password": "新密码不能与当前密码相同"}}
+	}
+	h, err := s.hasher.Hash(ctx, next)
+	if err != nil {
+		return err
+	}
+	if err := s.db.SetPassword(ctx, u.ID, h, false); err != nil {
+		return err
+	}
+	s.audit(ctx, a, duijie.AuditPassword, "user:"+u.ID, "changed")
+	return nil
+}
+
+// CreateUser makes an account with an issued password that must be
+// changed at first sign-in; only a system administrator may.
+func (s *Service) CreateUser(ctx context.Context, a Actor, u *duijie.User) (string, error) {
+	if !a.User.Is(duijie.RoleSysAdmin) {
+		return "", duijie.Errorf(duijie.EFORBIDDEN, "只有系统管理员可以创建账号")
+	}
+	password := IssuePassword()
+	if err := s.createUser(ctx, u, password, true); err != nil {
+		return "", err
+	}
+	s.audit(ctx, a, duijie.AuditUserCreate, "user:"+u.ID, string(u.Role))
+	return password, nil
+}
+
+func (s *Service) createUser(ctx context.Context, u *duijie.User, password string, mustChange bool) error {
+	if u.ID == "" {
+		u.ID = newID("u-")
+	}
+	h, err := s.hasher.Hash(ctx, password)
+	if err != nil {
+		return err
+	}
+	u.MustChange = mustChange
+	return s.db.CreateUser(ctx, u, h)
+}
+
+// IssuePassword returns a random password that meets the staff policy.
+func IssuePassword() string {
+	return "Dj-" + randomToken()[:16] + "-7a"
+}
+
+func randomToken() string {
+	b := make([]byte, 32)
+	rand.Read(b) // never fails (crypto/rand)
+	return base64.RawURLEncoding.EncodeToString(b)
+}
+
+func hashToken(v string) string {
+	h := sha256.Sum256([]byte(v))
+	return hex.EncodeToString(h[:])
+}

@@ -1,0 +1,70 @@
+package portal
+
+import (
+	"context"
+
+	"duijie/internal/duijie"
+	"duijie/internal/sqlite"
+)
+
+// Propose records an institute's interest in a challenge (揭榜/意向) with
+// its proposal; the challenge must be published and readable by the
+// institute.
+func (s *Service) Propose(ctx context.Context, a Actor, i *duijie.Interest) error {
+	org, err := s.approvedMember(ctx, a, duijie.OrgInstitute)
+	if err != nil {
+		return err
+	}
+	c, err := s.Challenge(ctx, a, i.ChallengeID)
+	if err != nil {
+		return err
+	}
+	if c.Status != duijie.StatusPublished {
+		return duijie.Errorf(duijie.ECONFLICT, "该技术需求已关闭，不再接受揭榜")
+	}
+	i.ID, i.Kind, i.CapabilityID, i.OrgID, i.UserID = newID("int-"), duijie.InterestProposal, "", org.ID, a.User.ID
+	if err := s.db.CreateInterest(ctx, i); err != nil {
+		return err
+	}
+	s.audit(ctx, a, duijie.AuditInterest, "challenge:"+c.ID, i.ID)
+	return nil
+}
+
+// RequestIntro records an enterprise's request for an introduction to a
+// published capability.
+func (s *Service) RequestIntro(ctx context.Context, a Actor, i *duijie.Interest) error {
+	org, err := s.approvedMember(ctx, a, duijie.OrgEnterprise)
+	if err != nil {
+		return err
+	}
+	c, err := s.Capability(ctx, a, i.CapabilityID)
+	if err != nil {
+		return err
+	}
+	if c.Status != duijie.StatusPublished {
+		return duijie.Errorf(duijie.ECONFLICT, "该成果已下架，暂不接受对接申请")
+	}
+	i.ID, i.Kind, i.ChallengeID, i.OrgID, i.UserID = newID("int-"), duijie.InterestIntro, "", org.ID, a.User.ID
+	if err := s.db.CreateInterest(ctx, i); err != nil {
+		return err
+	}
+	s.audit(ctx, a, duijie.AuditInterest, "capability:"+c.ID, i.ID)
+	return nil
+}
+
+// Queue lists the interests waiting for the bureau, newest first; brokers
+// only.
+func (s *Service) Queue(ctx context.Context, a Actor, offset, limit int) ([]duijie.Interest, int, error) {
+	if !a.User.Is(duijie.RoleBroker) {
+		return nil, 0, duijie.Errorf(duijie.EFORBIDDEN, "只有科技局技术经纪人可以查看对接队列")
+	}
+	return s.db.Interests(ctx, sqlite.InterestFilter{Status: duijie.InterestQueued, Offset: offset, Limit: limit})
+}
+
+// SentInterests lists what the caller's organisation asked for.
+func (s *Service) SentInterests(ctx context.Context, a Actor, offset, limit int) ([]duijie.Interest, int, error) {
+	if a.User == nil || a.User.OrgID == "" {
+		return nil, 0, nil
+	}
+	return s.db.Interests(ctx, sqlite.InterestFilter{OrgID: a.User.OrgID, Offset: offset, Limit: limit})
+}

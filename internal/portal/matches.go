@@ -1,0 +1,124 @@
+package portal
+
+import (
+	"context"
+	"sort"
+	"time"
+
+	"duijie/index"
+	"duijie/internal/duijie"
+	"duijie/internal/match"
+)
+
+// MatchItem is one likely partner, explained.
+type MatchItem struct {
+	Item
+	Score   float64
+	Parts   []match.Part
+	Terms   []match.MatchedTerm
+	Reasons []string
+}
+
+// MatchPage is the ranked partners of one posting.
+type MatchPage struct {
+	Type       string // the source's type
+	ID         string
+	Title      string
+	LocalFirst bool
+	Offset     int
+	Limit      int
+	Total      int
+	Terms      []index.Term // the key words the engine searched with
+	Items      []MatchItem
+}
+
+// Matches ranks the partners of a posting the caller may read in full:
+// capabilities for a challenge, challenges for a capability. Every
+// partner is checked against the store; a 摘要公开 challenge is matched
+// on title and keywords only for anyone but brokers, and shown redacted.
+func (s *Service) Matches(ctx context.Context, a Actor, typ, id string, localFirst bool, offset, limit int) (*MatchPage, error) {
+	if limit <= 0 || limit > MaxLimit {
+		limit = 10
+	}
+	offset = min(max(offset, 0), MaxOffset)
+	page := &MatchPage{Type: typ, ID: id, LocalFirst: localFirst, Offset: offset, Limit: limit}
+	var src match.Source
+	opt := match.Options{LocalFirst: localFirst, Offset: 0, Limit: offset + limit, Now: s.now(),
+		Filter: index.Filter{Status: []string{string(duijie.StatusPublished)}}}
+	switch typ {
+	case index.DocChallenge:
+		c, err := s.Challenge(ctx, a, id)
+		if err != nil {
+			return nil, err
+		}
+		if c.Access != duijie.AccessFull {
+			return nil, duijie.Errorf(duijie.ENOTFOUND, "技术需求不存在或未公开")
+		}
+		src, page.Title = match.FromChallenge(&c.Challenge), c.Title
+	case index.DocCapability:
+		c, err := s.Capability(ctx, a, id)
+		if err != nil {
+			return nil, err
+		}
+		src, page.Title = match.FromCapability(&c.Capability), c.Title
+	default:
+		return nil, duijie.Errorf(duijie.ENOTFOUND, "不存在")
+	}
+	target := index.DocCapability
+	if typ == index.DocCapability {
+		target = index.DocChallenge
+	}
+	pending, err := s.listFilter(ctx, SearchParams{Type: target})
+	if err != nil {
+		return nil, err
+	}
+	opt.Filter.ExcludeIDs = pending.ExcludeIDs
+	opts := []match.Options{opt}
+	if target == index.DocChallenge && !a.User.Is(duijie.RoleBroker) {
+		public, summary := opt, opt
+		public.Filter.Visibility = []string{string(duijie.VisibilityPublic)}
+		summary.Filter.Visibility = []string{string(duijie.VisibilitySummary)}
+		summary.Fields = []string{index.FieldTitle, index.FieldKeywords}
+		opts = []match.Options{public, summary}
+	}
+	var all []match.Match
+	for _, o := range opts {
+		r, err := s.m.Match(ctx, src, o)
+		if err != nil {
+			return nil, err
+		}
+		page.Total += r.Total
+		if page.Terms == nil {
+			page.Terms = r.Terms
+		}
+		all = append(all, r.Matches...)
+	}
+	sort.SliceStable(all, func(i, j int) bool {
+		if all[i].Score != all[j].Score {
+			return all[i].Score > all[j].Score
+		}
+		return all[i].ID < all[j].ID
+	})
+	for i := offset; i < len(all) && len(page.Items) < limit; i++ {
+		m := all[i]
+		it, err := s.item(ctx, a, target, m.ID, nil)
+		if err != nil {
+			return nil, err
+		}
+		if it == nil {
+			page.Total--
+			continue
+		}
+		if !it.Summary {
+			it.Title, it.Snippet = m.Title, m.Snippet
+		}
+		page.Items = append(page.Items, MatchItem{Item: *it, Score: m.Score, Parts: m.Parts, Terms: m.Terms, Reasons: m.Reasons})
+	}
+	return page, nil
+}
+
+// today is the date in China of t, as stored (midnight UTC).
+func today(t time.Time) time.Time {
+	y, m, d := t.In(duijie.ChinaTime).Date()
+	return time.Date(y, m, d, 0, 0, 0, 0, time.UTC)
+}

@@ -1,0 +1,122 @@
+package portal
+
+import (
+	"context"
+	"strings"
+
+	"duijie/internal/auth"
+	"duijie/internal/duijie"
+)
+
+// Registration is what an organisation's first user fills in.
+type Registration struct {
+	OrgName     string
+	OrgKind     duijie.OrgKind
+	Region      string
+	CreditCode  string
+	Username    string
+	DisplayName string
+	Password    string
+}
+
+// Register stores a new organisation, pending the bureau's review, with
+// its first user. Every field error comes back at once.
+func (s *Service) Register(ctx context.Context, a Actor, r Registration) (*duijie.User, error) {
+	o := &duijie.Organization{ID: newID("org-"), Name: strings.TrimSpace(r.OrgName), Kind: r.OrgKind,
+		Region: strings.TrimSpace(r.Region), CreditCode: strings.ToUpper(strings.TrimSpace(r.CreditCode))}
+	fields := map[string]string{}
+	if err := o.Validate(); err != nil {
+		// The form names the organisation's fields org_name and org_kind.
+		rename := map[string]string{"name": "org_name", "kind": "org_kind"}
+		for k, v := range err.(*duijie.Error).Fields {
+			if r, ok := rename[k]; ok {
+				k = r
+			}
+			fields[k] = v
+		}
+	}
+	if o.Kind == duijie.OrgBureau {
+		fields["org_kind"] = "科技局账号由系统管理员创建"
+	}
+	if !duijie.ValidUsername(r.Username) {
+		fields["username"] = "用户名应为 3–32 位字母、数字或 . _ -，以字母开头"
+	}
+	if err := auth.CheckPassword(r.Password, false); err != nil {
+		fields["password"] = err.Error()
+	}
+	if len(fields) > 0 {
+		return nil, &duijie.Error{Code: duijie.EINVALID, Message: "请检查填写的内容", Fields: fields}
+	}
+	role := duijie.RoleEnterprise
+	if o.Kind == duijie.OrgInstitute {
+		role = duijie.RoleInstitute
+	}
+	u := &duijie.User{ID: newID("u-"), OrgID: o.ID, Username: r.Username, DisplayName: strings.TrimSpace(r.DisplayName), Role: role}
+	h, err := s.hasher.Hash(ctx, r.Password)
+	if err != nil {
+		return nil, err
+	}
+	if err := s.db.Register(ctx, o, u, h); err != nil {
+		return nil, err
+	}
+	s.audit(ctx, Actor{User: u, IP: a.IP}, duijie.AuditRegister, "org:"+o.ID, o.Name)
+	return u, nil
+}
+
+// Org returns an organisation; members, brokers and administrators only.
+func (s *Service) Org(ctx context.Context, a Actor, id string) (*duijie.Organization, error) {
+	if !a.User.Member(id) && !a.User.Is(duijie.RoleBroker, duijie.RoleSysAdmin) {
+		return nil, duijie.Errorf(duijie.ENOTFOUND, "单位不存在")
+	}
+	return s.db.Organization(ctx, id)
+}
+
+// PendingOrgs lists registrations waiting for review; brokers only.
+func (s *Service) PendingOrgs(ctx context.Context, a Actor) ([]duijie.Organization, error) {
+	if !a.User.Is(duijie.RoleBroker) {
+		return nil, duijie.Errorf(duijie.EFORBIDDEN, "只有科技局技术经纪人可以审核注册")
+	}
+	return s.db.Organizations(ctx, duijie.OrgPending)
+}
+
+// ReviewOrg approves or rejects a registration; brokers only.
+func (s *Service) ReviewOrg(ctx context.Context, a Actor, id string, approve bool) error {
+	if !a.User.Is(duijie.RoleBroker) {
+		return duijie.Errorf(duijie.EFORBIDDEN, "只有科技局技术经纪人可以审核注册")
+	}
+	o, err := s.db.Organization(ctx, id)
+	if err != nil {
+		return err
+	}
+	if o.Status != duijie.OrgPending {
+		return duijie.Errorf(duijie.ECONFLICT, "%s 已审核（%s）", o.Name, o.Status.Label())
+	}
+	status := duijie.OrgRejected
+	if approve {
+		status = duijie.OrgApproved
+	}
+	if err := s.db.SetOrgStatus(ctx, id, status); err != nil {
+		return err
+	}
+	s.audit(ctx, a, duijie.AuditOrgReview, "org:"+id, string(status))
+	return nil
+}
+
+// approvedMember returns the caller's organisation when it is approved
+// and of kind; the error says what is missing.
+func (s *Service) approvedMember(ctx context.Context, a Actor, kind duijie.OrgKind) (*duijie.Organization, error) {
+	if a.User == nil || a.User.OrgID == "" {
+		return nil, duijie.Errorf(duijie.EFORBIDDEN, "请使用%s账号登录", map[duijie.OrgKind]string{duijie.OrgEnterprise: "企业", duijie.OrgInstitute: "院所"}[kind])
+	}
+	o, err := s.db.Organization(ctx, a.User.OrgID)
+	if err != nil {
+		return nil, err
+	}
+	if o.Kind != kind {
+		return nil, duijie.Errorf(duijie.EFORBIDDEN, "请使用%s账号登录", map[duijie.OrgKind]string{duijie.OrgEnterprise: "企业", duijie.OrgInstitute: "院所"}[kind])
+	}
+	if o.Status != duijie.OrgApproved {
+		return nil, duijie.Errorf(duijie.EFORBIDDEN, "贵单位的注册%s，通过科技局审核后即可发布", o.Status.Label())
+	}
+	return o, nil
+}

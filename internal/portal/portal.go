@@ -1,0 +1,121 @@
+// Package portal is the service the web server calls: it joins the store
+// (the truth), the search index (derived) and the match engine, and decides
+// every read and write against the caller's rights in the store. Nothing
+// here knows about HTTP.
+package portal
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/base32"
+	"log/slog"
+	"strings"
+	"sync"
+	"time"
+
+	"duijie/index"
+	"duijie/internal/auth"
+	"duijie/internal/duijie"
+	"duijie/internal/indexer"
+	"duijie/internal/match"
+	"duijie/internal/sqlite"
+)
+
+// Actor is who calls: a user (nil when anonymous) and where from, for the
+// audit log.
+type Actor struct {
+	User *duijie.User
+	IP   string
+}
+
+// Service is the portal's service.
+type Service struct {
+	db      *sqlite.DB
+	ix      *index.Index
+	m       *match.Matcher
+	indexer *indexer.Indexer
+	hasher  *auth.Hasher
+	log     *slog.Logger
+	now     func() time.Time
+
+	syncMu sync.Mutex
+	// dummyHash is verified when a user does not exist, so that the answer
+	// takes as long as for a wrong password.
+	dummyHash string
+}
+
+// New returns the service over an open store and index.
+func New(ctx context.Context, db *sqlite.DB, ix *index.Index, hasher *auth.Hasher, log *slog.Logger) (*Service, error) {
+	s := &Service{db: db, ix: ix, m: match.New(ix), indexer: indexer.New(db, ix), hasher: hasher, log: log, now: time.Now}
+	var err error
+	if s.dummyHash, err = hasher.Hash(ctx, randomToken()); err != nil {
+		return nil, err
+	}
+	return s, nil
+}
+
+// Sync applies the store's pending changes to the index. Writes call it
+// after they commit; a failure is logged, not returned: the write is
+// durable, and the next Sync (or a restart) heals the index.
+func (s *Service) Sync(ctx context.Context) {
+	s.syncMu.Lock()
+	defer s.syncMu.Unlock()
+	if n, err := s.indexer.Apply(context.WithoutCancel(ctx)); err != nil {
+		s.log.Error("index sync failed", "err", err)
+	} else if n > 0 {
+		s.log.Debug("index synced", "changes", n)
+	}
+}
+
+// Run syncs the index every interval until ctx ends, so that changes made
+// by another process (duijie import-demo) are picked up too.
+func (s *Service) Run(ctx context.Context, interval time.Duration) {
+	t := time.NewTicker(interval)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+			s.Sync(ctx)
+		}
+	}
+}
+
+// audit records an entry; a failure to audit is logged loudly.
+func (s *Service) audit(ctx context.Context, a Actor, action, object, detail string) {
+	e := duijie.AuditEntry{Action: action, Object: object, Detail: detail, IP: a.IP}
+	if a.User != nil {
+		e.Actor = a.User.ID
+	}
+	if err := s.db.Record(context.WithoutCancel(ctx), e); err != nil {
+		s.log.Error("audit write failed", "action", action, "object", object, "err", err)
+	}
+}
+
+// newID returns prefix + 12 random base32 characters (60 bits).
+func newID(prefix string) string {
+	b := make([]byte, 8)
+	rand.Read(b) // never fails (crypto/rand)
+	return prefix + strings.ToLower(base32.StdEncoding.WithPadding(base32.NoPadding).EncodeToString(b))[:12]
+}
+
+// Keywords suggests keywords for a draft posting's text: the heaviest key
+// words the match engine would pick.
+func (s *Service) Keywords(ctx context.Context, typ, title, text string, n int) ([]string, error) {
+	src := match.Source{Type: typ, Title: title, Description: text}
+	terms, _, err := s.m.Terms(ctx, src)
+	if err != nil {
+		return nil, err
+	}
+	var out []string
+	for _, t := range terms {
+		if len([]rune(t.Text)) >= 2 {
+			out = append(out, t.Text)
+		}
+		if len(out) == n {
+			break
+		}
+	}
+	return out, nil
+}

@@ -1,0 +1,317 @@
+package portal
+
+import (
+	"context"
+	"sort"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"duijie/index"
+	"duijie/internal/duijie"
+	"duijie/internal/indexer"
+	"duijie/internal/match"
+)
+
+// Fragment is a piece of highlighted text; Hit marks a matched word.
+type Fragment = index.Fragment
+
+// Item is a posting in a list, as the caller may read it.
+type Item struct {
+	Type       string // "challenge" | "capability"
+	ID         string
+	Title      []Fragment
+	Snippet    []Fragment
+	OrgName    string // "" when hidden
+	Industry   duijie.Industry
+	Kind       duijie.Kind
+	Field      string
+	Region     string
+	Modes      []duijie.Mode
+	TRL        int
+	Status     duijie.Status
+	Visibility duijie.Visibility
+	Summary    bool // a summary reader: no body, no enterprise
+	BudgetMin  int
+	BudgetMax  int
+	Deadline   time.Time
+	Posted     time.Time
+}
+
+// SearchParams are a list page's query, filters and paging.
+type SearchParams struct {
+	Type       string // "challenge" | "capability"
+	Q          string
+	Industry   string
+	RegionTier string
+	Kind       string
+	Mode       string
+	TRLMin     int
+	Sort       string // "" (relevance, or newest without Q) | "newest"
+	Offset     int
+	Limit      int
+}
+
+// Facet is one value of a facet with its count.
+type Facet struct {
+	Value string
+	Label string
+	Count int
+}
+
+// SearchPage is one page of a list.
+type SearchPage struct {
+	Params SearchParams
+	Total  int
+	Items  []Item
+	Facets map[string][]Facet // industry, region_tier, kind, modes, trl
+}
+
+// Limits of a list page.
+const (
+	DefaultLimit = 20
+	MaxLimit     = 50
+	MaxOffset    = 1000
+	MaxQuery     = 100 // characters
+)
+
+// Search lists published postings of one type, searched with p.Q when
+// given, newest first otherwise. Hits are checked against the store before
+// anything of them is shown; the confidential body of a 摘要公开 challenge
+// is searched for brokers only.
+func (s *Service) Search(ctx context.Context, a Actor, p SearchParams) (*SearchPage, error) {
+	if p.Type != index.DocChallenge && p.Type != index.DocCapability {
+		return nil, duijie.Errorf(duijie.ENOTFOUND, "列表不存在")
+	}
+	p.Q = strings.TrimSpace(p.Q)
+	if n := utf8.RuneCountInString(p.Q); n > MaxQuery {
+		return nil, &duijie.Error{Code: duijie.EINVALID, Message: "搜索词太长", Fields: map[string]string{"q": "搜索词不能超过 100 个字"}}
+	}
+	if p.Limit <= 0 || p.Limit > MaxLimit {
+		p.Limit = DefaultLimit
+	}
+	p.Offset = min(max(p.Offset, 0), MaxOffset)
+	filter, err := s.listFilter(ctx, p)
+	if err != nil {
+		return nil, err
+	}
+	q := index.Query{Type: p.Type, Filter: filter, Size: p.Offset + p.Limit, Facets: true, SortByPosted: p.Sort == "newest"}
+	if p.Q != "" {
+		other := index.DocChallenge
+		if p.Type == index.DocChallenge {
+			other = index.DocCapability
+		}
+		terms, phrases, err := s.m.Terms(ctx, match.Source{Type: other, Title: p.Q})
+		if err != nil {
+			return nil, err
+		}
+		if len(terms) == 0 {
+			return &SearchPage{Params: p}, nil
+		}
+		q.Terms, q.Phrases, q.PhraseWeight = terms, phrases, 0.5
+		q.Fields = []index.FieldBoost{{Field: index.FieldTitle, Boost: 2}, {Field: index.FieldKeywords, Boost: 1.5},
+			{Field: index.FieldDescription, Boost: 1}, {Field: index.FieldOrgName, Boost: 0.5}}
+	}
+	queries := []index.Query{q}
+	if p.Type == index.DocChallenge && !a.User.Is(duijie.RoleBroker) {
+		queries = splitConfidential(q)
+	}
+	res, err := s.searchAll(ctx, queries, p.Sort == "newest" || p.Q == "")
+	if err != nil {
+		return nil, err
+	}
+	page := &SearchPage{Params: p, Total: int(res.Total), Facets: facets(res.Facets)}
+	for i := p.Offset; i < len(res.Hits); i++ {
+		h := res.Hits[i]
+		it, err := s.item(ctx, a, p.Type, h.ID, &h)
+		if err != nil {
+			return nil, err
+		}
+		if it == nil { // the store says no: the index was behind
+			page.Total--
+			continue
+		}
+		page.Items = append(page.Items, *it)
+	}
+	return page, nil
+}
+
+// listFilter is what every list shows: published postings, not those
+// whose change the index has not applied yet (the store decides those).
+func (s *Service) listFilter(ctx context.Context, p SearchParams) (index.Filter, error) {
+	f := index.Filter{Status: []string{string(duijie.StatusPublished)}}
+	for _, x := range []struct {
+		v    string
+		into *[]string
+	}{{p.Industry, &f.Industries}, {p.RegionTier, &f.RegionTiers}, {p.Kind, &f.Kinds}, {p.Mode, &f.Modes}} {
+		if x.v != "" {
+			*x.into = []string{x.v}
+		}
+	}
+	if p.TRLMin > 0 && p.TRLMin <= 9 {
+		f.TRLMin = p.TRLMin
+	}
+	pending, err := s.db.Changes(ctx, indexer.Consumer, 10_000)
+	if err != nil {
+		return f, err
+	}
+	for _, c := range pending {
+		if c.DocType == p.Type {
+			f.ExcludeIDs = append(f.ExcludeIDs, c.DocID)
+		}
+	}
+	return f, nil
+}
+
+// splitConfidential turns a challenge query for a non-broker into two:
+// public challenges on every field, 摘要公开 ones on title and keywords only,
+// so that a hidden body neither finds nor ranks a posting.
+func splitConfidential(q index.Query) []index.Query {
+	public, summary := q, q
+	public.Filter.Visibility = []string{string(duijie.VisibilityPublic)}
+	summary.Filter.Visibility = []string{string(duijie.VisibilitySummary)}
+	if len(q.Terms) > 0 {
+		summary.Fields = nil
+		for _, f := range q.Fields {
+			if f.Field == index.FieldTitle || f.Field == index.FieldKeywords {
+				summary.Fields = append(summary.Fields, f)
+			}
+		}
+	}
+	return []index.Query{public, summary}
+}
+
+// searchAll runs queries over disjoint sets and merges them: hits by score
+// (or newest first), totals and facet counts added.
+func (s *Service) searchAll(ctx context.Context, qs []index.Query, newest bool) (*index.Result, error) {
+	out := &index.Result{Facets: map[string][]index.FacetCount{}}
+	for _, q := range qs {
+		r, err := s.ix.Search(ctx, q)
+		if err != nil {
+			return nil, err
+		}
+		out.Total += r.Total
+		out.Hits = append(out.Hits, r.Hits...)
+		for name, counts := range r.Facets {
+			out.Facets[name] = addCounts(out.Facets[name], counts)
+		}
+	}
+	sort.SliceStable(out.Hits, func(i, j int) bool {
+		a, b := out.Hits[i], out.Hits[j]
+		if newest && !a.Doc.Posted.Equal(b.Doc.Posted) {
+			return a.Doc.Posted.After(b.Doc.Posted)
+		}
+		if !newest && a.Score != b.Score {
+			return a.Score > b.Score
+		}
+		return a.ID > b.ID
+	})
+	return out, nil
+}
+
+func addCounts(a, b []index.FacetCount) []index.FacetCount {
+	m := map[string]int{}
+	for _, c := range append(append([]index.FacetCount(nil), a...), b...) {
+		m[c.Value] += c.Count
+	}
+	out := make([]index.FacetCount, 0, len(m))
+	for v, n := range m {
+		out = append(out, index.FacetCount{Value: v, Count: n})
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Value < out[j].Value })
+	return out
+}
+
+// facets labels the index's facet counts in Chinese, in the order of the
+// controlled lists.
+func facets(in map[string][]index.FacetCount) map[string][]Facet {
+	out := map[string][]Facet{}
+	for name, counts := range in {
+		var fs []Facet
+		for _, c := range counts {
+			if c.Count == 0 || c.Value == "" {
+				continue
+			}
+			label := c.Value
+			switch name {
+			case index.FieldIndustry:
+				label = duijie.Industry(c.Value).Label()
+			case index.FieldRegionTier:
+				label = duijie.Tier(c.Value).Label()
+			case index.FieldKind:
+				label = duijie.Kind(c.Value).Label()
+			case index.FieldTRL:
+				label = "TRL " + c.Value + " 及以上"
+			}
+			if label == "" {
+				continue
+			}
+			fs = append(fs, Facet{Value: c.Value, Label: label, Count: c.Count})
+		}
+		if name != index.FieldTRL {
+			sort.SliceStable(fs, func(i, j int) bool { return fs[i].Count > fs[j].Count })
+		}
+		out[name] = fs
+	}
+	return out
+}
+
+// item loads a posting from the store and shapes it for a list as a may
+// read it; nil when a may not see it. hit, when given, carries the
+// matched spans to highlight.
+func (s *Service) item(ctx context.Context, a Actor, typ, id string, hit *index.Hit) (*Item, error) {
+	switch typ {
+	case index.DocChallenge:
+		c, err := s.db.Challenge(ctx, id)
+		if duijie.ErrorCode(err) == duijie.ENOTFOUND {
+			return nil, nil
+		}
+		if err != nil {
+			return nil, err
+		}
+		acc, err := s.challengeAccess(ctx, a, c)
+		if err != nil || acc == duijie.AccessNone {
+			return nil, err
+		}
+		it := &Item{Type: typ, ID: c.ID, OrgName: c.OrgName, Industry: c.Industry, Field: c.Field, Region: c.Region,
+			Modes: c.Modes, TRL: c.TRLExpect, Status: c.Status, Visibility: c.Visibility, BudgetMin: c.BudgetMin,
+			BudgetMax: c.BudgetMax, Deadline: c.Deadline, Posted: c.Posted}
+		body := match.ChallengeText(c)
+		if acc == duijie.AccessSummary {
+			it.Summary, it.OrgName, it.Region, body = true, "", "", ""
+		}
+		it.Title, it.Snippet = highlight(c.Title, body, hit)
+		return it, nil
+	case index.DocCapability:
+		c, err := s.db.Capability(ctx, id)
+		if duijie.ErrorCode(err) == duijie.ENOTFOUND {
+			return nil, nil
+		}
+		if err != nil || duijie.CapabilityAccess(a.User, c) == duijie.AccessNone {
+			return nil, err
+		}
+		it := &Item{Type: typ, ID: c.ID, OrgName: c.OrgName, Industry: c.Industry, Kind: c.Kind, Region: c.Region,
+			Modes: c.Modes, TRL: c.TRL, Status: c.Status, Visibility: duijie.VisibilityPublic, Posted: c.Posted,
+			Field: strings.Join(c.Fields, "、")}
+		it.Title, it.Snippet = highlight(c.Title, match.CapabilityText(c), hit)
+		return it, nil
+	}
+	return nil, nil
+}
+
+// highlight marks the hit's spans in title and body, taken from the store;
+// spans of an index copy that differs from the store are not used.
+func highlight(title, body string, hit *index.Hit) (t, snippet []Fragment) {
+	var ts, bs []index.Span
+	if hit != nil {
+		for _, m := range hit.Matches {
+			switch {
+			case m.Field == index.FieldTitle && hit.Doc.Title == title:
+				ts = append(ts, m.Spans...)
+			case m.Field == index.FieldDescription && hit.Doc.Description == body:
+				bs = append(bs, m.Spans...)
+			}
+		}
+	}
+	return index.Snippet(title, ts, 1000), index.Snippet(body, bs, 120)
+}
