@@ -149,8 +149,17 @@ func (x *Index) Search(ctx context.Context, q Query) (*Result, error) {
 			}
 		}
 	}
+	// Phrases search only the fields searched: a caller that restricts the
+	// fields (a summary reader of confidential postings) must not be
+	// answered from the others.
+	var phraseFields []string
+	for _, f := range fields {
+		if f.Field == FieldTitle || f.Field == FieldKeywords || f.Field == FieldDescription {
+			phraseFields = append(phraseFields, f.Field)
+		}
+	}
 	for _, p := range q.Phrases {
-		for _, f := range []string{FieldTitle, FieldKeywords, FieldDescription} {
+		for _, f := range phraseFields {
 			pq := bleve.NewPhraseQuery(p, physical(q.Type, f))
 			pq.SetBoost(q.PhraseWeight)
 			should = append(should, pq)

@@ -167,6 +167,13 @@ func (s *Service) CreateUser(ctx context.Context, a Actor, u *duijie.User) (stri
 	if !a.User.Is(duijie.RoleSysAdmin) {
 		return "", duijie.Errorf(duijie.EFORBIDDEN, "只有系统管理员可以创建账号")
 	}
+	if u.Role == duijie.RoleBroker && u.OrgID == "" {
+		bureau, err := s.bureau(ctx)
+		if err != nil {
+			return "", err
+		}
+		u.OrgID = bureau.ID
+	}
 	password := IssuePassword()
 	if err := s.createUser(ctx, u, password, true); err != nil {
 		return "", err
@@ -201,4 +208,19 @@ func randomToken() string {
 func hashToken(v string) string {
 	h := sha256.Sum256([]byte(v))
 	return hex.EncodeToString(h[:])
+}
+
+// bureau is the bureau's organisation, made on first use.
+func (s *Service) bureau(ctx context.Context) (*duijie.Organization, error) {
+	orgs, err := s.db.Organizations(ctx, duijie.OrgApproved)
+	if err != nil {
+		return nil, err
+	}
+	for i := range orgs {
+		if orgs[i].Kind == duijie.OrgBureau {
+			return &orgs[i], nil
+		}
+	}
+	o := &duijie.Organization{ID: "bureau", Name: "科学技术局", Kind: duijie.OrgBureau, Region: "安徽省六安市", Status: duijie.OrgApproved}
+	return o, s.db.PutOrganization(ctx, o)
 }

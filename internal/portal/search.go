@@ -121,7 +121,7 @@ func (s *Service) Search(ctx context.Context, a Actor, p SearchParams) (*SearchP
 		return nil, err
 	}
 	page := &SearchPage{Params: p, Total: int(res.Total), Facets: facets(res.Facets)}
-	for i := p.Offset; i < len(res.Hits); i++ {
+	for i := p.Offset; i < len(res.Hits) && len(page.Items) < p.Limit; i++ {
 		h := res.Hits[i]
 		it, err := s.item(ctx, a, p.Type, h.ID, &h)
 		if err != nil {

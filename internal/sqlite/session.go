@@ -93,4 +93,4 @@ func (db *DB) TokenUser(ctx context.Context, idHash string) (*duijie.User, error
 	return db.User(ctx, userID)
 }
 
-func stampOf(t time.Time) string { return t.UTC().Format(time.RFC3339Nano) }
+func stampOf(t time.Time) string { return t.UTC().Format(stampLayout) }

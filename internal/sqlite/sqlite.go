@@ -122,8 +122,13 @@ func (db *DB) apply(ctx context.Context, name string) error {
 	return tx.Commit()
 }
 
+// stampLayout is how times are stored: fixed width in UTC, so that text
+// comparison in SQL (ORDER BY, <) is time order. RFC 3339 with trimmed
+// fractions is not ("…00.5Z" < "…00Z"). time.RFC3339Nano parses it.
+const stampLayout = "2006-01-02T15:04:05.000000000Z"
+
 // stamp is the current time as stored.
-func (db *DB) stamp() string { return db.now().Format(time.RFC3339Nano) }
+func (db *DB) stamp() string { return stampOf(db.now()) }
 
 // write runs fn in a write transaction and commits; fn's error rolls it back.
 func (db *DB) write(ctx context.Context, fn func(*sql.Tx) error) error {
@@ -143,5 +148,8 @@ func (db *DB) write(ctx context.Context, fn func(*sql.Tx) error) error {
 
 // notFound is the domain error for a missing object.
 func notFound(what, id string) error {
+	if id == "" {
+		return duijie.Errorf(duijie.ENOTFOUND, "%s不存在", what)
+	}
 	return duijie.Errorf(duijie.ENOTFOUND, "%s %s 不存在", what, id)
 }

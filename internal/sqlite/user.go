@@ -140,11 +140,11 @@ func (db *DB) SignInFailed(ctx context.Context, userID string, now time.Time) (t
 		locked := ""
 		if count >= duijie.LockoutFailures {
 			until = now.Add(duijie.LockoutDuration)
-			locked, count, start = until.UTC().Format(time.RFC3339Nano), 0, time.Time{}
+			locked, count, start = stampOf(until), 0, time.Time{}
 		}
 		sinceText := ""
 		if !start.IsZero() {
-			sinceText = start.UTC().Format(time.RFC3339Nano)
+			sinceText = stampOf(start)
 		}
 		_, err = tx.ExecContext(ctx, `UPDATE users SET failed_count = ?, failed_since = ?,
 			locked_until = CASE WHEN ? = '' THEN locked_until ELSE ? END WHERE id = ?`,

@@ -1,0 +1,135 @@
+package server
+
+import (
+	"strconv"
+	"strings"
+
+	"github.com/gofiber/fiber/v2"
+
+	"duijie/index"
+	"duijie/internal/duijie"
+)
+
+func (s *Server) handleMine(c *fiber.Ctx) error {
+	ctx, a := c.UserContext(), actor(c)
+	p := &MinePage{Page: s.page(c, "我的对接")}
+	p.Nav = "my"
+	var err error
+	if p.Org, err = s.svc.Org(ctx, a, a.User.OrgID); err != nil {
+		return err
+	}
+	typ := index.DocChallenge
+	if a.User.Is(duijie.RoleInstitute) {
+		typ = index.DocCapability
+	}
+	items, err := s.svc.Mine(ctx, a, typ)
+	if err != nil {
+		return err
+	}
+	if typ == index.DocChallenge {
+		p.Challenges = items
+	} else {
+		p.Capabilities = items
+	}
+	if p.Interests, _, err = s.svc.SentInterests(ctx, a, 0, 50); err != nil {
+		return err
+	}
+	return s.render(c, "mine", p)
+}
+
+func (s *Server) handleQueue(c *fiber.Ctx) error {
+	offset, _ := strconv.Atoi(c.Query("offset"))
+	items, total, err := s.svc.Queue(c.UserContext(), actor(c), max(offset, 0), 50)
+	if err != nil {
+		return err
+	}
+	p := &QueuePage{Page: s.page(c, "对接队列"), Interests: items, Total: total}
+	p.Nav = "queue"
+	return s.render(c, "queue", p)
+}
+
+func (s *Server) handleOrgReviewList(c *fiber.Ctx) error {
+	orgs, err := s.svc.PendingOrgs(c.UserContext(), actor(c))
+	if err != nil {
+		return err
+	}
+	p := &OrgReviewPage{Page: s.page(c, "注册审核"), Orgs: orgs}
+	p.Nav = "orgs"
+	return s.render(c, "orgs", p)
+}
+
+func (s *Server) handleOrgReview(c *fiber.Ctx) error {
+	decision := c.FormValue("decision")
+	if decision != "approve" && decision != "reject" {
+		return duijie.Errorf(duijie.EINVALID, "请选择通过或不通过")
+	}
+	if err := s.svc.ReviewOrg(c.UserContext(), actor(c), c.Params("id"), decision == "approve"); err != nil {
+		return err
+	}
+	return c.Redirect("/broker/orgs?ok=reviewed", fiber.StatusSeeOther)
+}
+
+func staffRoles() []Option {
+	var out []Option
+	for _, r := range []duijie.Role{duijie.RoleBroker, duijie.RoleSysAdmin, duijie.RoleSecAdmin, duijie.RoleAuditor} {
+		out = append(out, Option{string(r), r.Label()})
+	}
+	return out
+}
+
+func (s *Server) handleUserList(c *fiber.Ctx) error {
+	return s.usersPage(c, nil, userForm{Role: string(duijie.RoleBroker)}, nil)
+}
+
+func (s *Server) usersPage(c *fiber.Ctx, issued *UserIssued, f userForm, errs map[string]string) error {
+	users, err := s.svc.Users(c.UserContext(), actor(c))
+	if err != nil {
+		return err
+	}
+	p := &UsersPage{Page: s.page(c, "账号管理"), Users: users, Form: f, Roles: staffRoles(), Errors: errs}
+	p.Nav = "admin"
+	if issued != nil {
+		p.Issued = issued
+	}
+	return s.render(c, "users", p)
+}
+
+// handleUserCreate makes a staff account (broker or administrator) for
+// the bureau; the issued password is shown once.
+func (s *Server) handleUserCreate(c *fiber.Ctx) error {
+	f := userForm{Username: strings.TrimSpace(c.FormValue("username")), DisplayName: c.FormValue("display_name"), Role: c.FormValue("role")}
+	role := duijie.Role(f.Role)
+	errs := map[string]string{}
+	valid := false
+	for _, o := range staffRoles() {
+		valid = valid || o.Value == f.Role
+	}
+	if !valid {
+		errs["role"] = "请选择角色"
+	}
+	u := &duijie.User{Username: f.Username, DisplayName: strings.TrimSpace(f.DisplayName), Role: role}
+	if len(errs) == 0 {
+		password, err := s.svc.CreateUser(c.UserContext(), actor(c), u)
+		if de, ok := err.(*duijie.Error); ok && (de.Code == duijie.EINVALID || de.Code == duijie.ECONFLICT) {
+			errs, err = merge(nil, &duijie.Error{Code: duijie.EINVALID, Message: de.Message, Fields: de.Fields})
+		}
+		if err != nil {
+			return err
+		}
+		if len(errs) == 0 {
+			return s.usersPage(c, &UserIssued{Username: u.Username, Password: password}, userForm{Role: f.Role}, nil)
+		}
+	}
+	c.Status(fiber.StatusUnprocessableEntity)
+	return s.usersPage(c, nil, f, errs)
+}
+
+func (s *Server) handleAuditLog(c *fiber.Ctx) error {
+	entries, broken, err := s.svc.AuditLog(c.UserContext(), actor(c), 200)
+	if err != nil {
+		return err
+	}
+	p := &AuditPage{Page: s.page(c, "审计日志"), Entries: entries, Broken: broken}
+	p.Nav = "audit"
+	return s.render(c, "audit", p)
+}

@@ -1,0 +1,206 @@
+package server
+
+import (
+	"crypto/rand"
+	"crypto/subtle"
+	"encoding/hex"
+	"net"
+	"net/url"
+	"strings"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+	"github.com/gofiber/fiber/v2/middleware/filesystem"
+
+	"duijie/internal/duijie"
+	"duijie/internal/portal"
+	"duijie/web"
+)
+
+// Locals keys.
+const (
+	localRequestID = "rid"
+	localUser      = "user"
+	localSession   = "session"
+	localCSRF      = "csrf"
+)
+
+func listen(addr string) (net.Listener, error) { return net.Listen("tcp", addr) }
+
+func staticFiles() fiber.Handler {
+	return filesystem.New(filesystem.Config{Root: web.StaticFS(), MaxAge: 3600})
+}
+
+// requestID gives every request an id, sent back in a header and shown on
+// error pages, and logs the request when it is done.
+func (s *Server) requestID(c *fiber.Ctx) error {
+	b := make([]byte, 8)
+	rand.Read(b)
+	id := hex.EncodeToString(b)
+	c.Locals(localRequestID, id)
+	c.Set("X-Request-Id", id)
+	start := time.Now()
+	err := c.Next()
+	if err != nil {
+		if herr := s.handleError(c, err); herr != nil {
+			s.log.Error("error handler failed", "rid", id, "err", herr)
+		}
+	}
+	s.log.Info("request", "rid", id, "method", c.Method(), "path", c.Path(), "status", c.Response().StatusCode(),
+		"ms", time.Since(start).Milliseconds())
+	return nil
+}
+
+// securityHeaders sets the headers every answer carries: a CSP without
+// inline scripts or styles, nosniff, no framing, and a referrer policy
+// that keeps same-origin checks working.
+func (s *Server) securityHeaders(c *fiber.Ctx) error {
+	c.Set("Content-Security-Policy", "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "+
+		"object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'")
+	c.Set("X-Content-Type-Options", "nosniff")
+	c.Set("X-Frame-Options", "DENY")
+	c.Set("Referrer-Policy", "strict-origin-when-cross-origin")
+	c.Set("Cross-Origin-Opener-Policy", "same-origin")
+	c.Set("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
+	if s.secure {
+		c.Set("Strict-Transport-Security", "max-age=31536000")
+	}
+	return c.Next()
+}
+
+func (s *Server) sessionCookie() string {
+	if s.secure {
+		return "__Host-duijie"
+	}
+	return "duijie"
+}
+
+func (s *Server) csrfCookie() string {
+	if s.secure {
+		return "__Host-duijie-csrf"
+	}
+	return "duijie-csrf"
+}
+
+// authenticate finds the caller: a bearer token (API only) or a session
+// cookie. An anonymous browser gets a CSRF cookie for its sign-in and
+// registration forms.
+func (s *Server) authenticate(c *fiber.Ctx) error {
+	ctx := c.UserContext()
+	if h := c.Get(fiber.HeaderAuthorization); isAPI(c) && h != "" {
+		token, ok := strings.CutPrefix(h, "Bearer ")
+		if !ok {
+			return errUnauthorized
+		}
+		u, err := s.svc.TokenUser(ctx, strings.TrimSpace(token))
+		if duijie.ErrorCode(err) == duijie.ENOTFOUND {
+			return errUnauthorized
+		}
+		if err != nil {
+			return err
+		}
+		c.Locals(localUser, u)
+		c.Locals("bearer", true)
+		return c.Next()
+	}
+	if v := c.Cookies(s.sessionCookie()); v != "" {
+		sess, u, err := s.svc.Session(ctx, v)
+		switch {
+		case err == nil:
+			c.Locals(localUser, u)
+			c.Locals(localSession, sess)
+			c.Locals(localCSRF, sess.CSRF)
+			return c.Next()
+		case duijie.ErrorCode(err) == duijie.ENOTFOUND:
+			s.clearCookie(c, s.sessionCookie())
+		default:
+			return err
+		}
+	}
+	token := c.Cookies(s.csrfCookie())
+	if len(token) != 32 {
+		b := make([]byte, 16)
+		rand.Read(b)
+		token = hex.EncodeToString(b)
+		s.setCookie(c, s.csrfCookie(), token, 0)
+	}
+	c.Locals(localCSRF, token)
+	return c.Next()
+}
+
+func (s *Server) setCookie(c *fiber.Ctx, name, value string, maxAge time.Duration) {
+	c.Cookie(&fiber.Cookie{Name: name, Value: value, Path: "/", HTTPOnly: true, Secure: s.secure,
+		SameSite: fiber.CookieSameSiteLaxMode, MaxAge: int(maxAge.Seconds())})
+}
+
+func (s *Server) clearCookie(c *fiber.Ctx, name string) {
+	c.Cookie(&fiber.Cookie{Name: name, Value: "", Path: "/", HTTPOnly: true, Secure: s.secure,
+		SameSite: fiber.CookieSameSiteLaxMode, Expires: time.Unix(1, 0), MaxAge: -1})
+}
+
+// checkOrigin refuses state-changing requests from other sites: the
+// browser's Sec-Fetch-Site or Origin must say same origin. Bearer-token
+// API calls carry no cookies and need no such check.
+func (s *Server) checkOrigin(c *fiber.Ctx) error {
+	if safeMethod(c.Method()) || c.Locals("bearer") != nil {
+		return c.Next()
+	}
+	switch c.Get("Sec-Fetch-Site") {
+	case "", "same-origin", "none":
+	default:
+		return errCrossSite
+	}
+	if o := c.Get(fiber.HeaderOrigin); o != "" {
+		u, err := url.Parse(o)
+		if err != nil || u.Host != string(c.Request().Host()) {
+			return errCrossSite
+		}
+	}
+	return c.Next()
+}
+
+func safeMethod(m string) bool { return m == fiber.MethodGet || m == fiber.MethodHead || m == fiber.MethodOptions }
+
+// authorize applies a route's policy, then the CSRF token check for
+// state-changing requests made with cookies.
+func (s *Server) authorize(r route) fiber.Handler {
+	return func(c *fiber.Ctx) error {
+		u := user(c)
+		if !r.allow.public {
+			if u == nil {
+				return errUnauthorized
+			}
+			if !u.Is(r.allow.roles...) {
+				return errForbidden
+			}
+		}
+		if u != nil && u.MustChange && !isAPI(c) && r.path != "/account/password" && r.path != "/logout" {
+			return c.Redirect("/account/password", fiber.StatusSeeOther)
+		}
+		if !safeMethod(c.Method()) && c.Locals("bearer") == nil {
+			want, _ := c.Locals(localCSRF).(string)
+			got := c.FormValue("_csrf")
+			if got == "" {
+				got = c.Get("X-CSRF-Token")
+			}
+			if want == "" || subtle.ConstantTimeCompare([]byte(got), []byte(want)) != 1 {
+				return errCSRF
+			}
+		}
+		return c.Next()
+	}
+}
+
+// user is the signed-in caller, nil when anonymous.
+func user(c *fiber.Ctx) *duijie.User {
+	u, _ := c.Locals(localUser).(*duijie.User)
+	return u
+}
+
+// actor is the caller as the service sees it.
+func actor(c *fiber.Ctx) portal.Actor { return portal.Actor{User: user(c), IP: c.IP()} }
+
+func session(c *fiber.Ctx) *duijie.Session {
+	sess, _ := c.Locals(localSession).(*duijie.Session)
+	return sess
+}

@@ -1,0 +1,235 @@
+package server
+
+import (
+	"github.com/gofiber/fiber/v2"
+
+	"duijie/internal/duijie"
+	"duijie/internal/portal"
+)
+
+// Page is what every page shows: title, the signed-in user, the CSRF
+// token for its forms, a notice after a redirect, and the request id.
+type Page struct {
+	Title     string
+	User      *duijie.User
+	CSRF      string
+	Flash     string
+	RequestID string
+	Nav       string // the current section, for the menu
+}
+
+// flashes are the notices a redirect may ask for with ?ok=; the page
+// never echoes text from the URL.
+var flashes = map[string]string{
+	"saved":      "已保存。",
+	"published":  "已发布，系统已为您推荐可能的合作方。",
+	"closed":     "已关闭，不再出现在列表中。",
+	"reopened":   "已重新发布。",
+	"interest":   "已提交，科技局技术经纪人将尽快与您联系。",
+	"registered": "注册成功！单位信息正在等待科技局审核，审核通过后即可发布。",
+	"password":   "密码已修改，请重新登录。",
+	"reviewed":   "审核结果已保存。",
+	"signedout":  "您已退出登录。",
+}
+
+func (s *Server) page(c *fiber.Ctx, title string) Page {
+	rid, _ := c.Locals(localRequestID).(string)
+	csrf, _ := c.Locals(localCSRF).(string)
+	return Page{Title: title, User: user(c), CSRF: csrf, Flash: flashes[c.Query("ok")], RequestID: rid}
+}
+
+// Option is one choice of a select or a group of checkboxes.
+type Option struct {
+	Value, Label string
+}
+
+func industryOptions() []Option {
+	var out []Option
+	for _, i := range duijie.Industries {
+		out = append(out, Option{string(i.Code), i.Label})
+	}
+	return out
+}
+
+func kindOptions() []Option {
+	var out []Option
+	for _, k := range []duijie.Kind{duijie.KindAchievement, duijie.KindDirection, duijie.KindExpert, duijie.KindEquipment} {
+		out = append(out, Option{string(k), k.Label()})
+	}
+	return out
+}
+
+func visibilityOptions() []Option {
+	var out []Option
+	for _, v := range []duijie.Visibility{duijie.VisibilityPublic, duijie.VisibilitySummary, duijie.VisibilityBureau} {
+		out = append(out, Option{string(v), v.Label()})
+	}
+	return out
+}
+
+func modeNames() []string { return duijie.ModeNames(duijie.Modes) }
+
+// HomePage is /.
+type HomePage struct {
+	Page
+	Challenges   []portal.Item
+	Capabilities []portal.Item
+	ChallengeN   int
+	CapabilityN  int
+	Industries   []Option
+}
+
+// ListPage is /challenges and /capabilities.
+type ListPage struct {
+	Page
+	Type     string // challenge | capability
+	Base     string // /challenges | /capabilities
+	Result   *portal.SearchPage
+	Groups   []FacetGroup
+	Sort     string
+	Prev     string // link to the previous page, "" on the first
+	Next     string
+	From, To int
+	Errors   map[string]string
+}
+
+// FacetGroup is one facet with links that toggle its values.
+type FacetGroup struct {
+	Name   string
+	Label  string
+	Values []FacetLink
+}
+
+// FacetLink toggles one facet value.
+type FacetLink struct {
+	Label    string
+	Count    int
+	Selected bool
+	Href     string
+}
+
+// ChallengePage is /challenges/:id.
+type ChallengePage struct {
+	Page
+	C            *portal.ChallengeView
+	Matches      *portal.MatchPage
+	MatchError   string
+	Missing      []string
+	Completeness int // percent
+	CanPropose   bool
+	Proposal     interestForm
+	Errors       map[string]string
+}
+
+// CapabilityPage is /capabilities/:id.
+type CapabilityPage struct {
+	Page
+	C          *portal.CapabilityView
+	Matches    *portal.MatchPage
+	MatchError string
+	CanAsk     bool
+	Intro      interestForm
+	Errors     map[string]string
+}
+
+// ChallengeFormPage is the form to post or edit a challenge.
+type ChallengeFormPage struct {
+	Page
+	Action       string
+	Editing      bool
+	Published    bool
+	Form         challengeForm
+	Errors       map[string]string
+	Industries   []Option
+	Modes        []string
+	Visibility   []Option
+	Missing      []string
+	Completeness int
+}
+
+// CapabilityFormPage is the form to post or edit a capability.
+type CapabilityFormPage struct {
+	Page
+	Action     string
+	Editing    bool
+	Published  bool
+	Form       capabilityForm
+	Errors     map[string]string
+	Industries []Option
+	Kinds      []Option
+	Modes      []string
+}
+
+// LoginPage is /login.
+type LoginPage struct {
+	Page
+	Username string
+	Next     string
+	Error    string
+}
+
+// RegisterPage is /register.
+type RegisterPage struct {
+	Page
+	Form   registerForm
+	Errors map[string]string
+}
+
+// PasswordPage is /account/password.
+type PasswordPage struct {
+	Page
+	Forced bool
+	Errors map[string]string
+}
+
+// MinePage is /my: the caller's postings and requests.
+type MinePage struct {
+	Page
+	Org          *duijie.Organization
+	Challenges   []portal.Item
+	Capabilities []portal.Item
+	Interests    []duijie.Interest
+}
+
+// QueuePage is /broker/queue.
+type QueuePage struct {
+	Page
+	Interests []duijie.Interest
+	Total     int
+}
+
+// OrgReviewPage is /broker/orgs.
+type OrgReviewPage struct {
+	Page
+	Orgs []duijie.Organization
+}
+
+// UsersPage is /admin/users.
+type UsersPage struct {
+	Page
+	Users  []duijie.User
+	Issued *UserIssued
+	Form   userForm
+	Roles  []Option
+	Errors map[string]string
+}
+
+// UserIssued is an account just made, with its one-time password.
+type UserIssued struct {
+	Username, Password string
+}
+
+// AuditPage is /admin/audit.
+type AuditPage struct {
+	Page
+	Entries []duijie.AuditEntry
+	Broken  int64
+}
+
+// ErrorPage is every error.
+type ErrorPage struct {
+	Page
+	Status    int
+	Message   string
+	RequestID string
+}

@@ -1,0 +1,106 @@
+package server
+
+import (
+	"bytes"
+	"fmt"
+	"html/template"
+	"io/fs"
+	"path"
+	"strings"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+
+	"duijie/internal/duijie"
+)
+
+// pages holds one template set per page: layout.html plus the page's own
+// file, so that every page may define "content" without clashing.
+type pages struct {
+	sets map[string]*template.Template
+}
+
+func parsePages(fsys fs.FS) (*pages, error) {
+	base, err := template.New("layout.html").Funcs(funcs).ParseFS(fsys, "templates/layout.html")
+	if err != nil {
+		return nil, fmt.Errorf("server: templates: %w", err)
+	}
+	files, err := fs.Glob(fsys, "templates/*.html")
+	if err != nil {
+		return nil, err
+	}
+	p := &pages{sets: map[string]*template.Template{}}
+	for _, f := range files {
+		name := strings.TrimSuffix(path.Base(f), ".html")
+		if name == "layout" {
+			continue
+		}
+		set, err := template.Must(base.Clone()).ParseFS(fsys, f)
+		if err != nil {
+			return nil, fmt.Errorf("server: template %s: %w", name, err)
+		}
+		p.sets[name] = set
+	}
+	return p, nil
+}
+
+// render executes a page into a buffer first, so that a template error
+// never sends half a page.
+func (s *Server) render(c *fiber.Ctx, name string, data any) error {
+	set, ok := s.pages.sets[name]
+	if !ok {
+		return fmt.Errorf("server: no template %q", name)
+	}
+	var buf bytes.Buffer
+	if err := set.ExecuteTemplate(&buf, "layout", data); err != nil {
+		return fmt.Errorf("server: render %s: %w", name, err)
+	}
+	c.Type("html", "utf-8")
+	c.Set(fiber.HeaderCacheControl, "no-store")
+	return c.Send(buf.Bytes())
+}
+
+var funcs = template.FuncMap{
+	"date": func(t time.Time) string {
+		if t.IsZero() {
+			return ""
+		}
+		return t.Format("2006-01-02")
+	},
+	"datetime": func(t time.Time) string {
+		if t.IsZero() {
+			return ""
+		}
+		return t.In(duijie.ChinaTime).Format("2006-01-02 15:04")
+	},
+	"budget": func(lo, hi int) string {
+		switch {
+		case lo == 0 && hi == 0:
+			return "面议"
+		case hi == 0:
+			return fmt.Sprintf("%d 万元以上", lo)
+		case lo == 0:
+			return fmt.Sprintf("%d 万元以内", hi)
+		case lo == hi:
+			return fmt.Sprintf("%d 万元", lo)
+		}
+		return fmt.Sprintf("%d–%d 万元", lo, hi)
+	},
+	"pct":  func(x float64) string { return fmt.Sprintf("%.0f", x*100) },
+	"num":  func(x float64) string { return fmt.Sprintf("%.2f", x) },
+	"join": func(xs []string, sep string) string { return strings.Join(xs, sep) },
+	"modes": func(ms []duijie.Mode) string {
+		return strings.Join(duijie.ModeNames(ms), "、")
+	},
+	"has": func(xs []string, x string) bool {
+		for _, y := range xs {
+			if y == x {
+				return true
+			}
+		}
+		return false
+	},
+	"add": func(a, b int) int { return a + b },
+	"sub": func(a, b int) int { return a - b },
+	"tier": func(region string) string { return duijie.RegionTier(region).Label() },
+}

@@ -1,0 +1,96 @@
+package server
+
+import (
+	"github.com/gofiber/fiber/v2"
+
+	"duijie/internal/duijie"
+)
+
+// route is one entry of the route table: what answers and who may call it.
+// A request that matches no route is answered 404; there is no route
+// without a policy.
+type route struct {
+	method, path string
+	allow        policy
+	handle       fiber.Handler
+}
+
+// policy lists the roles that may call a route; Public lets anyone in,
+// signed in or not.
+type policy struct {
+	public bool
+	roles  []duijie.Role
+}
+
+var (
+	public     = policy{public: true}
+	signedIn   = roles(duijie.RoleEnterprise, duijie.RoleInstitute, duijie.RoleBroker, duijie.RoleSysAdmin, duijie.RoleSecAdmin, duijie.RoleAuditor)
+	members    = roles(duijie.RoleEnterprise, duijie.RoleInstitute)
+	enterprise = roles(duijie.RoleEnterprise)
+	institute  = roles(duijie.RoleInstitute)
+	broker     = roles(duijie.RoleBroker)
+	sysadmin   = roles(duijie.RoleSysAdmin)
+	auditor    = roles(duijie.RoleAuditor)
+	queueing   = roles(duijie.RoleEnterprise, duijie.RoleInstitute, duijie.RoleBroker)
+)
+
+func roles(rs ...duijie.Role) policy { return policy{roles: rs} }
+
+// routes is the whole route table, pages then API.
+func (s *Server) routes() []route {
+	return []route{
+		{"GET", "/", public, s.handleHome},
+		{"GET", "/login", public, s.handleLoginForm},
+		{"POST", "/login", public, s.handleLogin},
+		{"POST", "/logout", signedIn, s.handleLogout},
+		{"GET", "/register", public, s.handleRegisterForm},
+		{"POST", "/register", public, s.handleRegister},
+		{"GET", "/account/password", signedIn, s.handlePasswordForm},
+		{"POST", "/account/password", signedIn, s.handlePassword},
+		{"GET", "/my", members, s.handleMine},
+
+		{"GET", "/challenges", public, s.handleChallengeList},
+		{"GET", "/challenges/new", enterprise, s.handleChallengeNew},
+		{"POST", "/challenges/new", enterprise, s.handleChallengeCreate},
+		{"GET", "/challenges/:id", public, s.handleChallengeShow},
+		{"GET", "/challenges/:id/edit", enterprise, s.handleChallengeEdit},
+		{"POST", "/challenges/:id/edit", enterprise, s.handleChallengeUpdate},
+		{"POST", "/challenges/:id/status", enterprise, s.handleChallengeStatus},
+		{"POST", "/challenges/:id/interest", institute, s.handleChallengeInterest},
+
+		{"GET", "/capabilities", public, s.handleCapabilityList},
+		{"GET", "/capabilities/new", institute, s.handleCapabilityNew},
+		{"POST", "/capabilities/new", institute, s.handleCapabilityCreate},
+		{"GET", "/capabilities/:id", public, s.handleCapabilityShow},
+		{"GET", "/capabilities/:id/edit", institute, s.handleCapabilityEdit},
+		{"POST", "/capabilities/:id/edit", institute, s.handleCapabilityUpdate},
+		{"POST", "/capabilities/:id/status", institute, s.handleCapabilityStatus},
+		{"POST", "/capabilities/:id/interest", enterprise, s.handleCapabilityInterest},
+
+		{"GET", "/broker/queue", broker, s.handleQueue},
+		{"GET", "/broker/orgs", broker, s.handleOrgReviewList},
+		{"POST", "/broker/orgs/:id", broker, s.handleOrgReview},
+		{"GET", "/admin/users", sysadmin, s.handleUserList},
+		{"POST", "/admin/users", sysadmin, s.handleUserCreate},
+		{"GET", "/admin/audit", auditor, s.handleAuditLog},
+
+		{"GET", "/api/v1/openapi.json", public, s.handleOpenAPI},
+		{"POST", "/api/v1/tokens", public, s.apiTokenCreate},
+		{"GET", "/api/v1/challenges", public, s.apiChallengeList},
+		{"POST", "/api/v1/challenges", enterprise, s.apiChallengeCreate},
+		{"GET", "/api/v1/challenges/:id", public, s.apiChallengeGet},
+		{"PUT", "/api/v1/challenges/:id", enterprise, s.apiChallengeUpdate},
+		{"POST", "/api/v1/challenges/:id/status", enterprise, s.apiChallengeStatus},
+		{"GET", "/api/v1/challenges/:id/matches", public, s.apiChallengeMatches},
+		{"POST", "/api/v1/challenges/:id/interests", institute, s.apiChallengeInterest},
+		{"GET", "/api/v1/capabilities", public, s.apiCapabilityList},
+		{"POST", "/api/v1/capabilities", institute, s.apiCapabilityCreate},
+		{"GET", "/api/v1/capabilities/:id", public, s.apiCapabilityGet},
+		{"PUT", "/api/v1/capabilities/:id", institute, s.apiCapabilityUpdate},
+		{"POST", "/api/v1/capabilities/:id/status", institute, s.apiCapabilityStatus},
+		{"GET", "/api/v1/capabilities/:id/matches", public, s.apiCapabilityMatches},
+		{"POST", "/api/v1/capabilities/:id/interests", enterprise, s.apiCapabilityInterest},
+		{"GET", "/api/v1/interests", queueing, s.apiInterestList},
+		{"POST", "/api/v1/keywords", members, s.apiKeywords},
+	}
+}

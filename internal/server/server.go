@@ -1,0 +1,94 @@
+// Package server is the web portal and the JSON API over the portal
+// service; it is the only package that imports Fiber. The route table is
+// in routes.go, the mapping of domain errors to HTTP statuses in error.go.
+package server
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"strings"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+
+	"duijie/internal/portal"
+	"duijie/web"
+)
+
+// Config configures a Server.
+type Config struct {
+	Service *portal.Service
+	Log     *slog.Logger
+	// SecureCookies marks cookies Secure and names the session cookie with
+	// the __Host- prefix; switch off only for plain-HTTP runs on a LAN.
+	SecureCookies bool
+}
+
+// Server serves the portal.
+type Server struct {
+	svc    *portal.Service
+	log    *slog.Logger
+	secure bool
+	pages  *pages
+	app    *fiber.App
+}
+
+// New builds the portal's Fiber app; templates are parsed once here and a
+// broken one fails the start.
+func New(cfg Config) (*Server, error) {
+	p, err := parsePages(web.Templates)
+	if err != nil {
+		return nil, err
+	}
+	s := &Server{svc: cfg.Service, log: cfg.Log, secure: cfg.SecureCookies, pages: p}
+	s.app = fiber.New(fiber.Config{
+		AppName:               "duijie",
+		Immutable:             true, // strings from the context stay valid after the handler
+		DisableStartupMessage: true,
+		ErrorHandler:          s.handleError,
+		BodyLimit:             1 << 20,
+		ReadTimeout:           30 * time.Second,
+		WriteTimeout:          30 * time.Second,
+		IdleTimeout:           120 * time.Second,
+	})
+	s.app.Use(s.requestID, s.securityHeaders)
+	s.app.Use("/static", staticFiles())
+	s.app.Use(s.authenticate, s.checkOrigin)
+	seen := map[string]bool{}
+	for _, r := range s.routes() {
+		key := r.method + " " + r.path
+		if seen[key] {
+			return nil, fmt.Errorf("server: route %s twice", key)
+		}
+		seen[key] = true
+		s.app.Add(r.method, r.path, s.authorize(r), r.handle)
+	}
+	s.app.Use(func(c *fiber.Ctx) error { return errNotFound })
+	return s, nil
+}
+
+// App is the Fiber app, for tests (app.Test) and for serving.
+func (s *Server) App() *fiber.App { return s.app }
+
+// Listen serves on addr until ctx ends, then shuts down gracefully.
+func (s *Server) Listen(ctx context.Context, addr string, ready func(addr string)) error {
+	ln, err := listen(addr)
+	if err != nil {
+		return err
+	}
+	if ready != nil {
+		ready(ln.Addr().String())
+	}
+	errc := make(chan error, 1)
+	go func() { errc <- s.app.Listener(ln) }()
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+		return s.app.ShutdownWithTimeout(10 * time.Second)
+	}
+}
+
+// isAPI reports whether the request is for the JSON API.
+func isAPI(c *fiber.Ctx) bool { return strings.HasPrefix(c.Path(), "/api/") }
