@@ -10,6 +10,7 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"strings"
 	"syscall"
 )
 
@@ -22,6 +23,7 @@ type command struct {
 
 func commands() []command {
 	return []command{
+		{"serve", "serve the portal (the default command)", runServe},
 		{"eval", "rank an evaluation set with every variant and score it", runEval},
 		{"prepare-csl", "turn the CSL keyword set into an evaluation set", runPrepareCSL},
 		{"segeval", "score segmentation against an icwb2 gold file", runSegEval},
@@ -40,11 +42,11 @@ func main() {
 
 // run dispatches to a subcommand and returns the exit code.
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
-	if len(args) == 0 || args[0] == "help" || args[0] == "-h" || args[0] == "--help" {
+	if len(args) == 0 || strings.HasPrefix(args[0], "-") && args[0] != "-h" && args[0] != "--help" {
+		args = append([]string{"serve"}, args...) // serve is the default
+	}
+	if args[0] == "help" || args[0] == "-h" || args[0] == "--help" {
 		usage(stderr)
-		if len(args) == 0 {
-			return 2
-		}
 		return 0
 	}
 	for _, c := range commands() {

@@ -37,7 +37,7 @@ func TestUsageErrors(t *testing.T) {
 		wantCode int
 		wantErr  string
 	}{
-		{"no command", nil, 2, "Usage: duijie"},
+		{"serve with a bad flag", []string{"--nope"}, 2, "flag provided but not defined"},
 		{"unknown command", []string{"serve-me"}, 2, `unknown command "serve-me"`},
 		{"eval without data", []string{"eval"}, 2, "eval needs --data DIR"},
 		{"eval with a bad flag", []string{"eval", "--nope"}, 2, "flag provided but not defined"},

@@ -56,7 +56,6 @@ func (s *Service) SignIn(ctx context.Context, a Actor, username, password string
 	return u, nil
 }
 
-
 // NewSession starts a session for u and returns the cookie value (the
 // store keeps only its SHA-256).
 func (s *Service) NewSession(ctx context.Context, u *duijie.User) (string, *duijie.Session, error) {
@@ -145,7 +144,7 @@ func (s *Service) ChangePassword(ctx context.Context, a Actor, current, next str
 		return &duijie.Error{Code: duijie.EINVALID, Message: "请检查填写的内容", Fields: map[string]string{"current": "当前密码不正确"}}
 	}
 	if err := auth.CheckPassword(next, u.Role.Staff()); err != nil {
-		return &duijie.Error{Code: duijie.EINVALID, Message: "请检查填写的内容", Fields: map[string]string{"password": err.Error()}}
+		return err // EINVALID with the message for "password"
 	}
 	if next == current {
 		return &duijie.Error{Code: duijie.EINVALID, Message: "请检查填写的内容", Fields: map[string]string{"password": "新密码不能与当前密码相同"}}

@@ -2,6 +2,7 @@ package portal
 
 import (
 	"context"
+	"errors"
 	"strings"
 
 	"duijie/internal/auth"
@@ -42,7 +43,10 @@ func (s *Service) Register(ctx context.Context, a Actor, r Registration) (*duiji
 		fields["username"] = "用户名应为 3–32 位字母、数字或 . _ -，以字母开头"
 	}
 	if err := auth.CheckPassword(r.Password, false); err != nil {
-		fields["password"] = err.Error()
+		var de *duijie.Error
+		if errors.As(err, &de) {
+			fields["password"] = de.Fields["password"]
+		}
 	}
 	if len(fields) > 0 {
 		return nil, &duijie.Error{Code: duijie.EINVALID, Message: "请检查填写的内容", Fields: fields}

@@ -159,7 +159,9 @@ func (s *Server) checkOrigin(c *fiber.Ctx) error {
 	return c.Next()
 }
 
-func safeMethod(m string) bool { return m == fiber.MethodGet || m == fiber.MethodHead || m == fiber.MethodOptions }
+func safeMethod(m string) bool {
+	return m == fiber.MethodGet || m == fiber.MethodHead || m == fiber.MethodOptions
+}
 
 // authorize applies a route's policy, then the CSRF token check for
 // state-changing requests made with cookies.
@@ -177,7 +179,11 @@ func (s *Server) authorize(r route) fiber.Handler {
 		if u != nil && u.MustChange && !isAPI(c) && r.path != "/account/password" && r.path != "/logout" {
 			return c.Redirect("/account/password", fiber.StatusSeeOther)
 		}
-		if !safeMethod(c.Method()) && c.Locals("bearer") == nil {
+		// API calls without a session carry no ambient credentials (a
+		// bearer token or nothing): no CSRF to fear. Every other
+		// state-changing request needs the token.
+		ambient := c.Locals("bearer") == nil && (!isAPI(c) || session(c) != nil)
+		if !safeMethod(c.Method()) && ambient {
 			want, _ := c.Locals(localCSRF).(string)
 			got := c.FormValue("_csrf")
 			if got == "" {

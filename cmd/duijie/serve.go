@@ -1,0 +1,128 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"strings"
+	"text/tabwriter"
+	"time"
+
+	"duijie/index"
+	"duijie/internal/auth"
+	"duijie/internal/portal"
+	"duijie/internal/server"
+	"duijie/internal/sqlite"
+)
+
+// runServe starts the portal: store and index in the data folder, the
+// demo set loaded into a new store unless --demo=false, which instead
+// creates the first administrator with a one-time password.
+func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
+	addr := fs.String("addr", envOr("DUIJIE_ADDR", ":8080"), "listen address HOST:PORT (env DUIJIE_ADDR)")
+	dir := dataDirFlag(fs)
+	withDemo := fs.Bool("demo", envOr("DUIJIE_DEMO", "true") != "false", "load the demo set into a new store (env DUIJIE_DEMO)")
+	insecure := fs.Bool("insecure-cookies", os.Getenv("DUIJIE_INSECURE_COOKIES") == "true",
+		"cookies without Secure, for plain HTTP on a LAN (env DUIJIE_INSECURE_COOKIES); localhost works without it")
+	if err := parseFlags(fs, args, stderr); err != nil {
+		return err
+	}
+	log := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: slog.LevelInfo}))
+	if err := os.MkdirAll(*dir, 0o750); err != nil {
+		return err
+	}
+	dbPath, idxPath := storePaths(*dir)
+	db, err := sqlite.Open(ctx, dbPath)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	ix, err := index.Open(idxPath)
+	if err != nil {
+		return fmt.Errorf("%w (is another duijie serving %s?)", err, *dir)
+	}
+	defer ix.Close() // the index is closed on every way out: bleve holds a file lock
+	svc, err := portal.New(ctx, db, ix, auth.NewHasher(auth.DefaultParams, 2), log)
+	if err != nil {
+		return err
+	}
+	svc.Sync(ctx) // heal the index from the outbox after a crash
+	empty, err := svc.Empty(ctx)
+	if err != nil {
+		return err
+	}
+	loginsPath := filepath.Join(*dir, "demo-logins.txt")
+	switch {
+	case empty && *withDemo:
+		logins, err := svc.LoadDemo(ctx)
+		if err != nil {
+			return err
+		}
+		if err := writeLogins(loginsPath, logins); err != nil {
+			return err
+		}
+	case empty:
+		admin, err := svc.FirstAdmin(ctx)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(stdout, "First administrator: %s  one-time password: %s\n(shown once; it must be changed at first sign-in)\n",
+			admin.Username, admin.Password)
+	}
+	if b, err := os.ReadFile(loginsPath); err == nil {
+		fmt.Fprintf(stdout, "Demo sign-ins (%s):\n%s", loginsPath, b)
+	}
+	srv, err := server.New(server.Config{Service: svc, Log: log, SecureCookies: !*insecure})
+	if err != nil {
+		return err
+	}
+	go svc.Run(ctx, 2*time.Second)
+	err = srv.Listen(ctx, *addr, func(a string) {
+		fmt.Fprintf(stdout, "Duijie is serving http://%s/ (data in %s)\n", displayAddr(a), *dir)
+	})
+	if errors.Is(err, context.Canceled) {
+		err = nil
+	}
+	return err
+}
+
+func envOr(key, def string) string {
+	if v := os.Getenv(key); v != "" {
+		return v
+	}
+	return def
+}
+
+// displayAddr turns a listener address into one a browser can open.
+func displayAddr(a string) string {
+	if strings.HasPrefix(a, "[::]:") || strings.HasPrefix(a, "0.0.0.0:") {
+		return "localhost:" + a[strings.LastIndex(a, ":")+1:]
+	}
+	return a
+}
+
+// writeLogins keeps the demo sign-ins in the data folder, readable by
+// its owner only, so that every start can print them again.
+func writeLogins(path string, logins []portal.Login) error {
+	f, err := os.OpenFile(path, os.O_CREATE|os.O_WRONLY|os.O_TRUNC, 0o600)
+	if err != nil {
+		return err
+	}
+	w := bufio.NewWriter(f)
+	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
+	for _, l := range logins {
+		fmt.Fprintf(tw, "  %s\t%s\t%s\t%s\n", l.Username, l.Password, l.Role.Label(), l.Org)
+	}
+	if err := errors.Join(tw.Flush(), w.Flush(), f.Sync()); err != nil {
+		f.Close()
+		return err
+	}
+	return f.Close()
+}

@@ -1,0 +1,261 @@
+package server
+
+import (
+	"encoding/json"
+	"net/url"
+	"regexp"
+	"strings"
+	"testing"
+)
+
+// scenario is one request and what must come back.
+type scenario struct {
+	name    string
+	as      string // demo username; "" anonymous
+	method  string
+	url     string
+	form    url.Values // sent as a form with the CSRF token
+	json    string     // sent as JSON (API)
+	status  int
+	want    []string
+	notWant []string
+}
+
+func runScenarios(t *testing.T, st *stack, scenarios []scenario) {
+	t.Helper()
+	for _, sc := range scenarios {
+		t.Run(sc.name, func(t *testing.T) {
+			c := st.as(t, sc.as)
+			var header map[string]string
+			form := sc.form
+			if sc.json != "" {
+				header = map[string]string{"Content-Type": "application/json", "X-CSRF-Token": c.csrf}
+			}
+			res, body := c.doJSON(t, sc.method, sc.url, form, sc.json, header)
+			if res != sc.status {
+				t.Fatalf("status %d, want %d; body: %.600s", res, sc.status, body)
+			}
+			for _, w := range sc.want {
+				if !strings.Contains(body, w) {
+					t.Errorf("body lacks %q; body: %.800s", w, body)
+				}
+			}
+			for _, w := range sc.notWant {
+				if strings.Contains(body, w) {
+					t.Errorf("body has %q", w)
+				}
+			}
+		})
+	}
+}
+
+func (c *client) doJSON(t *testing.T, method, target string, form url.Values, body string, header map[string]string) (int, string) {
+	t.Helper()
+	if body == "" {
+		if form == nil && method == "POST" {
+			form = url.Values{}
+		}
+		res, b := c.do(t, method, target, cloneValues(form), header)
+		return res.StatusCode, b
+	}
+	res, b := c.doRaw(t, method, target, body, header)
+	return res.StatusCode, b
+}
+
+const validChallenge = `{"title":"低温等离子体处理茶叶农残的中试验证","problem":"六安瓜片鲜叶加工前需降低农药残留，希望验证低温等离子体处理的效果与茶叶品质影响。","industry":"food","modes":["技术开发"],"visibility":"public","publish":true}`
+
+func TestRoutes(t *testing.T) {
+	st := mustStack(t)
+	scenarios := []scenario{
+		{name: "home", method: "GET", url: "/", status: 200, want: []string{"企业出题", "最新技术需求"}},
+		{name: "home lists no bureau-only challenge", method: "GET", url: "/challenges?limit=50&offset=0", status: 200, notWant: []string{"/challenges/ch-a015\"", "/challenges/ch-a036\""}},
+		{name: "login form", method: "GET", url: "/login", status: 200, want: []string{"用户名", `name="_csrf"`}},
+		{name: "login wrong password", method: "POST", url: "/login", form: url.Values{"username": {"qiye"}, "password": {"wrong-Passw0rd"}}, status: 401, want: []string{"用户名或密码不正确"}},
+		{name: "login unknown user same message", method: "POST", url: "/login", form: url.Values{"username": {"nobody"}, "password": {"x"}}, status: 401, want: []string{"用户名或密码不正确"}},
+		{name: "login without csrf", method: "POST", url: "/login", form: url.Values{"_csrf": {"forged"}, "username": {"qiye"}, "password": {"x"}}, status: 403, want: []string{"页面已过期"}},
+		{name: "register form", method: "GET", url: "/register", status: 200, want: []string{"统一社会信用代码"}},
+		{name: "register bad input keeps values", method: "POST", url: "/register", form: url.Values{"org_kind": {"enterprise"}, "org_name": {"六安测试<script>科技有限公司"}, "region": {"安徽省六安市"}, "credit_code": {"123"}, "username": {"9bad"}, "password": {"short"}, "password2": {"short"}}, status: 422,
+			want: []string{"统一社会信用代码应为 18 位且校验位正确", "用户名应为", "六安测试&lt;script&gt;科技有限公司"}, notWant: []string{"<script>科技"}},
+		{name: "password form needs sign-in", method: "GET", url: "/account/password", status: 303},
+		{name: "password form", as: "qiye", method: "GET", url: "/account/password", status: 200, want: []string{"当前密码"}},
+		{name: "password wrong current", as: "qiye", method: "POST", url: "/account/password", form: url.Values{"current": {"nope"}, "password": {"Abcdefg-12345"}, "password2": {"Abcdefg-12345"}}, status: 422, want: []string{"当前密码不正确"}},
+		{name: "my page", as: "qiye", method: "GET", url: "/my", status: 200, want: []string{"安徽淠源新能源科技有限公司", "我发布的技术需求", "ch-a002"}},
+		{name: "my page anonymous", method: "GET", url: "/my", status: 303},
+		{name: "my page wrong role", as: "jingjiren", method: "GET", url: "/my", status: 403, want: []string{"无权访问"}},
+
+		{name: "challenge list search", method: "GET", url: "/challenges?q=" + url.QueryEscape("电池热管理"), status: 200, want: []string{"<mark>", "共"}},
+		{name: "challenge list facet", method: "GET", url: "/challenges?industry=food", status: 200, want: []string{"绿色食品"}},
+		{name: "challenge list query too long", method: "GET", url: "/challenges?q=" + strings.Repeat("电", 101), status: 422, want: []string{"搜索词不能超过"}},
+		{name: "challenge list odd paging", method: "GET", url: "/challenges?offset=-5&limit=9999&trl=99", status: 200},
+		{name: "challenge public", method: "GET", url: "/challenges/ch-a001", status: 200, want: []string{"问题描述", "推荐的科技成果与院所", "class=\"chip hit\""}},
+		{name: "challenge summary redacted", method: "GET", url: "/challenges/ch-a002", status: 200, want: []string{"仅对科技局和获邀机构开放"}, notWant: []string{"问题描述", "安徽淠源新能源"}},
+		{name: "challenge summary for its owner", as: "qiye", method: "GET", url: "/challenges/ch-a002", status: 200, want: []string{"问题描述", "编辑"}},
+		{name: "challenge summary for the broker", as: "jingjiren", method: "GET", url: "/challenges/ch-a002", status: 200, want: []string{"问题描述"}},
+		{name: "challenge bureau-only is 404", as: "yuansuo", method: "GET", url: "/challenges/ch-a015", status: 404, want: []string{"请求编号"}},
+		{name: "challenge bureau-only for the broker", as: "jingjiren", method: "GET", url: "/challenges/ch-a015", status: 200},
+		{name: "challenge missing", method: "GET", url: "/challenges/ch-nope", status: 404, want: []string{"不存在"}},
+		{name: "challenge local first", method: "GET", url: "/challenges/ch-a001?local=1", status: 200, want: []string{"取消本地优先"}},
+		{name: "challenge new form", as: "qiye", method: "GET", url: "/challenges/new", status: 200, want: []string{"发布需求", "需求完整度"}},
+		{name: "challenge new wrong role", as: "yuansuo", method: "GET", url: "/challenges/new", status: 403},
+		{name: "challenge new anonymous", method: "GET", url: "/challenges/new", status: 303},
+		{name: "challenge create bad input", as: "qiye", method: "POST", url: "/challenges/new", form: url.Values{"title": {""}, "problem": {"<b>x</b>"}, "budget_min": {"abc"}, "deadline": {"明天"}}, status: 422,
+			want: []string{"请填写标题", "预算应为", "请按 年-月-日", "请选择所属产业", "请至少选择一种合作方式", "&lt;b&gt;x&lt;/b&gt;"}},
+		{name: "challenge create", as: "qiye", method: "POST", url: "/challenges/new", form: url.Values{"title": {"茶园无人机植保的精准施药算法"}, "problem": {"希望提高茶园无人机施药的均匀度，减少农药用量。"}, "industry": {"food"}, "modes": {"技术开发", "技术服务"}, "visibility": {"public"}, "action": {"publish"}}, status: 303},
+		{name: "challenge edit form", as: "qiye", method: "GET", url: "/challenges/ch-a001/edit", status: 200, want: []string{"保存修改"}},
+		{name: "challenge edit someone else's", as: "qiye", method: "GET", url: "/challenges/ch-a015/edit", status: 404},
+		{name: "challenge update bad input", as: "qiye", method: "POST", url: "/challenges/ch-a001/edit", form: url.Values{"title": {strings.Repeat("长", 61)}, "industry": {"nev"}, "modes": {"技术开发"}, "visibility": {"public"}, "problem": {"x"}}, status: 422, want: []string{"标题不能超过 60 个字"}},
+		{name: "challenge update someone else's", as: "qiye", method: "POST", url: "/challenges/ch-a015/edit", form: url.Values{"title": {"x"}}, status: 404},
+		{name: "challenge status bad transition", as: "qiye", method: "POST", url: "/challenges/ch-a001/status", form: url.Values{"status": {"draft"}}, status: 409},
+		{name: "challenge status wrong role", as: "yuansuo", method: "POST", url: "/challenges/ch-a001/status", form: url.Values{"status": {"closed"}}, status: 403},
+		{name: "challenge interest bad input", as: "yuansuo", method: "POST", url: "/challenges/ch-a001/interest", form: url.Values{"approach": {""}, "months": {"0"}}, status: 422, want: []string{"请填写技术路线", "预计周期"}},
+		{name: "challenge interest", as: "yuansuo", method: "POST", url: "/challenges/ch-a001/interest", form: url.Values{"approach": {"采用微通道液冷板与分区流量控制"}, "team": {"李老师团队 6 人"}, "months": {"8"}, "cost_min": {"30"}, "cost_max": {"50"}}, status: 303},
+		{name: "challenge interest twice", as: "yuansuo", method: "POST", url: "/challenges/ch-a001/interest", form: url.Values{"approach": {"再次提交"}, "team": {"同上"}, "months": {"8"}}, status: 422, want: []string{"已提交过"}},
+		{name: "challenge interest on bureau-only", as: "yuansuo", method: "POST", url: "/challenges/ch-a015/interest", form: url.Values{"approach": {"x"}, "team": {"y"}, "months": {"3"}}, status: 404},
+		{name: "challenge interest wrong role", as: "qiye", method: "POST", url: "/challenges/ch-a001/interest", form: url.Values{"approach": {"x"}}, status: 403},
+
+		{name: "capability list", method: "GET", url: "/capabilities?kind=equipment", status: 200, want: []string{"平台"}},
+		{name: "capability show", method: "GET", url: "/capabilities/cap-a001", status: 200, want: []string{"简介", "可能的企业需求"}},
+		{name: "capability missing", method: "GET", url: "/capabilities/nope", status: 404},
+		{name: "capability new form", as: "yuansuo", method: "GET", url: "/capabilities/new", status: 200, want: []string{"成熟度"}},
+		{name: "capability new wrong role", as: "qiye", method: "GET", url: "/capabilities/new", status: 403},
+		{name: "capability create bad input", as: "yuansuo", method: "POST", url: "/capabilities/new", form: url.Values{"kind": {"achievement"}, "trl": {"12"}}, status: 422, want: []string{"成熟度应为", "请填写标题"}},
+		{name: "capability create", as: "yuansuo", method: "POST", url: "/capabilities/new", form: url.Values{"kind": {"achievement"}, "title": {"茶叶加工废水生物处理工艺"}, "description": {"针对茶叶加工废水有机物浓度高的特点，开发了厌氧-好氧组合生物处理工艺。"}, "trl": {"6"}, "industry": {"green"}, "modes": {"技术转让"}, "action": {"publish"}}, status: 303},
+		{name: "capability edit form", as: "yuansuo", method: "GET", url: "/capabilities/cap-a008/edit", status: 200},
+		{name: "capability edit someone else's", as: "yuansuo", method: "GET", url: "/capabilities/cap-a001/edit", status: 404},
+		{name: "capability update", as: "yuansuo", method: "POST", url: "/capabilities/cap-a018/edit", form: url.Values{"kind": {"equipment"}, "title": {"皖西学院分析测试平台（更新）"}, "description": {"提供材料成分与结构分析服务。"}, "trl": {"9"}, "industry": {"materials"}, "modes": {"技术服务"}}, status: 303},
+		{name: "capability update someone else's", as: "yuansuo", method: "POST", url: "/capabilities/cap-a001/edit", form: url.Values{"title": {"x"}}, status: 404},
+		{name: "capability close", as: "yuansuo", method: "POST", url: "/capabilities/cap-a008/status", form: url.Values{"status": {"closed"}}, status: 303},
+		{name: "capability closed hidden", method: "GET", url: "/capabilities/cap-a008", status: 404},
+		{name: "capability reopen", as: "yuansuo", method: "POST", url: "/capabilities/cap-a008/status", form: url.Values{"status": {"published"}}, status: 303},
+		{name: "capability interest", as: "qiye", method: "POST", url: "/capabilities/cap-a001/interest", form: url.Values{"approach": {"希望应用于电池包热管理"}}, status: 303},
+		{name: "capability interest bad input", as: "qiye", method: "POST", url: "/capabilities/cap-a018/interest", form: url.Values{"approach": {""}}, status: 422, want: []string{"请填写对接需求"}},
+		{name: "capability interest wrong role", as: "yuansuo", method: "POST", url: "/capabilities/cap-a001/interest", form: url.Values{"approach": {"x"}}, status: 403},
+
+		{name: "queue", as: "jingjiren", method: "GET", url: "/broker/queue", status: 200, want: []string{"揭榜意向", "采用微通道液冷板"}},
+		{name: "queue wrong role", as: "qiye", method: "GET", url: "/broker/queue", status: 403},
+		{name: "org review list", as: "jingjiren", method: "GET", url: "/broker/orgs", status: 200, want: []string{"注册审核"}},
+		{name: "org review wrong role", as: "yuansuo", method: "GET", url: "/broker/orgs", status: 403},
+		{name: "org review bad decision", as: "jingjiren", method: "POST", url: "/broker/orgs/ent-a01", form: url.Values{"decision": {"maybe"}}, status: 422},
+		{name: "org review already reviewed", as: "jingjiren", method: "POST", url: "/broker/orgs/ent-a01", form: url.Values{"decision": {"approve"}}, status: 409},
+		{name: "org review missing", as: "jingjiren", method: "POST", url: "/broker/orgs/nope", form: url.Values{"decision": {"approve"}}, status: 404},
+		{name: "users", as: "xitong", method: "GET", url: "/admin/users", status: 200, want: []string{"jingjiren"}},
+		{name: "users wrong role", as: "shenji", method: "GET", url: "/admin/users", status: 403},
+		{name: "user create bad input", as: "xitong", method: "POST", url: "/admin/users", form: url.Values{"username": {"x"}, "role": {"enterprise"}}, status: 422, want: []string{"请选择角色"}},
+		{name: "user create", as: "xitong", method: "POST", url: "/admin/users", form: url.Values{"username": {"broker2"}, "display_name": {"新经纪人"}, "role": {"broker"}}, status: 200, want: []string{"初始密码"}},
+		{name: "user create duplicate", as: "xitong", method: "POST", url: "/admin/users", form: url.Values{"username": {"broker2"}, "role": {"broker"}}, status: 422, want: []string{"已被使用"}},
+		{name: "audit", as: "shenji", method: "GET", url: "/admin/audit", status: 200, want: []string{"校验通过", "signin.ok"}},
+		{name: "audit wrong role", as: "xitong", method: "GET", url: "/admin/audit", status: 403},
+		{name: "logout", as: "anquan", method: "POST", url: "/logout", status: 303},
+		{name: "unknown page", method: "GET", url: "/nope", status: 404, want: []string{"页面不存在", "请求编号"}},
+	}
+	runScenarios(t, st, scenarios)
+	t.Run("cross-site post refused", func(t *testing.T) {
+		c := st.as(t, "yuansuo")
+		res, body := c.do(t, "POST", "/capabilities/cap-a008/status", url.Values{"status": {"closed"}}, map[string]string{"Origin": "https://evil.example", "Sec-Fetch-Site": "cross-site"})
+		if res.StatusCode != 403 || !strings.Contains(body, "其他网站") {
+			t.Fatalf("status %d: %.300s", res.StatusCode, body)
+		}
+	})
+}
+
+func TestAPI(t *testing.T) {
+	st := mustStack(t)
+	anon := st.anon(t)
+	code, body := anon.doRaw2(t, "POST", "/api/v1/tokens", `{"username":"qiye","password":"`+st.logins["qiye"]+`"}`, "")
+	if code != 201 {
+		t.Fatalf("token: %d %s", code, body)
+	}
+	var tok struct{ Token string }
+	json.Unmarshal([]byte(body), &tok)
+	institute := apiToken(t, st, "yuansuo")
+	broker := apiToken(t, st, "jingjiren")
+
+	for _, sc := range []struct {
+		name, method, url, token, body string
+		status                         int
+		want, notWant                  []string
+	}{
+		{"list", "GET", "/api/v1/challenges?limit=2", "", "", 200, []string{`"items":[`, `"total":`}, nil},
+		{"list search", "GET", "/api/v1/capabilities?q=" + url.QueryEscape("石斛"), "", "", 200, []string{"石斛"}, nil},
+		{"get public", "GET", "/api/v1/challenges/ch-a001", "", "", 200, []string{`"problem":`}, nil},
+		{"get summary redacted", "GET", "/api/v1/challenges/ch-a002", "", "", 200, []string{`"summary":true`}, []string{`"problem"`, `"org_name"`}},
+		{"get bureau-only", "GET", "/api/v1/challenges/ch-a015", institute, "", 404, []string{`"code":"not_found"`}, nil},
+		{"get bureau-only as broker", "GET", "/api/v1/challenges/ch-a015", broker, "", 200, nil, nil},
+		{"get missing", "GET", "/api/v1/capabilities/nope", "", "", 404, nil, nil},
+		{"matches", "GET", "/api/v1/challenges/ch-a001/matches?limit=3", "", "", 200, []string{`"reasons":`, `"parts":`}, nil},
+		{"capability matches", "GET", "/api/v1/capabilities/cap-a001/matches?local=1", institute, "", 200, []string{`"items":[`}, nil},
+		{"create anonymous", "POST", "/api/v1/challenges", "", validChallenge, 401, []string{"请先登录"}, nil},
+		{"create wrong role", "POST", "/api/v1/challenges", institute, validChallenge, 403, nil, nil},
+		{"create bad json", "POST", "/api/v1/challenges", tok.Token, `{"title":`, 422, []string{"JSON"}, nil},
+		{"create unknown field", "POST", "/api/v1/challenges", tok.Token, `{"titel":"x"}`, 422, nil, nil},
+		{"create invalid", "POST", "/api/v1/challenges", tok.Token, `{"title":"","industry":"x","modes":["捐赠"],"visibility":"public","problem":"p"}`, 422, []string{`"fields":`, "请填写标题", "不支持的合作方式"}, nil},
+		{"create", "POST", "/api/v1/challenges", tok.Token, validChallenge, 201, []string{`"status":"published"`}, nil},
+		{"update someone else's", "PUT", "/api/v1/challenges/ch-a015", tok.Token, validChallenge, 404, nil, nil},
+		{"status bad", "POST", "/api/v1/challenges/ch-a001/status", tok.Token, `{"status":"draft"}`, 409, nil, nil},
+		{"capability create", "POST", "/api/v1/capabilities", institute, `{"kind":"direction","title":"茶树病虫害智能识别","description":"基于深度学习的茶树病虫害图像识别研究。","trl":0,"industry":"ai","modes":["技术开发"],"publish":true}`, 201, nil, nil},
+		{"interest", "POST", "/api/v1/challenges/ch-a003/interests", institute, `{"approach":"方案","team":"团队","months":6}`, 201, []string{`"kind":"proposal"`}, nil},
+		{"interest invalid", "POST", "/api/v1/challenges/ch-a004/interests", institute, `{"approach":"","months":0}`, 422, []string{"months"}, nil},
+		{"intro", "POST", "/api/v1/capabilities/cap-a002/interests", tok.Token, `{"approach":"希望对接"}`, 201, nil, nil},
+		{"queue", "GET", "/api/v1/interests", broker, "", 200, []string{`"total":`, "proposal"}, nil},
+		{"keywords", "POST", "/api/v1/keywords", tok.Token, `{"type":"challenge","title":"动力电池液冷板","text":"快充工况下电芯温差过大"}`, 200, []string{"keywords"}, nil},
+		{"keywords bad type", "POST", "/api/v1/keywords", tok.Token, `{"type":"x"}`, 422, nil, nil},
+		{"bad token", "GET", "/api/v1/interests", "dj_forged", "", 401, nil, nil},
+		{"openapi", "GET", "/api/v1/openapi.json", "", "", 200, []string{`"openapi":"3.1.0"`}, nil},
+	} {
+		t.Run(sc.name, func(t *testing.T) {
+			code, body := anon.doRaw2(t, sc.method, sc.url, sc.body, sc.token)
+			if code != sc.status {
+				t.Fatalf("status %d, want %d: %.500s", code, sc.status, body)
+			}
+			for _, w := range sc.want {
+				if !strings.Contains(strings.ReplaceAll(body, ` `, ``), strings.ReplaceAll(w, ` `, ``)) {
+					t.Errorf("body lacks %q: %.500s", w, body)
+				}
+			}
+			for _, w := range sc.notWant {
+				if strings.Contains(body, w) {
+					t.Errorf("body has %q", w)
+				}
+			}
+		})
+	}
+}
+
+func apiToken(t *testing.T, st *stack, username string) string {
+	t.Helper()
+	code, body := st.anon(t).doRaw2(t, "POST", "/api/v1/tokens", `{"username":"`+username+`","password":"`+st.logins[username]+`"}`, "")
+	if code != 201 {
+		t.Fatalf("token for %s: %d %s", username, code, body)
+	}
+	var tok struct{ Token string }
+	json.Unmarshal([]byte(body), &tok)
+	return tok.Token
+}
+
+// TestPolicyTable holds every route to its policy: anonymous callers of a
+// route that is not public are sent to sign in (pages) or answered 401
+// (API), and every route appears in the scenario tables.
+func TestPolicyTable(t *testing.T) {
+	st := mustStack(t)
+	param := regexp.MustCompile(`:id`)
+	for _, r := range st.srv.routes() {
+		if r.allow.public {
+			continue
+		}
+		path := param.ReplaceAllString(r.path, "ch-a001")
+		c := st.anon(t)
+		var code int
+		if strings.HasPrefix(path, "/api/") {
+			code, _ = c.doRaw2(t, r.method, path, "{}", "")
+		} else {
+			code, _ = c.doJSON(t, r.method, path, url.Values{}, "", nil)
+		}
+		want := 401
+		if r.method == "GET" && !strings.HasPrefix(path, "/api/") {
+			want = 303
+		}
+		if code != want {
+			t.Errorf("%s %s anonymous: %d, want %d", r.method, r.path, code, want)
+		}
+	}
+}

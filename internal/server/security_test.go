@@ -1,0 +1,112 @@
+package server
+
+import (
+	"context"
+	"net/http/httptest"
+	"net/url"
+	"strings"
+	"testing"
+)
+
+func TestSecurityHeaders(t *testing.T) {
+	st := mustStack(t)
+	res, _ := st.anon(t).do(t, "GET", "/", nil, nil)
+	for h, want := range map[string]string{
+		"Content-Security-Policy": "script-src 'self'",
+		"X-Content-Type-Options":  "nosniff",
+		"Referrer-Policy":         "strict-origin-when-cross-origin",
+		"X-Frame-Options":         "DENY",
+	} {
+		if got := res.Header.Get(h); !strings.Contains(got, want) {
+			t.Errorf("%s = %q, want %q", h, got, want)
+		}
+	}
+	if res.Header.Get("X-Request-Id") == "" {
+		t.Error("no request id")
+	}
+}
+
+// TestSessionCookie: a new session id at sign-in, HttpOnly and SameSite=Lax,
+// and with Secure on, the __Host- prefix and the Secure flag.
+func TestSessionCookie(t *testing.T) {
+	st := mustStack(t)
+	secure, err := New(Config{Service: st.srv.svc, Log: st.srv.log, SecureCookies: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	get := httptest.NewRequest("GET", "/login", nil)
+	res, err := secure.App().Test(get, -1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var csrf string
+	for _, c := range res.Cookies() {
+		if c.Name == "__Host-duijie-csrf" {
+			csrf = c.Value
+		}
+	}
+	if csrf == "" {
+		t.Fatalf("no __Host- CSRF cookie: %v", res.Header.Values("Set-Cookie"))
+	}
+	form := url.Values{"_csrf": {csrf}, "username": {"qiye"}, "password": {st.logins["qiye"]}}
+	post := httptest.NewRequest("POST", "/login", strings.NewReader(form.Encode()))
+	post.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	post.Header.Set("Cookie", "__Host-duijie-csrf="+csrf)
+	res, err = secure.App().Test(post, -1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var line string
+	for _, v := range res.Header.Values("Set-Cookie") {
+		if strings.HasPrefix(v, "__Host-duijie=") {
+			line = strings.ToLower(v)
+		}
+	}
+	for _, want := range []string{"secure", "httponly", "samesite=lax", "path=/"} {
+		if !strings.Contains(line, want) {
+			t.Errorf("session cookie %q lacks %s", line, want)
+		}
+	}
+	if strings.Contains(line, "domain=") {
+		t.Errorf("__Host- cookie with a domain: %q", line)
+	}
+}
+
+// TestMustChangePassword: an account with an issued password can do
+// nothing but change it; afterwards every session of the user ended.
+func TestMustChangePassword(t *testing.T) {
+	st := mustStack(t)
+	admin := st.as(t, "xitong")
+	_, body := admin.do(t, "POST", "/admin/users", url.Values{"username": {"auditor2"}, "role": {"auditor"}}, nil)
+	m := strings.SplitN(body, "初始密码 <code>", 2)
+	if len(m) != 2 {
+		t.Fatalf("no issued password: %.300s", body)
+	}
+	password := strings.SplitN(m[1], "</code>", 2)[0]
+	st.mu.Lock()
+	st.logins["auditor2"] = password
+	st.mu.Unlock()
+	c := st.anon(t)
+	res, _ := c.do(t, "POST", "/login", url.Values{"username": {"auditor2"}, "password": {password}}, nil)
+	if loc := res.Header.Get("Location"); loc != "/account/password" {
+		t.Fatalf("after sign-in: %q", loc)
+	}
+	c.do(t, "GET", "/account/password", nil, nil)
+	if res, _ := c.do(t, "GET", "/admin/audit", nil, nil); res.Header.Get("Location") != "/account/password" {
+		t.Fatalf("audit before the change: %d %q", res.StatusCode, res.Header.Get("Location"))
+	}
+	res, body = c.do(t, "POST", "/account/password", url.Values{"current": {password}, "password": {"short"}, "password2": {"short"}}, nil)
+	if res.StatusCode != 422 || !strings.Contains(body, "至少") {
+		t.Fatalf("weak password: %d %.300s", res.StatusCode, body)
+	}
+	res, _ = c.do(t, "POST", "/account/password", url.Values{"current": {password}, "password": {"Audit-2026-long!"}, "password2": {"Audit-2026-long!"}}, nil)
+	if res.StatusCode != 303 {
+		t.Fatalf("change: %d", res.StatusCode)
+	}
+	if _, _, err := st.srv.svc.Session(context.Background(), "stale"); err == nil {
+		t.Fatal("a made-up session resolved")
+	}
+	if res, _ := c.do(t, "GET", "/admin/audit", nil, nil); res.StatusCode != 303 {
+		t.Fatalf("old session still works: %d", res.StatusCode)
+	}
+}

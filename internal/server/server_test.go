@@ -1,0 +1,189 @@
+package server
+
+import (
+	"context"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"regexp"
+	"strings"
+	"sync"
+	"testing"
+
+	"duijie/index"
+	"duijie/internal/auth"
+	"duijie/internal/portal"
+	"duijie/internal/sqlite"
+)
+
+// stack is a whole portal over a temp store with the demo set loaded.
+type stack struct {
+	srv      *Server
+	logins   map[string]string // username -> password
+	mu       sync.Mutex
+	sessions map[string]*client
+}
+
+var (
+	sharedOnce  sync.Once
+	sharedStack *stack
+	sharedErr   error
+)
+
+// mustStack builds one stack for the package's tests (the demo load and
+// the index take a few seconds on two cores).
+func mustStack(t testing.TB) *stack {
+	t.Helper()
+	sharedOnce.Do(func() {
+		dir, err := tempDir()
+		if err != nil {
+			sharedErr = err
+			return
+		}
+		ctx := context.Background()
+		db, err := sqlite.Open(ctx, dir+"/duijie.db")
+		if err != nil {
+			sharedErr = err
+			return
+		}
+		ix, err := index.Open(dir + "/index")
+		if err != nil {
+			sharedErr = err
+			return
+		}
+		log := slog.New(slog.NewTextHandler(io.Discard, nil))
+		svc, err := portal.New(ctx, db, ix, auth.NewHasher(auth.Params{Memory: 64, Time: 1, Threads: 1, KeyLen: 32, SaltLen: 16}, 2), log)
+		if err != nil {
+			sharedErr = err
+			return
+		}
+		logins, err := svc.LoadDemo(ctx)
+		if err != nil {
+			sharedErr = err
+			return
+		}
+		srv, err := New(Config{Service: svc, Log: log})
+		if err != nil {
+			sharedErr = err
+			return
+		}
+		st := &stack{srv: srv, logins: map[string]string{}, sessions: map[string]*client{}}
+		for _, l := range logins {
+			st.logins[l.Username] = l.Password
+		}
+		sharedStack = st
+	})
+	if sharedErr != nil {
+		t.Fatal(sharedErr)
+	}
+	return sharedStack
+}
+
+// client is a browser: its cookies and the CSRF token of its pages.
+type client struct {
+	st      *stack
+	cookies map[string]string
+	csrf    string
+}
+
+var csrfField = regexp.MustCompile(`name="_csrf" value="([^"]+)"`)
+
+func (st *stack) anon(t testing.TB) *client {
+	c := &client{st: st, cookies: map[string]string{}}
+	c.do(t, "GET", "/login", nil, nil) // a CSRF cookie and token for the forms
+	return c
+}
+
+// as returns a signed-in client for a demo user, signing in once.
+func (st *stack) as(t testing.TB, username string) *client {
+	t.Helper()
+	if username == "" {
+		return st.anon(t)
+	}
+	st.mu.Lock()
+	defer st.mu.Unlock()
+	if c, ok := st.sessions[username]; ok {
+		return c
+	}
+	c := st.anon(t)
+	res, _ := c.do(t, "POST", "/login", url.Values{"username": {username}, "password": {st.logins[username]}}, nil)
+	if res.StatusCode != http.StatusSeeOther {
+		t.Fatalf("sign in as %s: status %d", username, res.StatusCode)
+	}
+	c.do(t, "GET", "/", nil, nil) // the session's CSRF token
+	st.sessions[username] = c
+	return c
+}
+
+// do sends a request through app.Test; form values get the CSRF token.
+func (c *client) do(t testing.TB, method, target string, form url.Values, header map[string]string) (*http.Response, string) {
+	t.Helper()
+	var body io.Reader
+	if form != nil {
+		if _, ok := form["_csrf"]; !ok {
+			form.Set("_csrf", c.csrf)
+		}
+		body = strings.NewReader(form.Encode())
+	}
+	req := httptest.NewRequest(method, target, body)
+	if form != nil {
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	}
+	for k, v := range header {
+		req.Header.Set(k, v)
+	}
+	for k, v := range c.cookies {
+		req.AddCookie(&http.Cookie{Name: k, Value: v})
+	}
+	res, err := c.st.srv.App().Test(req, -1)
+	if err != nil {
+		t.Fatalf("%s %s: %v", method, target, err)
+	}
+	defer res.Body.Close()
+	b, _ := io.ReadAll(res.Body)
+	for _, ck := range res.Cookies() {
+		if ck.MaxAge < 0 || ck.Value == "" {
+			delete(c.cookies, ck.Name)
+		} else {
+			c.cookies[ck.Name] = ck.Value
+		}
+	}
+	if m := csrfField.FindSubmatch(b); m != nil {
+		c.csrf = string(m[1])
+	}
+	return res, string(b)
+}
+
+// doRaw sends a JSON body.
+func (c *client) doRaw(t testing.TB, method, target, body string, header map[string]string) (*http.Response, string) {
+	t.Helper()
+	req := httptest.NewRequest(method, target, strings.NewReader(body))
+	req.Header.Set("Content-Type", "application/json")
+	for k, v := range header {
+		req.Header.Set(k, v)
+	}
+	for k, v := range c.cookies {
+		req.AddCookie(&http.Cookie{Name: k, Value: v})
+	}
+	res, err := c.st.srv.App().Test(req, -1)
+	if err != nil {
+		t.Fatalf("%s %s: %v", method, target, err)
+	}
+	defer res.Body.Close()
+	b, _ := io.ReadAll(res.Body)
+	return res, string(b)
+}
+
+// doRaw2 is an API call with an optional bearer token and no cookies.
+func (c *client) doRaw2(t testing.TB, method, target, body, token string) (int, string) {
+	t.Helper()
+	bare := &client{st: c.st, cookies: map[string]string{}}
+	header := map[string]string{}
+	if token != "" {
+		header["Authorization"] = "Bearer " + token
+	}
+	res, b := bare.doRaw(t, method, target, body, header)
+	return res.StatusCode, b
+}
