@@ -68,8 +68,8 @@ func (i *Interest) Validate() error {
 	f := fieldErrors{}
 	switch i.Kind {
 	case InterestProposal:
-		if i.ChallengeID == "" {
-			f.add("challenge", "缺少技术需求")
+		if i.ChallengeID == "" || i.CapabilityID != "" {
+			f.add("challenge", "揭榜意向应指向一项技术需求")
 		}
 		f.text("approach", "技术路线", i.Approach, true, MaxApproach)
 		f.text("team", "团队", i.Team, true, 200)
@@ -82,14 +82,17 @@ func (i *Interest) Validate() error {
 			f.add("cost", "费用下限不能高于上限")
 		}
 	case InterestIntro:
-		if i.CapabilityID == "" {
-			f.add("capability", "缺少科技成果")
+		if i.CapabilityID == "" || i.ChallengeID != "" {
+			f.add("capability", "对接申请应指向一项科技成果")
 		}
 		f.text("approach", "对接需求", i.Approach, true, MaxApproach)
 	default:
 		f.add("kind", "未知的意向类型")
 	}
 	f.text("message", "补充说明", i.Message, false, MaxApproach)
+	if i.Status != "" && i.Status.Label() == "" {
+		f.add("status", "未知的状态")
+	}
 	if i.OrgID == "" || i.UserID == "" {
 		f.add("org", "请先登录所属单位的账号")
 	}

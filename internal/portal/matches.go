@@ -28,6 +28,7 @@ type MatchPage struct {
 	Offset     int
 	Limit      int
 	Total      int
+	Top        float64      // the best score of the ranking: scores show relative to it
 	Terms      []index.Term // the key words the engine searched with
 	Items      []MatchItem
 }
@@ -99,6 +100,9 @@ func (s *Service) Matches(ctx context.Context, a Actor, typ, id string, localFir
 		}
 		return all[i].ID < all[j].ID
 	})
+	if len(all) > 0 {
+		page.Top = all[0].Score
+	}
 	for i := offset; i < len(all) && len(page.Items) < limit; i++ {
 		m := all[i]
 		it, err := s.item(ctx, a, target, m.ID, nil)
@@ -112,7 +116,7 @@ func (s *Service) Matches(ctx context.Context, a Actor, typ, id string, localFir
 		if !it.Summary {
 			it.Title, it.Snippet = m.Title, m.Snippet
 		}
-		page.Items = append(page.Items, MatchItem{Item: *it, Score: m.Score, Parts: m.Parts, Terms: m.Terms, Reasons: m.Reasons})
+		page.Items = append(page.Items, MatchItem{Item: *it, Score: m.Score, Parts: m.Parts, Terms: found(m.Terms, MaxChips), Reasons: m.Reasons})
 	}
 	return page, nil
 }
@@ -121,4 +125,23 @@ func (s *Service) Matches(ctx context.Context, a Actor, typ, id string, localFir
 func today(t time.Time) time.Time {
 	y, m, d := t.In(duijie.ChinaTime).Date()
 	return time.Date(y, m, d, 0, 0, 0, 0, time.UTC)
+}
+
+// MaxChips is how many matched words a match shows.
+const MaxChips = 8
+
+// found keeps the query words found in the target, heaviest first, at
+// most n.
+func found(terms []match.MatchedTerm, n int) []match.MatchedTerm {
+	var out []match.MatchedTerm
+	for _, t := range terms {
+		if len(t.Fields) > 0 {
+			out = append(out, t)
+		}
+	}
+	sort.SliceStable(out, func(i, j int) bool { return out[i].Weight > out[j].Weight })
+	if len(out) > n {
+		out = out[:n]
+	}
+	return out
 }

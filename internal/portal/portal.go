@@ -72,12 +72,20 @@ func (s *Service) Sync(ctx context.Context) {
 func (s *Service) Run(ctx context.Context, interval time.Duration) {
 	t := time.NewTicker(interval)
 	defer t.Stop()
+	var lastSweep time.Time
 	for {
 		select {
 		case <-ctx.Done():
 			return
 		case <-t.C:
 			s.Sync(ctx)
+			if time.Since(lastSweep) > 10*time.Minute {
+				lastSweep = time.Now()
+				// Sessions idle past the longest idle limit are dead.
+				if err := s.db.DeleteExpiredSessions(ctx, s.now().Add(-duijie.SessionIdle)); err != nil {
+					s.log.Error("session sweep failed", "err", err)
+				}
+			}
 		}
 	}
 }

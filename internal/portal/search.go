@@ -315,3 +315,18 @@ func highlight(title, body string, hit *index.Hit) (t, snippet []Fragment) {
 	}
 	return index.Snippet(title, ts, 1000), index.Snippet(body, bs, 120)
 }
+
+// Posting types, as the service's callers name them.
+const (
+	TypeChallenge  = index.DocChallenge
+	TypeCapability = index.DocCapability
+)
+
+// Facet names of SearchPage.Facets.
+const (
+	FacetIndustry   = index.FieldIndustry
+	FacetRegionTier = index.FieldRegionTier
+	FacetKind       = index.FieldKind
+	FacetModes      = index.FieldModes
+	FacetTRL        = index.FieldTRL
+)

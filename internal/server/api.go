@@ -8,7 +8,6 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
-	"duijie/index"
 	"duijie/internal/duijie"
 	"duijie/internal/portal"
 )
@@ -236,8 +235,8 @@ func (s *Server) apiList(c *fiber.Ctx, typ string) error {
 	return c.JSON(out)
 }
 
-func (s *Server) apiChallengeList(c *fiber.Ctx) error  { return s.apiList(c, index.DocChallenge) }
-func (s *Server) apiCapabilityList(c *fiber.Ctx) error { return s.apiList(c, index.DocCapability) }
+func (s *Server) apiChallengeList(c *fiber.Ctx) error  { return s.apiList(c, portal.TypeChallenge) }
+func (s *Server) apiCapabilityList(c *fiber.Ctx) error { return s.apiList(c, portal.TypeCapability) }
 
 func (s *Server) apiChallengeGet(c *fiber.Ctx) error {
 	ch, err := s.svc.Challenge(c.UserContext(), actor(c), c.Params("id"))
@@ -290,8 +289,10 @@ func (s *Server) apiStatus(c *fiber.Ctx, typ string) error {
 	return c.JSON(fiber.Map{"id": c.Params("id"), "status": in.Status})
 }
 
-func (s *Server) apiChallengeStatus(c *fiber.Ctx) error  { return s.apiStatus(c, index.DocChallenge) }
-func (s *Server) apiCapabilityStatus(c *fiber.Ctx) error { return s.apiStatus(c, index.DocCapability) }
+func (s *Server) apiChallengeStatus(c *fiber.Ctx) error { return s.apiStatus(c, portal.TypeChallenge) }
+func (s *Server) apiCapabilityStatus(c *fiber.Ctx) error {
+	return s.apiStatus(c, portal.TypeCapability)
+}
 
 func (s *Server) apiMatches(c *fiber.Ctx, typ string) error {
 	offset, _ := strconv.Atoi(c.Query("offset"))
@@ -314,9 +315,11 @@ func (s *Server) apiMatches(c *fiber.Ctx, typ string) error {
 	return c.JSON(out)
 }
 
-func (s *Server) apiChallengeMatches(c *fiber.Ctx) error { return s.apiMatches(c, index.DocChallenge) }
+func (s *Server) apiChallengeMatches(c *fiber.Ctx) error {
+	return s.apiMatches(c, portal.TypeChallenge)
+}
 func (s *Server) apiCapabilityMatches(c *fiber.Ctx) error {
-	return s.apiMatches(c, index.DocCapability)
+	return s.apiMatches(c, portal.TypeCapability)
 }
 
 func (s *Server) apiCapabilityGet(c *fiber.Ctx) error {
@@ -366,7 +369,7 @@ func (s *Server) apiInterest(c *fiber.Ctx, typ string) error {
 	}
 	i := &duijie.Interest{Approach: in.Approach, Team: in.Team, Months: in.Months, CostMin: in.CostMin, CostMax: in.CostMax, Message: in.Message}
 	var err error
-	if typ == index.DocChallenge {
+	if typ == portal.TypeChallenge {
 		i.ChallengeID = c.Params("id")
 		err = s.svc.Propose(c.UserContext(), actor(c), i)
 	} else {
@@ -380,10 +383,10 @@ func (s *Server) apiInterest(c *fiber.Ctx, typ string) error {
 }
 
 func (s *Server) apiChallengeInterest(c *fiber.Ctx) error {
-	return s.apiInterest(c, index.DocChallenge)
+	return s.apiInterest(c, portal.TypeChallenge)
 }
 func (s *Server) apiCapabilityInterest(c *fiber.Ctx) error {
-	return s.apiInterest(c, index.DocCapability)
+	return s.apiInterest(c, portal.TypeCapability)
 }
 
 func toInterestJSON(i duijie.Interest) interestJSON {
@@ -434,7 +437,7 @@ func (s *Server) apiKeywords(c *fiber.Ctx) error {
 	if err := decode(c, &in); err != nil {
 		return err
 	}
-	if in.Type != index.DocChallenge && in.Type != index.DocCapability {
+	if in.Type != portal.TypeChallenge && in.Type != portal.TypeCapability {
 		return &duijie.Error{Code: duijie.EINVALID, Message: "type 应为 challenge 或 capability", Fields: map[string]string{"type": "应为 challenge 或 capability"}}
 	}
 	if len([]rune(in.Title))+len([]rune(in.Text)) > duijie.MaxText+duijie.MaxTitle {

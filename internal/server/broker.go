@@ -6,8 +6,8 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
-	"duijie/index"
 	"duijie/internal/duijie"
+	"duijie/internal/portal"
 )
 
 func (s *Server) handleMine(c *fiber.Ctx) error {
@@ -18,15 +18,15 @@ func (s *Server) handleMine(c *fiber.Ctx) error {
 	if p.Org, err = s.svc.Org(ctx, a, a.User.OrgID); err != nil {
 		return err
 	}
-	typ := index.DocChallenge
+	typ := portal.TypeChallenge
 	if a.User.Is(duijie.RoleInstitute) {
-		typ = index.DocCapability
+		typ = portal.TypeCapability
 	}
 	items, err := s.svc.Mine(ctx, a, typ)
 	if err != nil {
 		return err
 	}
-	if typ == index.DocChallenge {
+	if typ == portal.TypeChallenge {
 		p.Challenges = items
 	} else {
 		p.Capabilities = items

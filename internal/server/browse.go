@@ -6,18 +6,17 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
-	"duijie/index"
 	"duijie/internal/duijie"
 	"duijie/internal/portal"
 )
 
 func (s *Server) handleHome(c *fiber.Ctx) error {
 	ctx, a := c.UserContext(), actor(c)
-	ch, err := s.svc.Search(ctx, a, portal.SearchParams{Type: index.DocChallenge, Limit: 6})
+	ch, err := s.svc.Search(ctx, a, portal.SearchParams{Type: portal.TypeChallenge, Limit: 6})
 	if err != nil {
 		return err
 	}
-	cp, err := s.svc.Search(ctx, a, portal.SearchParams{Type: index.DocCapability, Limit: 6})
+	cp, err := s.svc.Search(ctx, a, portal.SearchParams{Type: portal.TypeCapability, Limit: 6})
 	if err != nil {
 		return err
 	}
@@ -26,11 +25,11 @@ func (s *Server) handleHome(c *fiber.Ctx) error {
 }
 
 func (s *Server) handleChallengeList(c *fiber.Ctx) error {
-	return s.list(c, index.DocChallenge, "/challenges", "技术需求")
+	return s.list(c, portal.TypeChallenge, "/challenges", "技术需求")
 }
 
 func (s *Server) handleCapabilityList(c *fiber.Ctx) error {
-	return s.list(c, index.DocCapability, "/capabilities", "科技成果与能力")
+	return s.list(c, portal.TypeCapability, "/capabilities", "科技成果与能力")
 }
 
 // listParams reads a list's query string; out-of-range numbers fall back
@@ -73,11 +72,11 @@ func (s *Server) list(c *fiber.Ctx, typ, base, title string) error {
 		return base
 	}
 	groups := []struct{ name, param, label string }{
-		{index.FieldIndustry, "industry", "产业"}, {index.FieldRegionTier, "region_tier", "地区"},
-		{index.FieldKind, "kind", "类型"}, {index.FieldModes, "modes", "合作方式"}, {index.FieldTRL, "trl", "成熟度"},
+		{portal.FacetIndustry, "industry", "产业"}, {portal.FacetRegionTier, "region_tier", "地区"},
+		{portal.FacetKind, "kind", "类型"}, {portal.FacetModes, "modes", "合作方式"}, {portal.FacetTRL, "trl", "成熟度"},
 	}
 	for _, g := range groups {
-		if g.name == index.FieldKind && typ == index.DocChallenge {
+		if g.name == portal.FacetKind && typ == portal.TypeChallenge {
 			continue
 		}
 		fg := FacetGroup{Name: g.param, Label: g.label}

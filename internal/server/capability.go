@@ -5,8 +5,8 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
-	"duijie/index"
 	"duijie/internal/duijie"
+	"duijie/internal/portal"
 )
 
 func (s *Server) handleCapabilityShow(c *fiber.Ctx) error {
@@ -20,10 +20,10 @@ func (s *Server) showCapability(c *fiber.Ctx, id string, f interestForm, errs ma
 		return err
 	}
 	p := &CapabilityPage{Page: s.page(c, cp.Title), C: cp, Intro: f, Errors: errs}
-	p.Nav = index.DocCapability
+	p.Nav = portal.TypeCapability
 	p.CanAsk = a.User.Is(duijie.RoleEnterprise) && cp.Status == duijie.StatusPublished
 	offset, _ := strconv.Atoi(c.Query("moffset"))
-	if p.Matches, err = s.svc.Matches(ctx, a, index.DocCapability, id, c.Query("local") == "1", offset, 10); err != nil {
+	if p.Matches, err = s.svc.Matches(ctx, a, portal.TypeCapability, id, c.Query("local") == "1", offset, 10); err != nil {
 		return err
 	}
 	return s.render(c, "capability", p)
@@ -94,7 +94,7 @@ func (s *Server) saveCapability(c *fiber.Ctx, id string) error {
 }
 
 func (s *Server) handleCapabilityStatus(c *fiber.Ctx) error {
-	return s.setStatus(c, index.DocCapability, "/capabilities/")
+	return s.setStatus(c, portal.TypeCapability, "/capabilities/")
 }
 
 func (s *Server) handleCapabilityInterest(c *fiber.Ctx) error {

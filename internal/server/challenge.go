@@ -5,8 +5,8 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
-	"duijie/index"
 	"duijie/internal/duijie"
+	"duijie/internal/portal"
 )
 
 func (s *Server) handleChallengeShow(c *fiber.Ctx) error {
@@ -26,7 +26,7 @@ func (s *Server) showChallenge(c *fiber.Ctx, id string, f interestForm, errs map
 		return err
 	}
 	p := &ChallengePage{Page: s.page(c, ch.Title), C: ch, Proposal: f, Errors: errs}
-	p.Nav = index.DocChallenge
+	p.Nav = portal.TypeChallenge
 	if ch.CanEdit {
 		p.Missing = ch.Missing()
 		p.Completeness = 100 * (duijie.CompletenessItems - len(p.Missing)) / duijie.CompletenessItems
@@ -34,7 +34,7 @@ func (s *Server) showChallenge(c *fiber.Ctx, id string, f interestForm, errs map
 	p.CanPropose = a.User.Is(duijie.RoleInstitute) && ch.Status == duijie.StatusPublished
 	if ch.Access == duijie.AccessFull {
 		offset, _ := strconv.Atoi(c.Query("moffset"))
-		m, err := s.svc.Matches(ctx, a, index.DocChallenge, id, c.Query("local") == "1", offset, 10)
+		m, err := s.svc.Matches(ctx, a, portal.TypeChallenge, id, c.Query("local") == "1", offset, 10)
 		if err != nil {
 			return err
 		}
@@ -118,7 +118,7 @@ func (s *Server) saveChallenge(c *fiber.Ctx, id string) error {
 }
 
 func (s *Server) handleChallengeStatus(c *fiber.Ctx) error {
-	return s.setStatus(c, index.DocChallenge, "/challenges/")
+	return s.setStatus(c, portal.TypeChallenge, "/challenges/")
 }
 
 // setStatus closes, reopens or publishes a posting.

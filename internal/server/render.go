@@ -86,7 +86,13 @@ var funcs = template.FuncMap{
 		}
 		return fmt.Sprintf("%d–%d 万元", lo, hi)
 	},
-	"pct":  func(x float64) string { return fmt.Sprintf("%.0f", x*100) },
+	"pct": func(x float64) string { return fmt.Sprintf("%.0f", x*100) },
+	"rel": func(x, top float64) string {
+		if top <= 0 {
+			return "–"
+		}
+		return fmt.Sprintf("%.0f", 100*x/top)
+	},
 	"num":  func(x float64) string { return fmt.Sprintf("%.2f", x) },
 	"join": func(xs []string, sep string) string { return strings.Join(xs, sep) },
 	"modes": func(ms []duijie.Mode) string {

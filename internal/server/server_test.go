@@ -2,7 +2,10 @@ package server
 
 import (
 	"context"
+	"go/parser"
+	"go/token"
 	"io"
+	"io/fs"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
@@ -186,4 +189,25 @@ func (c *client) doRaw2(t testing.TB, method, target, body, token string) (int, 
 	}
 	res, b := bare.doRaw(t, method, target, body, header)
 	return res.StatusCode, b
+}
+
+// TestImports holds the server to its place: it talks to the portal
+// service, never to the store or the index directly.
+func TestImports(t *testing.T) {
+	pkgs, err := parser.ParseDir(token.NewFileSet(), ".", func(fi fs.FileInfo) bool {
+		return !strings.HasSuffix(fi.Name(), "_test.go")
+	}, parser.ImportsOnly)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range pkgs {
+		for name, f := range p.Files {
+			for _, imp := range f.Imports {
+				switch strings.Trim(imp.Path.Value, `"`) {
+				case "duijie/index", "duijie/internal/sqlite", "duijie/internal/indexer":
+					t.Errorf("%s imports %s: go through the portal service", name, imp.Path.Value)
+				}
+			}
+		}
+	}
 }
