@@ -4,6 +4,7 @@ import (
 	"context"
 	"sort"
 	"time"
+	"unicode/utf8"
 
 	"duijie/index"
 	"duijie/internal/duijie"
@@ -90,7 +91,11 @@ func (s *Service) Matches(ctx context.Context, a Actor, typ, id string, localFir
 		}
 		page.Total += r.Total
 		if page.Terms == nil {
-			page.Terms = r.Terms
+			for _, t := range r.Terms {
+				if utf8.RuneCountInString(t.Text) > 1 {
+					page.Terms = append(page.Terms, t)
+				}
+			}
 		}
 		all = append(all, r.Matches...)
 	}
@@ -135,7 +140,8 @@ const MaxChips = 8
 func found(terms []match.MatchedTerm, n int) []match.MatchedTerm {
 	var out []match.MatchedTerm
 	for _, t := range terms {
-		if len(t.Fields) > 0 {
+		// A single character found somewhere explains nothing to a reader.
+		if len(t.Fields) > 0 && utf8.RuneCountInString(t.Term) > 1 {
 			out = append(out, t)
 		}
 	}

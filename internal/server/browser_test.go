@@ -1,7 +1,6 @@
 package server_test
 
 import (
-	"bytes"
 	"context"
 	"flag"
 	"fmt"
@@ -11,7 +10,6 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -48,16 +46,11 @@ func browserFind(t *testing.T) string {
 	return ""
 }
 
-// browserLog keeps the server's log, shown when a test fails.
-type browserLog struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (l *browserLog) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.buf.Write(p)
+func browserMust(t *testing.T, err error) {
+	t.Helper()
+	if err != nil {
+		t.Fatal(err)
+	}
 }
 
 // browserStack starts the whole portal with the demo set in a temporary
@@ -67,39 +60,31 @@ func browserStack(t *testing.T) (string, map[string]string) {
 	ctx, cancel := context.WithCancel(context.Background())
 	dir := t.TempDir()
 	db, err := sqlite.Open(ctx, filepath.Join(dir, "duijie.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
+	browserMust(t, err)
 	t.Cleanup(func() { db.Close() })
 	ix, err := index.Open(filepath.Join(dir, "index"))
-	if err != nil {
-		t.Fatal(err)
-	}
+	browserMust(t, err)
 	t.Cleanup(func() { ix.Close() })
-	logs := &browserLog{}
+	logs, err := os.Create(filepath.Join(dir, "server.log")) // shown when a test fails
+	browserMust(t, err)
 	t.Cleanup(func() {
-		if t.Failed() {
-			t.Logf("server log:\n%s", logs.buf.String())
+		logs.Close()
+		if b, err := os.ReadFile(logs.Name()); t.Failed() && err == nil {
+			t.Logf("server log:\n%s", b)
 		}
 	})
-	log := slog.New(slog.NewTextHandler(logs, &slog.HandlerOptions{Level: slog.LevelInfo}))
+	log := slog.New(slog.NewTextHandler(logs, nil))
 	hasher := auth.NewHasher(auth.Params{Memory: 64, Time: 1, Threads: 1, KeyLen: 32, SaltLen: 16}, 2)
 	svc, err := portal.New(ctx, db, ix, hasher, log)
-	if err != nil {
-		t.Fatal(err)
-	}
+	browserMust(t, err)
 	logins, err := svc.LoadDemo(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
+	browserMust(t, err)
 	passwords := map[string]string{}
 	for _, l := range logins {
 		passwords[l.Username] = l.Password
 	}
 	srv, err := server.New(server.Config{Service: svc, Log: log, SecureCookies: false})
-	if err != nil {
-		t.Fatal(err)
-	}
+	browserMust(t, err)
 	ready, done := make(chan string, 1), make(chan error, 1)
 	go func() { done <- srv.Listen(ctx, "127.0.0.1:0", func(a string) { ready <- a }) }()
 	t.Cleanup(func() { cancel(); <-done })
@@ -107,6 +92,7 @@ func browserStack(t *testing.T) (string, map[string]string) {
 	case a := <-ready:
 		return "http://" + a, passwords
 	case err := <-done:
+		done <- err // for the cleanup
 		t.Fatalf("server did not start: %v", err)
 	case <-time.After(30 * time.Second):
 		t.Fatal("server did not start in 30s")
@@ -143,15 +129,6 @@ type browserPage struct {
 	t    *testing.T
 	ctx  context.Context
 	base string
-}
-
-// browserJourney runs one step of the story on a tab, with its own deadline.
-func browserJourney(t *testing.T, tab context.Context, base, name string, f func(p *browserPage)) bool {
-	return t.Run(name, func(t *testing.T) {
-		ctx, cancel := context.WithTimeout(tab, browserJourneyTimeout)
-		defer cancel()
-		f(&browserPage{t: t, ctx: ctx, base: base})
-	})
 }
 
 func (p *browserPage) must(err error, what string) {
@@ -271,8 +248,13 @@ func TestBrowserJourneys(t *testing.T) {
 	base, passwords := browserStack(t)
 	newTab := browserStart(t, chromium)
 	anon, ent, broker, inst := newTab(), newTab(), newTab(), newTab()
+	// step runs one step of the story on a person's tab, with its own deadline.
 	step := func(tab context.Context, name string, f func(p *browserPage)) bool {
-		return browserJourney(t, tab, base, name, f)
+		return t.Run(name, func(t *testing.T) {
+			ctx, cancel := context.WithTimeout(tab, browserJourneyTimeout)
+			defer cancel()
+			f(&browserPage{t: t, ctx: ctx, base: base})
+		})
 	}
 
 	const (
@@ -300,16 +282,14 @@ func TestBrowserJourneys(t *testing.T) {
 		p.open("/register", 200)
 		form := `main form[action="/register"]`
 		typed := map[string]string{"org_name": orgName, "region": "安徽省六安市金寨县", "username": entUser, "display_name": "周经理"}
-		p.fill(form, typed)
-		p.fill(form, map[string]string{"password": entPass, "password2": entPass})
-		p.click(form + ` input[name=org_kind][value=enterprise]`)
-		good := browserCreditCode(prefix)
-		bad := prefix + "X" // a wrong check character
+		good, bad := browserCreditCode(prefix), prefix+"X" // X: a wrong check character
 		if bad == good {
 			bad = prefix + "Y"
 		}
 		typed["credit_code"] = bad
-		p.fill(form, map[string]string{"credit_code": bad})
+		p.fill(form, typed)
+		p.fill(form, map[string]string{"password": entPass, "password2": entPass})
+		p.click(form + ` input[name=org_kind][value=enterprise]`)
 		if got := p.submit(form+" button", 422); got != "/register" {
 			p.t.Fatalf("a bad credit code led to %s", got)
 		}
@@ -384,7 +364,7 @@ func TestBrowserJourneys(t *testing.T) {
 			p.t.Error("the match cards explain nothing: no reason chips")
 		}
 		// The end of the challenge and its first matches, in one picture.
-		browserEval[bool](p, `(window.scrollTo(0, document.querySelector('#matches').offsetTop - 420), true)`)
+		browserEval[bool](p, `(window.scrollTo(0, document.querySelector('#matches').offsetTop - 470), true)`)
 		p.shot("matches.png")
 	}) {
 		return
