@@ -30,7 +30,7 @@ func (s *Server) handleLogin(c *fiber.Ctx) error {
 	if old := session(c); old != nil {
 		s.svc.SignOut(c.UserContext(), actor(c), old.ID)
 	}
-	value, sess, err := s.svc.NewSession(c.UserContext(), u)
+	value, _, err := s.svc.NewSession(c.UserContext(), u)
 	if err != nil {
 		return err
 	}
@@ -39,7 +39,6 @@ func (s *Server) handleLogin(c *fiber.Ctx) error {
 		abs = duijie.AdminSessionAbsolute
 	}
 	s.setCookie(c, s.sessionCookie(), value, abs)
-	_ = sess
 	if u.MustChange {
 		return c.Redirect("/account/password", fiber.StatusSeeOther)
 	}

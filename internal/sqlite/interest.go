@@ -19,18 +19,20 @@ func (db *DB) CreateInterest(ctx context.Context, i *duijie.Interest) error {
 	if i.Status == "" {
 		i.Status = duijie.InterestQueued
 	}
+	created := db.now()
 	return db.write(ctx, func(tx *sql.Tx) error {
 		_, err := tx.ExecContext(ctx, `INSERT INTO interests (id, kind, challenge_id, capability_id, org_id, user_id,
 			approach, team, months, cost_min, cost_max, message, status, created_at)
 			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 			i.ID, string(i.Kind), nullable(i.ChallengeID), nullable(i.CapabilityID), i.OrgID, i.UserID,
-			i.Approach, i.Team, i.Months, i.CostMin, i.CostMax, i.Message, string(i.Status), db.stamp())
+			i.Approach, i.Team, i.Months, i.CostMin, i.CostMax, i.Message, string(i.Status), stampOf(created))
 		if err != nil && strings.Contains(err.Error(), "UNIQUE constraint failed") {
 			return duijie.Errorf(duijie.ECONFLICT, "贵单位已提交过%s，科技局正在处理", i.Kind.Label())
 		}
 		if err != nil {
 			return fmt.Errorf("sqlite: interest: %w", err)
 		}
+		i.Created = created
 		return nil
 	})
 }
