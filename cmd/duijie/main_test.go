@@ -4,14 +4,17 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"log/slog"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
+	"duijie/index"
 	"duijie/internal/bench"
 	"duijie/internal/datasets"
 	"duijie/internal/eval"
+	"duijie/internal/sqlite"
 )
 
 // TestMain lets the test binary stand in for duijie when bench runs itself
@@ -168,5 +171,45 @@ func TestImportDemoAndReindex(t *testing.T) {
 	}
 	if code, _, stderr := runCmd(t, "reindex", "--data", filepath.Join(dir, "nothing")); code != 1 || !strings.Contains(stderr, "no store at") {
 		t.Errorf("reindex without a store: exit %d, %q", code, stderr)
+	}
+}
+
+// TestHealIndex: a start finds the index lost (deleted, or holding fewer
+// documents than the store has postings) and rebuilds it.
+func TestHealIndex(t *testing.T) {
+	dir := t.TempDir()
+	if code, stdout, stderr := runCmd(t, "import-demo", "--data", dir); code != 0 {
+		t.Fatalf("import-demo: exit %d, %q, %q", code, stdout, stderr)
+	}
+	dbPath, idxPath := storePaths(dir)
+	if err := os.RemoveAll(idxPath); err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	db, err := sqlite.Open(ctx, dbPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	ix, err := index.Open(idxPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var logs strings.Builder
+	ix, err = healIndex(ctx, db, ix, idxPath, slog.New(slog.NewTextHandler(&logs, nil)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ix.Close()
+	if n, _ := ix.Count(); n != 328 {
+		t.Fatalf("healed index holds %d documents, want 328", n)
+	}
+	if !strings.Contains(logs.String(), "rebuilding") {
+		t.Errorf("no warning logged: %q", logs.String())
+	}
+	// In step: nothing to do, nothing logged.
+	logs.Reset()
+	if ix, err = healIndex(ctx, db, ix, idxPath, slog.New(slog.NewTextHandler(&logs, nil))); err != nil || logs.Len() > 0 {
+		t.Fatalf("healthy index: %v, %q", err, logs.String())
 	}
 }

@@ -5,6 +5,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"log/slog"
 	"os"
 	"path/filepath"
 
@@ -45,32 +46,76 @@ func runReindex(ctx context.Context, args []string, stdout, stderr io.Writer) er
 		return err
 	}
 	defer db.Close()
-	if err := os.RemoveAll(idxPath); err != nil {
-		return err
-	}
-	ix, err := index.Open(idxPath)
+	total, err := postingCount(ctx, db)
 	if err != nil {
 		return err
 	}
-	defer ix.Close()
-	var total int
-	for _, typ := range []string{index.DocChallenge, index.DocCapability} {
-		ids, err := db.PostingIDs(ctx, typ)
-		if err != nil {
-			return err
-		}
-		total += len(ids)
-	}
 	bar := progress.New(os.Stderr, "reindex", total)
 	last := 0
-	err = indexer.New(db, ix).Rebuild(ctx, func(done int) { bar.Add(done - last); last = done })
+	ix, err := rebuildIndex(ctx, db, idxPath, func(done int) { bar.Add(done - last); last = done })
 	bar.Done()
 	if err != nil {
 		return err
 	}
+	defer ix.Close()
 	n, _ := ix.Count()
 	fmt.Fprintf(stdout, "indexed %d postings into %s\n", n, idxPath)
 	return nil
+}
+
+// rebuildIndex deletes the index in dir and builds it again from every
+// posting of the store; the index is returned open.
+func rebuildIndex(ctx context.Context, db *sqlite.DB, dir string, progress func(done int)) (*index.Index, error) {
+	if err := os.RemoveAll(dir); err != nil {
+		return nil, err
+	}
+	ix, err := index.Open(dir)
+	if err != nil {
+		return nil, err
+	}
+	if err := indexer.New(db, ix).Rebuild(ctx, progress); err != nil {
+		ix.Close()
+		return nil, err
+	}
+	return ix, nil
+}
+
+// postingCount is how many postings the store holds.
+func postingCount(ctx context.Context, db *sqlite.DB) (int, error) {
+	total := 0
+	for _, typ := range []string{index.DocChallenge, index.DocCapability} {
+		ids, err := db.PostingIDs(ctx, typ)
+		if err != nil {
+			return 0, err
+		}
+		total += len(ids)
+	}
+	return total, nil
+}
+
+// healIndex brings an opened index in step with the store: it applies the
+// outbox, and when the index still does not hold one document per posting
+// (deleted, replaced or damaged), it rebuilds it from the store.
+func healIndex(ctx context.Context, db *sqlite.DB, ix *index.Index, dir string, log *slog.Logger) (*index.Index, error) {
+	if _, err := indexer.New(db, ix).Apply(ctx); err != nil {
+		return ix, err
+	}
+	want, err := postingCount(ctx, db)
+	if err != nil {
+		return ix, err
+	}
+	have, err := ix.Count()
+	if err != nil {
+		return ix, err
+	}
+	if have == uint64(want) {
+		return ix, nil
+	}
+	log.Warn("search index out of step with the store: rebuilding it", "index_docs", have, "postings", want)
+	if err := ix.Close(); err != nil {
+		return nil, err
+	}
+	return rebuildIndex(ctx, db, dir, nil)
 }
 
 // runImportDemo loads the shipped demo set into the store and indexes it.

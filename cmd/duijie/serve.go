@@ -48,12 +48,18 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if err != nil {
 		return fmt.Errorf("%w (is another duijie serving %s?)", err, *dir)
 	}
+	// Heal the index after a crash (the outbox) or a loss (a rebuild).
+	if ix, err = healIndex(ctx, db, ix, idxPath, log); err != nil {
+		if ix != nil {
+			ix.Close()
+		}
+		return err
+	}
 	defer ix.Close() // the index is closed on every way out: bleve holds a file lock
 	svc, err := portal.New(ctx, db, ix, auth.NewHasher(auth.DefaultParams, 2), log)
 	if err != nil {
 		return err
 	}
-	svc.Sync(ctx) // heal the index from the outbox after a crash
 	empty, err := svc.Empty(ctx)
 	if err != nil {
 		return err
@@ -61,20 +67,18 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	loginsPath := filepath.Join(*dir, "demo-logins.txt")
 	switch {
 	case empty && *withDemo:
-		logins, err := svc.LoadDemo(ctx)
-		if err != nil {
-			return err
-		}
-		if err := writeLogins(loginsPath, logins); err != nil {
+		if _, err := svc.LoadDemo(ctx, func(logins []portal.Login) error { return writeLogins(loginsPath, logins) }); err != nil {
 			return err
 		}
 	case empty:
-		admin, err := svc.FirstAdmin(ctx)
+		_, err := svc.FirstAdmin(ctx, func(admin portal.Login) error {
+			_, err := fmt.Fprintf(stdout, "First administrator: %s  one-time password: %s\n(shown once; it must be changed at first sign-in)\n",
+				admin.Username, admin.Password)
+			return err
+		})
 		if err != nil {
 			return err
 		}
-		fmt.Fprintf(stdout, "First administrator: %s  one-time password: %s\n(shown once; it must be changed at first sign-in)\n",
-			admin.Username, admin.Password)
 	}
 	if b, err := os.ReadFile(loginsPath); err == nil {
 		fmt.Fprintf(stdout, "Demo sign-ins (%s):\n%s", loginsPath, b)
@@ -109,9 +113,11 @@ func displayAddr(a string) string {
 }
 
 // writeLogins keeps the demo sign-ins in the data folder, readable by
-// its owner only, so that every start can print them again.
+// its owner only, so that every start can print them again. The file is
+// written whole or not at all (a temporary file renamed over it).
 func writeLogins(path string, logins []portal.Login) error {
-	f, err := os.OpenFile(path, os.O_CREATE|os.O_WRONLY|os.O_TRUNC, 0o600)
+	tmp := path + ".tmp"
+	f, err := os.OpenFile(tmp, os.O_CREATE|os.O_WRONLY|os.O_TRUNC, 0o600)
 	if err != nil {
 		return err
 	}
@@ -120,9 +126,15 @@ func writeLogins(path string, logins []portal.Login) error {
 	for _, l := range logins {
 		fmt.Fprintf(tw, "  %s\t%s\t%s\t%s\n", l.Username, l.Password, l.Role.Label(), l.Org)
 	}
-	if err := errors.Join(tw.Flush(), w.Flush(), f.Sync()); err != nil {
-		f.Close()
+	if err := errors.Join(tw.Flush(), w.Flush(), f.Sync(), f.Close()); err != nil {
 		return err
 	}
-	return f.Close()
+	if err := os.Rename(tmp, path); err != nil {
+		return err
+	}
+	if d, err := os.Open(filepath.Dir(path)); err == nil {
+		d.Sync() // the rename itself on disk
+		d.Close()
+	}
+	return nil
 }

@@ -34,7 +34,7 @@ func newTestService(t *testing.T) (*Service, map[string]string) {
 	h := auth.NewHasher(auth.Params{Memory: 64, Time: 1, Threads: 1, KeyLen: 32, SaltLen: 16}, 2)
 	s, err := New(ctx, db, ix, h, slog.New(slog.NewTextHandler(io.Discard, nil)))
 	must(t, err)
-	logins, err := s.LoadDemo(ctx)
+	logins, err := s.LoadDemo(ctx, nil)
 	must(t, err)
 	passwords := map[string]string{}
 	for _, l := range logins {

@@ -2,9 +2,11 @@ package portal
 
 import (
 	"context"
+	"fmt"
 
 	"duijie/internal/demo"
 	"duijie/internal/duijie"
+	"duijie/internal/sqlite"
 )
 
 // Login is a username and the password issued for it.
@@ -22,56 +24,68 @@ func (s *Service) Empty(ctx context.Context) (bool, error) {
 }
 
 // LoadDemo loads the shipped demo set into an empty store, with a fresh
-// random password for every demo user, and indexes it.
-func (s *Service) LoadDemo(ctx context.Context) ([]Login, error) {
+// random password for every demo user, and indexes it. keep is given the
+// sign-ins before the store commits: a crash at any point leaves either
+// no demo (the next start loads it again) or the demo with its sign-ins
+// kept.
+func (s *Service) LoadDemo(ctx context.Context, keep func([]Login) error) ([]Login, error) {
 	set, err := demo.Load()
 	if err != nil {
 		return nil, err
-	}
-	for i := range set.Orgs {
-		if err := s.db.PutOrganization(ctx, &set.Orgs[i]); err != nil {
-			return nil, err
-		}
-	}
-	for i := range set.Challenges {
-		if err := s.db.PutChallenge(ctx, &set.Challenges[i]); err != nil {
-			return nil, err
-		}
-	}
-	for i := range set.Capabilities {
-		if err := s.db.PutCapability(ctx, &set.Capabilities[i]); err != nil {
-			return nil, err
-		}
 	}
 	names := map[string]string{}
 	for _, o := range set.Orgs {
 		names[o.ID] = o.Name
 	}
+	seed := &sqlite.Seed{Orgs: set.Orgs, Challenges: set.Challenges, Capabilities: set.Capabilities}
 	var logins []Login
-	for i := range set.Users {
-		u := &set.Users[i]
+	for _, u := range set.Users {
 		password := IssuePassword()
-		if err := s.createUser(ctx, u, password, false); err != nil {
+		h, err := s.hasher.Hash(ctx, password)
+		if err != nil {
 			return nil, err
 		}
+		seed.Users = append(seed.Users, sqlite.SeedUser{User: u, Hash: h})
 		logins = append(logins, Login{Username: u.Username, Role: u.Role, Org: names[u.OrgID], Password: password})
 	}
+	err = s.db.Seed(ctx, seed, func() error {
+		if keep == nil {
+			return nil
+		}
+		return keep(logins)
+	})
+	if err != nil {
+		return nil, err
+	}
 	s.audit(ctx, Actor{IP: "local"}, duijie.AuditImport, "demo",
-		"organizations, postings and demo users")
+		fmt.Sprintf("%d organisations, %d challenges, %d capabilities, %d users",
+			len(set.Orgs), len(set.Challenges), len(set.Capabilities), len(set.Users)))
 	s.Sync(ctx)
 	return logins, nil
 }
 
 // FirstAdmin creates the system administrator of an empty store with a
-// one-time password, to be changed at first sign-in.
-func (s *Service) FirstAdmin(ctx context.Context) (Login, error) {
-	u := &duijie.User{Username: "admin", DisplayName: "系统管理员", Role: duijie.RoleSysAdmin}
-	password := IssuePassword()
-	if err := s.createUser(ctx, u, password, true); err != nil {
+// one-time password, to be changed at first sign-in. show is given the
+// sign-in before the store commits, so that no administrator exists whose
+// password nobody saw.
+func (s *Service) FirstAdmin(ctx context.Context, show func(Login) error) (Login, error) {
+	u := duijie.User{ID: newID("u-"), Username: "admin", DisplayName: "系统管理员", Role: duijie.RoleSysAdmin, MustChange: true}
+	login := Login{Username: u.Username, Role: u.Role, Password: IssuePassword()}
+	h, err := s.hasher.Hash(ctx, login.Password)
+	if err != nil {
+		return Login{}, err
+	}
+	err = s.db.Seed(ctx, &sqlite.Seed{Users: []sqlite.SeedUser{{User: u, Hash: h}}}, func() error {
+		if show == nil {
+			return nil
+		}
+		return show(login)
+	})
+	if err != nil {
 		return Login{}, err
 	}
 	s.audit(ctx, Actor{IP: "local"}, duijie.AuditUserCreate, "user:"+u.ID, "first administrator")
-	return Login{Username: u.Username, Role: u.Role, Password: password}, nil
+	return login, nil
 }
 
 // Users lists every account; system and security administrators only.

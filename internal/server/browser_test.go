@@ -77,7 +77,7 @@ func browserStack(t *testing.T) (string, map[string]string) {
 	hasher := auth.NewHasher(auth.Params{Memory: 64, Time: 1, Threads: 1, KeyLen: 32, SaltLen: 16}, 2)
 	svc, err := portal.New(ctx, db, ix, hasher, log)
 	browserMust(t, err)
-	logins, err := svc.LoadDemo(ctx)
+	logins, err := svc.LoadDemo(ctx, nil)
 	browserMust(t, err)
 	passwords := map[string]string{}
 	for _, l := range logins {

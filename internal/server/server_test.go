@@ -62,7 +62,7 @@ func mustStack(t testing.TB) *stack {
 			sharedErr = err
 			return
 		}
-		logins, err := svc.LoadDemo(ctx)
+		logins, err := svc.LoadDemo(ctx, nil)
 		if err != nil {
 			sharedErr = err
 			return

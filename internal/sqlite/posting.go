@@ -46,18 +46,20 @@ func (db *DB) PutChallenge(ctx context.Context, c *duijie.Challenge) error {
 	if err := c.Validate(); err != nil {
 		return err
 	}
-	return db.write(ctx, func(tx *sql.Tx) error {
-		_, err := tx.ExecContext(ctx, `INSERT OR REPLACE INTO challenges (id, org_id, title, problem, targets, tried, constraints,
-			industry, field, keywords, budget_min, budget_max, deadline, modes, visibility, trl_expect, status, posted, updated_at)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-			c.ID, c.OrgID, c.Title, c.Problem, c.Targets, c.Tried, c.Constraints, string(c.Industry), c.Field,
-			jsonList(c.Keywords), c.BudgetMin, c.BudgetMax, day(c.Deadline), jsonList(duijie.ModeNames(c.Modes)),
-			string(c.Visibility), c.TRLExpect, string(c.Status), day(c.Posted), db.stamp())
-		if err != nil {
-			return fmt.Errorf("sqlite: challenge %s: %w", c.ID, err)
-		}
-		return db.enqueue(ctx, tx, "challenge", c.ID)
-	})
+	return db.write(ctx, func(tx *sql.Tx) error { return db.putChallenge(ctx, tx, c) })
+}
+
+func (db *DB) putChallenge(ctx context.Context, tx *sql.Tx, c *duijie.Challenge) error {
+	_, err := tx.ExecContext(ctx, `INSERT OR REPLACE INTO challenges (id, org_id, title, problem, targets, tried, constraints,
+		industry, field, keywords, budget_min, budget_max, deadline, modes, visibility, trl_expect, status, posted, updated_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		c.ID, c.OrgID, c.Title, c.Problem, c.Targets, c.Tried, c.Constraints, string(c.Industry), c.Field,
+		jsonList(c.Keywords), c.BudgetMin, c.BudgetMax, day(c.Deadline), jsonList(duijie.ModeNames(c.Modes)),
+		string(c.Visibility), c.TRLExpect, string(c.Status), day(c.Posted), db.stamp())
+	if err != nil {
+		return fmt.Errorf("sqlite: challenge %s: %w", c.ID, err)
+	}
+	return db.enqueue(ctx, tx, "challenge", c.ID)
 }
 
 // PutCapability validates and inserts or replaces a capability, and records
@@ -66,18 +68,20 @@ func (db *DB) PutCapability(ctx context.Context, c *duijie.Capability) error {
 	if err := c.Validate(); err != nil {
 		return err
 	}
-	return db.write(ctx, func(tx *sql.Tx) error {
-		_, err := tx.ExecContext(ctx, `INSERT OR REPLACE INTO capabilities (id, org_id, kind, title, description, trl, ip, fields,
-			industry, modes, team, region, keywords, status, posted, updated_at)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-			c.ID, c.OrgID, string(c.Kind), c.Title, c.Description, c.TRL, jsonList(c.IP), jsonList(c.Fields),
-			string(c.Industry), jsonList(duijie.ModeNames(c.Modes)), c.Team, c.Region, jsonList(c.Keywords),
-			string(c.Status), day(c.Posted), db.stamp())
-		if err != nil {
-			return fmt.Errorf("sqlite: capability %s: %w", c.ID, err)
-		}
-		return db.enqueue(ctx, tx, "capability", c.ID)
-	})
+	return db.write(ctx, func(tx *sql.Tx) error { return db.putCapability(ctx, tx, c) })
+}
+
+func (db *DB) putCapability(ctx context.Context, tx *sql.Tx, c *duijie.Capability) error {
+	_, err := tx.ExecContext(ctx, `INSERT OR REPLACE INTO capabilities (id, org_id, kind, title, description, trl, ip, fields,
+		industry, modes, team, region, keywords, status, posted, updated_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		c.ID, c.OrgID, string(c.Kind), c.Title, c.Description, c.TRL, jsonList(c.IP), jsonList(c.Fields),
+		string(c.Industry), jsonList(duijie.ModeNames(c.Modes)), c.Team, c.Region, jsonList(c.Keywords),
+		string(c.Status), day(c.Posted), db.stamp())
+	if err != nil {
+		return fmt.Errorf("sqlite: capability %s: %w", c.ID, err)
+	}
+	return db.enqueue(ctx, tx, "capability", c.ID)
 }
 
 // Challenge returns a challenge with its organisation's name.
