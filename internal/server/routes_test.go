@@ -1,11 +1,15 @@
 package server
 
 import (
+	"context"
 	"encoding/json"
 	"net/url"
 	"regexp"
 	"strings"
 	"testing"
+
+	"duijie/internal/duijie"
+	"duijie/internal/portal"
 )
 
 // scenario is one request and what must come back.
@@ -21,7 +25,7 @@ type scenario struct {
 	notWant []string
 }
 
-func runScenarios(t *testing.T, st *stack, scenarios []scenario) {
+func runScenarios(t *testing.T, st *stack, rec *recorder, scenarios []scenario) {
 	t.Helper()
 	for _, sc := range scenarios {
 		t.Run(sc.name, func(t *testing.T) {
@@ -32,6 +36,7 @@ func runScenarios(t *testing.T, st *stack, scenarios []scenario) {
 				header = map[string]string{"Content-Type": "application/json", "X-CSRF-Token": c.csrf}
 			}
 			res, body := c.doJSON(t, sc.method, sc.url, form, sc.json, header)
+			rec.hit(sc.method, sc.url, res)
 			if res != sc.status {
 				t.Fatalf("status %d, want %d; body: %.600s", res, sc.status, body)
 			}
@@ -64,8 +69,18 @@ func (c *client) doJSON(t *testing.T, method, target string, form url.Values, bo
 
 const validChallenge = `{"title":"低温等离子体处理茶叶农残的中试验证","problem":"六安瓜片鲜叶加工前需降低农药残留，希望验证低温等离子体处理的效果与茶叶品质影响。","industry":"food","modes":["技术开发"],"visibility":"public","publish":true}`
 
+// TestRoutes walks every route of the table through app.Test, pages and
+// API, then checks that each route was called with success, and, where
+// they apply, with bad input, by a wrong role and for a missing object.
 func TestRoutes(t *testing.T) {
 	st := mustStack(t)
+	rec := newRecorder(st.srv.routes())
+	t.Run("pages", func(t *testing.T) { testPages(t, st, rec) })
+	t.Run("api", func(t *testing.T) { testAPI(t, st, rec) })
+	rec.check(t)
+}
+
+func testPages(t *testing.T, st *stack, rec *recorder) {
 	scenarios := []scenario{
 		{name: "home", method: "GET", url: "/", status: 200, want: []string{"企业出题", "最新技术需求"}},
 		{name: "home lists no bureau-only challenge", method: "GET", url: "/challenges?limit=50&offset=0", status: 200, notWant: []string{"/challenges/ch-a015\"", "/challenges/ch-a036\""}},
@@ -147,8 +162,36 @@ func TestRoutes(t *testing.T) {
 		{name: "audit wrong role", as: "xitong", method: "GET", url: "/admin/audit", status: 403},
 		{name: "logout", as: "anquan", method: "POST", url: "/logout", status: 303},
 		{name: "unknown page", method: "GET", url: "/nope", status: 404, want: []string{"页面不存在", "请求编号"}},
+		{name: "login", method: "POST", url: "/login", form: url.Values{"username": {"gongyanyuan"}, "password": {st.logins["gongyanyuan"]}, "next": {"//evil.example/x"}}, status: 303},
+		{name: "register", method: "POST", url: "/register", form: url.Values{"org_kind": {"institute"}, "org_name": {"六安职业技术学院（测试）"}, "region": {"安徽省六安市裕安区"}, "username": {"lvtc"}, "password": {"Lvtc-2026-ok"}, "password2": {"Lvtc-2026-ok"}}, status: 303},
+		{name: "register the same name again", method: "POST", url: "/register", form: url.Values{"org_kind": {"institute"}, "org_name": {"六安职业技术学院（测试）"}, "region": {"安徽省六安市"}, "username": {"lvtc2"}, "password": {"Lvtc-2026-ok"}, "password2": {"Lvtc-2026-ok"}}, status: 422, want: []string{"该单位已注册"}},
+		{name: "challenge edit form wrong role", as: "yuansuo", method: "GET", url: "/challenges/ch-a001/edit", status: 403},
+		{name: "capability edit form wrong role", as: "qiye", method: "GET", url: "/capabilities/cap-a018/edit", status: 403},
+		{name: "challenge create wrong role", as: "yuansuo", method: "POST", url: "/challenges/new", form: url.Values{"title": {"x"}}, status: 403},
+		{name: "challenge update", as: "qiye", method: "POST", url: "/challenges/ch-a002/edit", form: url.Values{"title": {"物流车电池包低温预热方案"}, "problem": {"冬季低温下电池包充电慢，需要预热方案。"}, "industry": {"nev"}, "modes": {"技术开发"}, "visibility": {"summary"}}, status: 303},
+		{name: "challenge update wrong role", as: "yuansuo", method: "POST", url: "/challenges/ch-a002/edit", form: url.Values{"title": {"x"}}, status: 403},
+		{name: "challenge close", as: "qiye", method: "POST", url: "/challenges/ch-a002/status", form: url.Values{"status": {"closed"}}, status: 303},
+		{name: "challenge reopen", as: "qiye", method: "POST", url: "/challenges/ch-a002/status", form: url.Values{"status": {"published"}}, status: 303},
+		{name: "challenge status missing", as: "qiye", method: "POST", url: "/challenges/nope/status", form: url.Values{"status": {"closed"}}, status: 404},
+		{name: "capability create wrong role", as: "qiye", method: "POST", url: "/capabilities/new", form: url.Values{"title": {"x"}}, status: 403},
+		{name: "capability update bad input", as: "yuansuo", method: "POST", url: "/capabilities/cap-a018/edit", form: url.Values{"kind": {"robot"}, "title": {""}}, status: 422, want: []string{"请选择类型"}},
+		{name: "capability update wrong role", as: "qiye", method: "POST", url: "/capabilities/cap-a018/edit", form: url.Values{"title": {"x"}}, status: 403},
+		{name: "capability status missing", as: "yuansuo", method: "POST", url: "/capabilities/nope/status", form: url.Values{"status": {"closed"}}, status: 404},
+		{name: "capability status wrong role", as: "qiye", method: "POST", url: "/capabilities/cap-a018/status", form: url.Values{"status": {"closed"}}, status: 403},
+		{name: "capability interest missing", as: "qiye", method: "POST", url: "/capabilities/nope/interest", form: url.Values{"approach": {"x"}}, status: 404},
+		{name: "org review wrong role", as: "qiye", method: "POST", url: "/broker/orgs/ent-a01", form: url.Values{"decision": {"approve"}}, status: 403},
+		{name: "user create wrong role", as: "shenji", method: "POST", url: "/admin/users", form: url.Values{"username": {"x"}}, status: 403},
+		{name: "password change", as: "gongyanyuan", method: "POST", url: "/account/password", form: url.Values{"current": {st.logins["gongyanyuan"]}, "password": {"Gong-2026-new!"}, "password2": {"Gong-2026-new!"}}, status: 303},
 	}
-	runScenarios(t, st, scenarios)
+	runScenarios(t, st, rec, scenarios)
+	// The registration above waits for review: approve it.
+	pending, err := st.srv.svc.PendingOrgs(context.Background(), portal.Actor{User: &duijie.User{Role: duijie.RoleBroker}})
+	if err != nil || len(pending) == 0 {
+		t.Fatalf("pending registrations: %v, %d", err, len(pending))
+	}
+	runScenarios(t, st, rec, []scenario{
+		{name: "org approve", as: "jingjiren", method: "POST", url: "/broker/orgs/" + pending[0].ID, form: url.Values{"decision": {"approve"}}, status: 303},
+	})
 	t.Run("cross-site post refused", func(t *testing.T) {
 		c := st.as(t, "yuansuo")
 		res, body := c.do(t, "POST", "/capabilities/cap-a008/status", url.Values{"status": {"closed"}}, map[string]string{"Origin": "https://evil.example", "Sec-Fetch-Site": "cross-site"})
@@ -158,8 +201,7 @@ func TestRoutes(t *testing.T) {
 	})
 }
 
-func TestAPI(t *testing.T) {
-	st := mustStack(t)
+func testAPI(t *testing.T, st *stack, rec *recorder) {
 	anon := st.anon(t)
 	code, body := anon.doRaw2(t, "POST", "/api/v1/tokens", `{"username":"qiye","password":"`+st.logins["qiye"]+`"}`, "")
 	if code != 201 {
@@ -169,6 +211,7 @@ func TestAPI(t *testing.T) {
 	json.Unmarshal([]byte(body), &tok)
 	institute := apiToken(t, st, "yuansuo")
 	broker := apiToken(t, st, "jingjiren")
+	admin := apiToken(t, st, "xitong")
 
 	for _, sc := range []struct {
 		name, method, url, token, body string
@@ -201,9 +244,39 @@ func TestAPI(t *testing.T) {
 		{"keywords bad type", "POST", "/api/v1/keywords", tok.Token, `{"type":"x"}`, 422, nil, nil},
 		{"bad token", "GET", "/api/v1/interests", "dj_forged", "", 401, nil, nil},
 		{"openapi", "GET", "/api/v1/openapi.json", "", "", 200, []string{`"openapi":"3.1.0"`}, nil},
+		{"token", "POST", "/api/v1/tokens", "", `{"username":"anquan","password":"` + st.logins["anquan"] + `"}`, 201, []string{"dj_"}, nil},
+		{"token wrong password", "POST", "/api/v1/tokens", "", `{"username":"anquan","password":"nope"}`, 422, []string{"用户名或密码不正确"}, nil},
+		{"capability get", "GET", "/api/v1/capabilities/cap-a001", "", "", 200, []string{`"description":`}, nil},
+		{"matches missing", "GET", "/api/v1/challenges/nope/matches", "", "", 404, nil, nil},
+		{"capability matches missing", "GET", "/api/v1/capabilities/nope/matches", "", "", 404, nil, nil},
+		{"interests wrong role", "GET", "/api/v1/interests", admin, "", 403, nil, nil},
+		{"intro invalid", "POST", "/api/v1/capabilities/cap-a003/interests", tok.Token, `{"approach":""}`, 422, []string{"approach"}, nil},
+		{"intro missing", "POST", "/api/v1/capabilities/nope/interests", tok.Token, `{"approach":"x"}`, 404, nil, nil},
+		{"intro wrong role", "POST", "/api/v1/capabilities/cap-a003/interests", institute, `{"approach":"x"}`, 403, nil, nil},
+		{"proposal missing", "POST", "/api/v1/challenges/nope/interests", institute, `{"approach":"x","team":"y","months":3}`, 404, nil, nil},
+		{"proposal wrong role", "POST", "/api/v1/challenges/ch-a003/interests", tok.Token, `{"approach":"x"}`, 403, nil, nil},
+		{"capability create invalid", "POST", "/api/v1/capabilities", institute, `{"kind":"achievement","title":"x","description":"y","trl":0,"industry":"ai","modes":["技术开发"]}`, 422, []string{"成熟度"}, nil},
+		{"capability create wrong role", "POST", "/api/v1/capabilities", tok.Token, `{}`, 403, nil, nil},
+		{"capability update", "PUT", "/api/v1/capabilities/cap-a018", institute, `{"kind":"equipment","title":"皖西学院分析测试中心","description":"材料成分与结构分析。","trl":9,"industry":"materials","modes":["技术服务"]}`, 200, []string{"分析测试中心"}, nil},
+		{"capability update invalid", "PUT", "/api/v1/capabilities/cap-a018", institute, `{"kind":"equipment","title":"","description":"","industry":"materials","modes":[]}`, 422, nil, nil},
+		{"capability update missing", "PUT", "/api/v1/capabilities/nope", institute, `{"kind":"equipment","title":"x","description":"y","trl":9,"industry":"materials","modes":["技术服务"]}`, 404, nil, nil},
+		{"capability update wrong role", "PUT", "/api/v1/capabilities/cap-a018", tok.Token, `{}`, 403, nil, nil},
+		{"capability close", "POST", "/api/v1/capabilities/cap-a018/status", institute, `{"status":"closed"}`, 200, nil, nil},
+		{"capability reopen", "POST", "/api/v1/capabilities/cap-a018/status", institute, `{"status":"published"}`, 200, nil, nil},
+		{"capability status missing", "POST", "/api/v1/capabilities/nope/status", institute, `{"status":"closed"}`, 404, nil, nil},
+		{"capability status wrong role", "POST", "/api/v1/capabilities/cap-a018/status", tok.Token, `{"status":"closed"}`, 403, nil, nil},
+		{"update", "PUT", "/api/v1/challenges/ch-a002", tok.Token, `{"title":"物流车电池包低温预热","problem":"冬季充电慢。","industry":"nev","modes":["技术开发"],"visibility":"summary"}`, 200, []string{"低温预热"}, nil},
+		{"update invalid", "PUT", "/api/v1/challenges/ch-a002", tok.Token, `{"title":"","problem":"","industry":"nev","modes":["技术开发"],"visibility":"everyone"}`, 422, []string{"公开范围"}, nil},
+		{"update wrong role", "PUT", "/api/v1/challenges/ch-a002", institute, `{}`, 403, nil, nil},
+		{"close", "POST", "/api/v1/challenges/ch-a002/status", tok.Token, `{"status":"closed"}`, 200, nil, nil},
+		{"reopen", "POST", "/api/v1/challenges/ch-a002/status", tok.Token, `{"status":"published"}`, 200, nil, nil},
+		{"status missing", "POST", "/api/v1/challenges/nope/status", tok.Token, `{"status":"closed"}`, 404, nil, nil},
+		{"status wrong role", "POST", "/api/v1/challenges/ch-a002/status", institute, `{"status":"closed"}`, 403, nil, nil},
+		{"keywords wrong role", "POST", "/api/v1/keywords", broker, `{"type":"challenge"}`, 403, nil, nil},
 	} {
 		t.Run(sc.name, func(t *testing.T) {
 			code, body := anon.doRaw2(t, sc.method, sc.url, sc.body, sc.token)
+			rec.hit(sc.method, sc.url, code)
 			if code != sc.status {
 				t.Fatalf("status %d, want %d: %.500s", code, sc.status, body)
 			}

@@ -110,3 +110,18 @@ func TestMustChangePassword(t *testing.T) {
 		t.Fatalf("old session still works: %d", res.StatusCode)
 	}
 }
+
+func TestSafeNext(t *testing.T) {
+	for in, want := range map[string]string{
+		"/challenges?q=x":      "/challenges?q=x",
+		"//evil.example/x":     "",
+		"https://evil.example": "",
+		"/\\evil.example":      "",
+		"":                     "",
+		"/ok\r\nSet-Cookie":    "",
+	} {
+		if got := safeNext(in); got != want {
+			t.Errorf("safeNext(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
