@@ -7,13 +7,17 @@ import (
 	"encoding/base64"
 	"encoding/hex"
 	"strings"
+	"time"
 
 	"duijie/internal/auth"
 	"duijie/internal/duijie"
 )
 
-// errSignIn is the one message for an unknown user and a wrong password.
-var errSignIn = duijie.Errorf(duijie.EINVALID, "用户名或密码不正确")
+// errSignIn is the one answer for an unknown user, a wrong password and a
+// locked account, so that none of them tells which accounts exist; it
+// states the lockout rule instead.
+var errSignIn = duijie.Errorf(duijie.EINVALID, "用户名或密码不正确。连续失败 %d 次，账号将锁定 %d 分钟。",
+	duijie.LockoutFailures, int(duijie.LockoutDuration.Minutes()))
 
 // SignIn checks a username and password. Unknown users and wrong
 // passwords get the same message and take as long; failures count towards
@@ -30,9 +34,9 @@ func (s *Service) SignIn(ctx context.Context, a Actor, username, password string
 		return nil, err
 	}
 	if now.Before(u.LockedUntil) {
-		s.audit(ctx, a, duijie.AuditSignInFail, "user:"+u.ID, "locked")
-		return nil, duijie.Errorf(duijie.EFORBIDDEN, "登录失败次数过多，账号已锁定至 %s，请稍后再试或联系安全管理员",
-			u.LockedUntil.In(duijie.ChinaTime).Format("15:04"))
+		s.hasher.Verify(ctx, password, s.dummyHash) // same cost as a real check
+		s.audit(ctx, a, duijie.AuditSignInFail, "user:"+u.ID, "locked until "+u.LockedUntil.Format(time.RFC3339))
+		return nil, errSignIn
 	}
 	ok, err := s.hasher.Verify(ctx, password, hash)
 	if err != nil {

@@ -140,9 +140,11 @@ func TestPortal(t *testing.T) {
 			s.SignIn(ctx, anon, "anquan", "wrong-Passw0rd")
 		}
 		_, err := s.SignIn(ctx, anon, "anquan", passwords["anquan"])
-		wantCode(t, err, duijie.EFORBIDDEN)
-		if !strings.Contains(err.Error(), "锁定") {
-			t.Errorf("lockout message %q does not say 锁定", err)
+		// Locked: the same answer as a wrong password, so that the lock
+		// does not tell which accounts exist; it states the rule.
+		wantCode(t, err, duijie.EINVALID)
+		if err == nil || err.Error() != errWrong.Error() || !strings.Contains(err.Error(), "锁定") {
+			t.Errorf("locked account answered %q, want %q (stating the lockout rule)", err, errWrong)
 		}
 		entries, err := s.db.AuditLog(ctx, "signin.", 100)
 		must(t, err)

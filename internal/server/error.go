@@ -17,6 +17,7 @@ var (
 	errForbidden    = duijie.Errorf(duijie.EFORBIDDEN, "您的账号无权访问此页面")
 	errCSRF         = duijie.Errorf(duijie.EFORBIDDEN, "页面已过期或来源不明，请刷新页面后重试")
 	errCrossSite    = duijie.Errorf(duijie.EFORBIDDEN, "拒绝来自其他网站的请求")
+	errTooMany      = &duijie.Error{Code: "rate_limited", Message: "尝试过于频繁，请一分钟后再试"}
 )
 
 // status maps a domain error code to an HTTP status: the one place where
@@ -33,6 +34,8 @@ func status(code string) int {
 		return fiber.StatusForbidden
 	case "unauthorized":
 		return fiber.StatusUnauthorized
+	case "rate_limited":
+		return fiber.StatusTooManyRequests
 	}
 	return fiber.StatusInternalServerError
 }

@@ -11,6 +11,7 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 	"github.com/gofiber/fiber/v2/middleware/filesystem"
+	"github.com/gofiber/fiber/v2/middleware/limiter"
 
 	"duijie/internal/duijie"
 	"duijie/internal/portal"
@@ -209,4 +210,27 @@ func actor(c *fiber.Ctx) portal.Actor { return portal.Actor{User: user(c), IP: c
 func session(c *fiber.Ctx) *duijie.Session {
 	sess, _ := c.Locals(localSession).(*duijie.Session)
 	return sess
+}
+
+// signInLimiter limits the POSTs that try passwords or make accounts, per
+// client address (c.IP: no proxy headers are trusted).
+func signInLimiter(max int) fiber.Handler {
+	if max <= 0 {
+		max = 20
+	}
+	return limiter.New(limiter.Config{
+		Max:        max,
+		Expiration: time.Minute,
+		Next: func(c *fiber.Ctx) bool {
+			if c.Method() != fiber.MethodPost {
+				return true
+			}
+			switch c.Path() {
+			case "/login", "/register", "/api/v1/tokens":
+				return false
+			}
+			return true
+		},
+		LimitReached: func(c *fiber.Ctx) error { return errTooMany },
+	})
 }

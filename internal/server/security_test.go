@@ -125,3 +125,31 @@ func TestSafeNext(t *testing.T) {
 		}
 	}
 }
+
+// TestSignInLimit: an address gets a few sign-in attempts a minute, then a
+// Chinese 429; reading pages is not limited.
+func TestSignInLimit(t *testing.T) {
+	st := mustStack(t)
+	limited, err := New(Config{Service: st.srv.svc, Log: st.srv.log, SignInLimit: 3})
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := &client{st: &stack{srv: limited, logins: st.logins}, cookies: map[string]string{}}
+	c.do(t, "GET", "/login", nil, nil)
+	for i := range 4 {
+		res, body := c.do(t, "POST", "/login", url.Values{"username": {"nobody"}, "password": {"x"}}, nil)
+		want := 401
+		if i == 3 {
+			want = 429
+		}
+		if res.StatusCode != want {
+			t.Fatalf("attempt %d: %d, want %d: %.200s", i+1, res.StatusCode, want, body)
+		}
+		if i == 3 && !strings.Contains(body, "尝试过于频繁") {
+			t.Errorf("no Chinese message: %.300s", body)
+		}
+	}
+	if res, _ := c.do(t, "GET", "/login", nil, nil); res.StatusCode != 200 {
+		t.Errorf("pages limited too: %d", res.StatusCode)
+	}
+}

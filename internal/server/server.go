@@ -23,6 +23,10 @@ type Config struct {
 	// SecureCookies marks cookies Secure and names the session cookie with
 	// the __Host- prefix; switch off only for plain-HTTP runs on a LAN.
 	SecureCookies bool
+	// SignInLimit is how many sign-in, registration and token requests one
+	// address may make a minute (default 20): the account lockout stops
+	// guessing one password, this slows spraying one password over many.
+	SignInLimit int
 }
 
 // Server serves the portal.
@@ -55,6 +59,7 @@ func New(cfg Config) (*Server, error) {
 	s.app.Use(s.requestID, s.securityHeaders)
 	s.app.Use("/static", staticFiles())
 	s.app.Use(s.authenticate, s.checkOrigin)
+	s.app.Use(signInLimiter(cfg.SignInLimit))
 	seen := map[string]bool{}
 	for _, r := range s.routes() {
 		key := r.method + " " + r.path

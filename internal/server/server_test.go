@@ -67,7 +67,7 @@ func mustStack(t testing.TB) *stack {
 			sharedErr = err
 			return
 		}
-		srv, err := New(Config{Service: svc, Log: log})
+		srv, err := New(Config{Service: svc, Log: log, SignInLimit: 10000})
 		if err != nil {
 			sharedErr = err
 			return
