@@ -211,4 +211,3 @@ func toInterestJSON(i duijie.Interest) interestJSON {
 		TargetTitle: i.TargetTitle, OrgName: i.OrgName, Approach: i.Approach, Team: i.Team, Months: i.Months,
 		CostMin: i.CostMin, CostMax: i.CostMax, Message: i.Message, Status: string(i.Status), Created: created}
 }
-
