@@ -68,3 +68,14 @@ func (s *Service) SentInterests(ctx context.Context, a Actor, offset, limit int)
 	}
 	return s.db.Interests(ctx, sqlite.InterestFilter{OrgID: a.User.OrgID, Offset: offset, Limit: limit})
 }
+
+// ReceivedCount is how many interests other organisations expressed in
+// the caller's organisation's postings. Who they are passes to the
+// enterprise or institute through the bureau, not here.
+func (s *Service) ReceivedCount(ctx context.Context, a Actor) (int, error) {
+	if a.User == nil || a.User.OrgID == "" {
+		return 0, nil
+	}
+	_, total, err := s.db.Interests(ctx, sqlite.InterestFilter{TargetOrgID: a.User.OrgID, Status: duijie.InterestQueued, Limit: 1})
+	return total, err
+}

@@ -34,6 +34,9 @@ func (s *Server) handleMine(c *fiber.Ctx) error {
 	if p.Interests, _, err = s.svc.SentInterests(ctx, a, 0, 50); err != nil {
 		return err
 	}
+	if p.Received, err = s.svc.ReceivedCount(ctx, a); err != nil {
+		return err
+	}
 	return s.render(c, "mine", p)
 }
 

@@ -189,6 +189,7 @@ type MinePage struct {
 	Challenges   []portal.Item
 	Capabilities []portal.Item
 	Interests    []duijie.Interest
+	Received     int // interests in our postings, waiting for the bureau
 }
 
 // QueuePage is /broker/queue.

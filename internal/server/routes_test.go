@@ -147,6 +147,7 @@ func testPages(t *testing.T, st *stack, rec *recorder) {
 		{name: "capability interest wrong role", as: "yuansuo", method: "POST", url: "/capabilities/cap-a001/interest", form: url.Values{"approach": {"x"}}, status: 403},
 
 		{name: "queue", as: "jingjiren", method: "GET", url: "/broker/queue", status: 200, want: []string{"揭榜意向", "采用微通道液冷板"}},
+		{name: "my page counts interests received", as: "qiye", method: "GET", url: "/my", status: 200, want: []string{"已收到 1 条合作意向"}, notWant: []string{"采用微通道液冷板"}},
 		{name: "queue wrong role", as: "qiye", method: "GET", url: "/broker/queue", status: 403},
 		{name: "org review list", as: "jingjiren", method: "GET", url: "/broker/orgs", status: 200, want: []string{"注册审核"}},
 		{name: "org review wrong role", as: "yuansuo", method: "GET", url: "/broker/orgs", status: 403},
