@@ -53,6 +53,7 @@ const (
 	AuditOrgReview     = "org.review"
 	AuditUserCreate    = "user.create"
 	AuditPassword      = "user.password"
+	AuditUnlock        = "user.unlock"
 	AuditTokenCreate   = "token.create"
 	AuditPostingWrite  = "posting.write"
 	AuditPostingStatus = "posting.status"

@@ -109,3 +109,18 @@ func (s *Service) AuditLog(ctx context.Context, a Actor, limit int) ([]duijie.Au
 	entries, err := s.db.AuditLog(ctx, "", limit)
 	return entries, broken, err
 }
+
+// Unlock lifts a user's sign-in lockout; the security administrator only.
+func (s *Service) Unlock(ctx context.Context, a Actor, userID string) error {
+	if !a.User.Is(duijie.RoleSecAdmin) {
+		return duijie.Errorf(duijie.EFORBIDDEN, "只有安全管理员可以解锁账号")
+	}
+	if err := s.db.Unlock(ctx, userID); err != nil {
+		return err
+	}
+	s.audit(ctx, a, duijie.AuditUnlock, "user:"+userID, "")
+	return nil
+}
+
+// Locked reports whether u is locked out now.
+func (s *Service) Locked(u duijie.User) bool { return s.now().Before(u.LockedUntil) }

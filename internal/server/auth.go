@@ -59,6 +59,8 @@ func homeOf(u *duijie.User) string {
 		return "/admin/users"
 	case duijie.RoleAuditor:
 		return "/admin/audit"
+	case duijie.RoleSecAdmin:
+		return "/security/users"
 	}
 	return "/"
 }

@@ -136,3 +136,23 @@ func (s *Server) handleAuditLog(c *fiber.Ctx) error {
 	p.Nav = "audit"
 	return s.render(c, "audit", p)
 }
+
+func (s *Server) handleLockList(c *fiber.Ctx) error {
+	users, err := s.svc.Users(c.UserContext(), actor(c))
+	if err != nil {
+		return err
+	}
+	p := &LocksPage{Page: s.page(c, "账号安全")}
+	p.Nav = "security"
+	for _, u := range users {
+		p.Users = append(p.Users, LockRow{User: u, Locked: s.svc.Locked(u)})
+	}
+	return s.render(c, "locks", p)
+}
+
+func (s *Server) handleUnlock(c *fiber.Ctx) error {
+	if err := s.svc.Unlock(c.UserContext(), actor(c), c.Params("id")); err != nil {
+		return err
+	}
+	return c.Redirect("/security/users?ok=unlocked", fiber.StatusSeeOther)
+}

@@ -29,6 +29,7 @@ var flashes = map[string]string{
 	"registered": "注册成功！单位信息正在等待科技局审核，审核通过后即可发布。",
 	"password":   "密码已修改，请重新登录。",
 	"reviewed":   "审核结果已保存。",
+	"unlocked":   "账号已解锁。",
 	"signedout":  "您已退出登录。",
 }
 
@@ -218,6 +219,18 @@ type UsersPage struct {
 // UserIssued is an account just made, with its one-time password.
 type UserIssued struct {
 	Username, Password string
+}
+
+// LocksPage is /security/users: accounts and their lockouts.
+type LocksPage struct {
+	Page
+	Users []LockRow
+}
+
+// LockRow is one account on LocksPage.
+type LockRow struct {
+	duijie.User
+	Locked bool
 }
 
 // AuditPage is /admin/audit.

@@ -31,6 +31,7 @@ var (
 	broker     = roles(duijie.RoleBroker)
 	sysadmin   = roles(duijie.RoleSysAdmin)
 	auditor    = roles(duijie.RoleAuditor)
+	secadmin   = roles(duijie.RoleSecAdmin)
 	queueing   = roles(duijie.RoleEnterprise, duijie.RoleInstitute, duijie.RoleBroker)
 )
 
@@ -73,6 +74,8 @@ func (s *Server) routes() []route {
 		{"GET", "/admin/users", sysadmin, s.handleUserList},
 		{"POST", "/admin/users", sysadmin, s.handleUserCreate},
 		{"GET", "/admin/audit", auditor, s.handleAuditLog},
+		{"GET", "/security/users", secadmin, s.handleLockList},
+		{"POST", "/security/users/:id/unlock", secadmin, s.handleUnlock},
 
 		{"GET", "/api/v1/openapi.json", public, s.handleOpenAPI},
 		{"POST", "/api/v1/tokens", public, s.apiTokenCreate},

@@ -161,3 +161,17 @@ func (db *DB) SignInSucceeded(ctx context.Context, userID string) error {
 		return err
 	})
 }
+
+// Unlock lifts a sign-in lockout and clears the failure count.
+func (db *DB) Unlock(ctx context.Context, userID string) error {
+	return db.write(ctx, func(tx *sql.Tx) error {
+		res, err := tx.ExecContext(ctx, `UPDATE users SET locked_until = '', failed_count = 0, failed_since = '' WHERE id = ?`, userID)
+		if err != nil {
+			return fmt.Errorf("sqlite: user %s: %w", userID, err)
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			return notFound("用户", userID)
+		}
+		return nil
+	})
+}
