@@ -349,3 +349,16 @@ func BenchmarkMatch(b *testing.B) {
 		}
 	}
 }
+
+// TestKeywordsIgnoreIndex: suggestions come from the text and the lexicon,
+// the same whatever the index holds.
+func TestKeywordsIgnoreIndex(t *testing.T) {
+	ix := MustIndex(t, fixtureCaps, []duijie.Challenge{{ID: "x", Title: "钨铼热电偶", Problem: "铌酸锂薄膜", Industry: "nev",
+		Modes: []duijie.Mode{"技术开发"}, Visibility: duijie.VisibilityBureau, Status: duijie.StatusDraft}})
+	empty := MustIndex(t, nil, nil)
+	src := Source{Type: index.DocChallenge, Title: "钨铼热电偶高温测量漂移", Description: "铌酸锂薄膜器件在高温下的测温漂移问题"}
+	got, want := New(ix).Keywords(src, 8), New(empty).Keywords(src, 8)
+	if strings.Join(got, ",") != strings.Join(want, ",") || len(got) == 0 {
+		t.Fatalf("suggestions depend on the index: %v vs %v", got, want)
+	}
+}

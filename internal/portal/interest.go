@@ -15,7 +15,7 @@ func (s *Service) Propose(ctx context.Context, a Actor, i *duijie.Interest) erro
 	if err != nil {
 		return err
 	}
-	c, err := s.Challenge(ctx, a, i.ChallengeID)
+	c, err := s.challenge(ctx, a, i.ChallengeID, false)
 	if err != nil {
 		return err
 	}

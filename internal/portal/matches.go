@@ -49,7 +49,7 @@ func (s *Service) Matches(ctx context.Context, a Actor, typ, id string, localFir
 		Filter: index.Filter{Status: []string{string(duijie.StatusPublished)}}}
 	switch typ {
 	case index.DocChallenge:
-		c, err := s.Challenge(ctx, a, id)
+		c, err := s.challenge(ctx, a, id, false) // the page that shows it audits the view
 		if err != nil {
 			return nil, err
 		}

@@ -108,22 +108,8 @@ func newID(prefix string) string {
 	return prefix + strings.ToLower(base32.StdEncoding.WithPadding(base32.NoPadding).EncodeToString(b))[:12]
 }
 
-// Keywords suggests keywords for a draft posting's text: the heaviest key
-// words the match engine would pick.
-func (s *Service) Keywords(ctx context.Context, typ, title, text string, n int) ([]string, error) {
-	src := match.Source{Type: typ, Title: title, Description: text}
-	terms, _, err := s.m.Terms(ctx, src)
-	if err != nil {
-		return nil, err
-	}
-	var out []string
-	for _, t := range terms {
-		if len([]rune(t.Text)) >= 2 {
-			out = append(out, t.Text)
-		}
-		if len(out) == n {
-			break
-		}
-	}
-	return out, nil
+// Keywords suggests keywords for a draft posting's text, from the text
+// and the dictionary only (see match.Matcher.Keywords).
+func (s *Service) Keywords(typ, title, text string, n int) []string {
+	return s.m.Keywords(match.Source{Type: typ, Title: title, Description: text}, n)
 }

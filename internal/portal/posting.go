@@ -22,8 +22,13 @@ type CapabilityView struct {
 }
 
 // Challenge returns a challenge as a reads it; one it may not see is not
-// found.
+// found. Reading a confidential challenge in full is audited: call it once
+// per view.
 func (s *Service) Challenge(ctx context.Context, a Actor, id string) (*ChallengeView, error) {
+	return s.challenge(ctx, a, id, true)
+}
+
+func (s *Service) challenge(ctx context.Context, a Actor, id string, audit bool) (*ChallengeView, error) {
 	c, err := s.db.Challenge(ctx, id)
 	if err != nil {
 		return nil, hide(err, "技术需求")
@@ -36,7 +41,7 @@ func (s *Service) Challenge(ctx context.Context, a Actor, id string) (*Challenge
 		return nil, duijie.Errorf(duijie.ENOTFOUND, "技术需求不存在或未公开")
 	}
 	owner := a.User.Member(c.OrgID)
-	if !owner && c.Visibility != duijie.VisibilityPublic && acc == duijie.AccessFull {
+	if audit && !owner && c.Visibility != duijie.VisibilityPublic && acc == duijie.AccessFull {
 		s.audit(ctx, a, duijie.AuditConfidential, "challenge:"+c.ID, string(c.Visibility))
 	}
 	if acc == duijie.AccessSummary {
@@ -77,32 +82,34 @@ func hide(err error, what string) error {
 }
 
 // SaveChallenge creates (c.ID == "") or updates one of the caller's
-// challenges. publish makes a draft public; saving a published challenge
-// keeps it published.
+// challenges. publish makes a draft public; an edit never changes the
+// status otherwise (a close made meanwhile stays closed).
 func (s *Service) SaveChallenge(ctx context.Context, a Actor, c *duijie.Challenge, publish bool) error {
 	org, err := s.approvedMember(ctx, a, duijie.OrgEnterprise)
 	if err != nil {
 		return err
 	}
+	c.OrgID, c.Title = org.ID, strings.TrimSpace(c.Title)
 	if c.ID == "" {
 		c.ID, c.Status = newID("ch-"), duijie.StatusDraft
-	} else {
-		old, err := s.db.Challenge(ctx, c.ID)
-		if err != nil || old.OrgID != org.ID {
-			return duijie.Errorf(duijie.ENOTFOUND, "技术需求不存在或未公开")
+		if publish {
+			c.Status, c.Posted = duijie.StatusPublished, today(s.now())
 		}
-		c.Status, c.Posted = old.Status, old.Posted
+		err = s.db.PutChallenge(ctx, c)
+	} else {
+		err = s.db.UpdateChallenge(ctx, c)
+		if err == nil && publish {
+			err = s.publish(ctx, "challenge", c.ID, org.ID)
+		}
+		if err == nil {
+			var now *duijie.Challenge
+			if now, err = s.db.Challenge(ctx, c.ID); err == nil {
+				c.Status, c.Posted = now.Status, now.Posted
+			}
+		}
 	}
-	c.OrgID = org.ID
-	c.Title = strings.TrimSpace(c.Title)
-	if publish && c.Status == duijie.StatusDraft {
-		c.Status = duijie.StatusPublished
-	}
-	if c.Status == duijie.StatusPublished && c.Posted.IsZero() {
-		c.Posted = today(s.now())
-	}
-	if err := s.db.PutChallenge(ctx, c); err != nil {
-		return err
+	if err != nil {
+		return hide(err, "技术需求")
 	}
 	s.audit(ctx, a, duijie.AuditPostingWrite, "challenge:"+c.ID, string(c.Status))
 	s.Sync(ctx)
@@ -115,72 +122,74 @@ func (s *Service) SaveCapability(ctx context.Context, a Actor, c *duijie.Capabil
 	if err != nil {
 		return err
 	}
-	if c.ID == "" {
-		c.ID, c.Status = newID("cap-"), duijie.StatusDraft
-	} else {
-		old, err := s.db.Capability(ctx, c.ID)
-		if err != nil || old.OrgID != org.ID {
-			return duijie.Errorf(duijie.ENOTFOUND, "科技成果不存在或未公开")
-		}
-		c.Status, c.Posted = old.Status, old.Posted
-	}
-	c.OrgID = org.ID
-	c.Title = strings.TrimSpace(c.Title)
+	c.OrgID, c.Title = org.ID, strings.TrimSpace(c.Title)
 	if strings.TrimSpace(c.Region) == "" {
 		c.Region = org.Region
 	}
-	if publish && c.Status == duijie.StatusDraft {
-		c.Status = duijie.StatusPublished
+	if c.ID == "" {
+		c.ID, c.Status = newID("cap-"), duijie.StatusDraft
+		if publish {
+			c.Status, c.Posted = duijie.StatusPublished, today(s.now())
+		}
+		err = s.db.PutCapability(ctx, c)
+	} else {
+		err = s.db.UpdateCapability(ctx, c)
+		if err == nil && publish {
+			err = s.publish(ctx, "capability", c.ID, org.ID)
+		}
+		if err == nil {
+			var now *duijie.Capability
+			if now, err = s.db.Capability(ctx, c.ID); err == nil {
+				c.Status, c.Posted = now.Status, now.Posted
+			}
+		}
 	}
-	if c.Status == duijie.StatusPublished && c.Posted.IsZero() {
-		c.Posted = today(s.now())
-	}
-	if err := s.db.PutCapability(ctx, c); err != nil {
-		return err
+	if err != nil {
+		return hide(err, "科技成果")
 	}
 	s.audit(ctx, a, duijie.AuditPostingWrite, "capability:"+c.ID, string(c.Status))
 	s.Sync(ctx)
 	return nil
 }
 
+// publish makes a draft public; a posting that is no draft stays as it is.
+func (s *Service) publish(ctx context.Context, typ, id, orgID string) error {
+	err := s.db.SetStatus(ctx, typ, id, orgID, duijie.StatusDraft, duijie.StatusPublished, today(s.now()).Format(duijie.DateLayout))
+	if duijie.ErrorCode(err) == duijie.ECONFLICT {
+		return nil
+	}
+	return err
+}
+
 // SetStatus closes (published → closed), reopens (closed → published) or
-// publishes (draft → published) one of the caller's postings.
+// publishes (draft → published) one of the caller's postings. The change
+// is one conditional write: a status changed meanwhile is a conflict.
 func (s *Service) SetStatus(ctx context.Context, a Actor, typ, id string, to duijie.Status) error {
+	var from duijie.Status
+	var orgID string
 	switch typ {
 	case "challenge":
 		c, err := s.db.Challenge(ctx, id)
 		if err != nil || !a.User.Member(c.OrgID) || !a.User.Is(duijie.RoleEnterprise) {
 			return duijie.Errorf(duijie.ENOTFOUND, "技术需求不存在或未公开")
 		}
-		if err := transition(c.Status, to); err != nil {
-			return err
-		}
-		c.Status = to
-		if to == duijie.StatusPublished && c.Posted.IsZero() {
-			c.Posted = today(s.now())
-		}
-		if err := s.db.PutChallenge(ctx, c); err != nil {
-			return err
-		}
+		from, orgID = c.Status, c.OrgID
 	case "capability":
 		c, err := s.db.Capability(ctx, id)
 		if err != nil || !a.User.Member(c.OrgID) || !a.User.Is(duijie.RoleInstitute) {
 			return duijie.Errorf(duijie.ENOTFOUND, "科技成果不存在或未公开")
 		}
-		if err := transition(c.Status, to); err != nil {
-			return err
-		}
-		c.Status = to
-		if to == duijie.StatusPublished && c.Posted.IsZero() {
-			c.Posted = today(s.now())
-		}
-		if err := s.db.PutCapability(ctx, c); err != nil {
-			return err
-		}
+		from, orgID = c.Status, c.OrgID
 	default:
 		return duijie.Errorf(duijie.ENOTFOUND, "不存在")
 	}
-	s.audit(ctx, a, duijie.AuditPostingStatus, typ+":"+id, string(to))
+	if err := transition(from, to); err != nil {
+		return err
+	}
+	if err := s.db.SetStatus(ctx, typ, id, orgID, from, to, today(s.now()).Format(duijie.DateLayout)); err != nil {
+		return err
+	}
+	s.audit(ctx, a, duijie.AuditPostingStatus, typ+":"+id, string(from)+" → "+string(to))
 	s.Sync(ctx)
 	return nil
 }
@@ -191,6 +200,8 @@ func transition(from, to duijie.Status) error {
 		from == duijie.StatusClosed && to == duijie.StatusPublished,
 		from == duijie.StatusDraft && to == duijie.StatusPublished:
 		return nil
+	case to.Label() == "":
+		return duijie.Errorf(duijie.EINVALID, "不支持的状态：%s", to)
 	}
 	return duijie.Errorf(duijie.ECONFLICT, "当前状态（%s）不能改为%s", from.Label(), to.Label())
 }

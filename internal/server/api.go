@@ -239,9 +239,5 @@ func (s *Server) apiKeywords(c *fiber.Ctx) error {
 	if len([]rune(in.Title))+len([]rune(in.Text)) > duijie.MaxText+duijie.MaxTitle {
 		return duijie.Errorf(duijie.EINVALID, "文本太长")
 	}
-	words, err := s.svc.Keywords(c.UserContext(), in.Type, in.Title, in.Text, 8)
-	if err != nil {
-		return err
-	}
-	return c.JSON(fiber.Map{"keywords": nonNil(words)})
+	return c.JSON(fiber.Map{"keywords": nonNil(s.svc.Keywords(in.Type, in.Title, in.Text, 8))})
 }

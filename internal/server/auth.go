@@ -1,7 +1,9 @@
 package server
 
 import (
+	"net/url"
 	"strings"
+	"unicode"
 
 	"github.com/gofiber/fiber/v2"
 
@@ -66,9 +68,20 @@ func homeOf(u *duijie.User) string {
 }
 
 // safeNext keeps only a local path, so that sign-in cannot redirect to
-// another site.
+// another site: no control characters or spaces (browsers drop tabs and
+// newlines, turning "/\t/evil" into "//evil"), no backslashes, no scheme
+// or host once parsed, and one leading slash.
 func safeNext(next string) string {
-	if !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") || strings.ContainsAny(next, "\\\r\n") {
+	if !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") || len(next) > 2000 {
+		return ""
+	}
+	for _, r := range next {
+		if r <= ' ' || r == 0x7f || r == '\\' || unicode.IsSpace(r) || unicode.IsControl(r) {
+			return ""
+		}
+	}
+	u, err := url.Parse(next)
+	if err != nil || u.Scheme != "" || u.Host != "" || u.User != nil || !strings.HasPrefix(u.Path, "/") || strings.HasPrefix(u.Path, "//") {
 		return ""
 	}
 	return next

@@ -10,11 +10,7 @@ import (
 )
 
 func (s *Server) handleChallengeShow(c *fiber.Ctx) error {
-	ch, err := s.svc.Challenge(c.UserContext(), actor(c), c.Params("id"))
-	if err != nil {
-		return err
-	}
-	return s.showChallenge(c, ch.ID, interestForm{}, nil)
+	return s.showChallenge(c, c.Params("id"), interestForm{}, nil)
 }
 
 // showChallenge renders a challenge with its matches, and the proposal

@@ -17,6 +17,7 @@ var (
 	errForbidden    = duijie.Errorf(duijie.EFORBIDDEN, "您的账号无权访问此页面")
 	errCSRF         = duijie.Errorf(duijie.EFORBIDDEN, "页面已过期或来源不明，请刷新页面后重试")
 	errCrossSite    = duijie.Errorf(duijie.EFORBIDDEN, "拒绝来自其他网站的请求")
+	errMustChange   = duijie.Errorf(duijie.EFORBIDDEN, "请先修改系统发放的初始密码")
 	errTooMany      = &duijie.Error{Code: "rate_limited", Message: "尝试过于频繁，请一分钟后再试"}
 )
 

@@ -177,7 +177,12 @@ func (s *Server) authorize(r route) fiber.Handler {
 				return errForbidden
 			}
 		}
-		if u != nil && u.MustChange && !isAPI(c) && r.path != "/account/password" && r.path != "/logout" {
+		// An issued password must be changed before anything else, pages or
+		// API alike (a bearer token cannot be had before the change).
+		if u != nil && u.MustChange && r.path != "/account/password" && r.path != "/logout" {
+			if isAPI(c) {
+				return errMustChange
+			}
 			return c.Redirect("/account/password", fiber.StatusSeeOther)
 		}
 		// API calls without a session carry no ambient credentials (a

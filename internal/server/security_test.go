@@ -6,6 +6,9 @@ import (
 	"net/url"
 	"strings"
 	"testing"
+
+	"duijie/internal/duijie"
+	"duijie/internal/portal"
 )
 
 func TestSecurityHeaders(t *testing.T) {
@@ -95,6 +98,9 @@ func TestMustChangePassword(t *testing.T) {
 	if res, _ := c.do(t, "GET", "/admin/audit", nil, nil); res.Header.Get("Location") != "/account/password" {
 		t.Fatalf("audit before the change: %d %q", res.StatusCode, res.Header.Get("Location"))
 	}
+	if res, body := c.do(t, "GET", "/api/v1/challenges/ch-a015", nil, nil); res.StatusCode != 403 || !strings.Contains(body, "初始密码") {
+		t.Fatalf("API with the session before the change: %d %.200s", res.StatusCode, body)
+	}
 	res, body = c.do(t, "POST", "/account/password", url.Values{"current": {password}, "password": {"short"}, "password2": {"short"}}, nil)
 	if res.StatusCode != 422 || !strings.Contains(body, "至少") {
 		t.Fatalf("weak password: %d %.300s", res.StatusCode, body)
@@ -151,5 +157,37 @@ func TestSignInLimit(t *testing.T) {
 	}
 	if res, _ := c.do(t, "GET", "/login", nil, nil); res.StatusCode != 200 {
 		t.Errorf("pages limited too: %d", res.StatusCode)
+	}
+	// Other spellings of the path are not the route.
+	for _, p := range []string{"/LOGIN", "/login/", "/Login"} {
+		if res, _ := c.do(t, "POST", p, url.Values{"username": {"nobody"}, "password": {"x"}}, nil); res.StatusCode != 404 {
+			t.Errorf("POST %s: %d, want 404", p, res.StatusCode)
+		}
+	}
+}
+
+// TestConfidentialViewAuditedOnce: a broker's view of a bureau-only
+// challenge is one audit entry, not one per service call.
+func TestConfidentialViewAuditedOnce(t *testing.T) {
+	st := mustStack(t)
+	count := func() int {
+		entries, _, err := st.srv.svc.AuditLog(context.Background(), portal.Actor{User: &duijie.User{Role: duijie.RoleAuditor}}, 10000)
+		if err != nil {
+			t.Fatal(err)
+		}
+		n := 0
+		for _, e := range entries {
+			if e.Action == duijie.AuditConfidential && e.Object == "challenge:ch-a036" {
+				n++
+			}
+		}
+		return n
+	}
+	before := count()
+	if res, _ := st.as(t, "jingjiren").do(t, "GET", "/challenges/ch-a036", nil, nil); res.StatusCode != 200 {
+		t.Fatalf("status %d", res.StatusCode)
+	}
+	if got := count() - before; got != 1 {
+		t.Errorf("one view made %d audit entries", got)
 	}
 }

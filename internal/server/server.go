@@ -47,8 +47,12 @@ func New(cfg Config) (*Server, error) {
 	}
 	s := &Server{svc: cfg.Service, log: cfg.Log, secure: cfg.SecureCookies, pages: p}
 	s.app = fiber.New(fiber.Config{
-		AppName:               "duijie",
-		Immutable:             true, // strings from the context stay valid after the handler
+		AppName:   "duijie",
+		Immutable: true, // strings from the context stay valid after the handler
+		// Paths match the route table exactly: /LOGIN or /login/ are not
+		// /login to the router, so they cannot slip past what checks c.Path().
+		CaseSensitive:         true,
+		StrictRouting:         true,
 		DisableStartupMessage: true,
 		ErrorHandler:          s.handleError,
 		BodyLimit:             1 << 20,
