@@ -82,6 +82,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	}
 	if b, err := os.ReadFile(loginsPath); err == nil {
 		fmt.Fprintf(stdout, "Demo sign-ins (%s):\n%s", loginsPath, b)
+		fmt.Fprintln(stdout, "This is a demo store: its accounts' passwords are printed here. For real use start with --demo=false on a new --data folder.")
 	}
 	srv, err := server.New(server.Config{Service: svc, Log: log, SecureCookies: !*insecure})
 	if err != nil {

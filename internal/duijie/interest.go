@@ -76,18 +76,22 @@ func (i *Interest) Validate() error {
 		if i.Months < 1 || i.Months > MaxMonths {
 			f.add("months", "预计周期应为 1 到 %d 个月", MaxMonths)
 		}
-		if i.CostMin < 0 || i.CostMax < 0 || i.CostMax > MaxBudget || i.CostMin > MaxBudget {
-			f.add("cost", "费用应为 0 到 %d 万元", MaxBudget)
-		} else if i.CostMax > 0 && i.CostMin > i.CostMax {
-			f.add("cost", "费用下限不能高于上限")
-		}
 	case InterestIntro:
 		if i.CapabilityID == "" || i.ChallengeID != "" {
 			f.add("capability", "对接申请应指向一项科技成果")
 		}
 		f.text("approach", "对接需求", i.Approach, true, MaxApproach)
+		f.text("team", "团队", i.Team, false, 200)
+		if i.Months < 0 || i.Months > MaxMonths {
+			f.add("months", "预计周期应为 0 到 %d 个月", MaxMonths)
+		}
 	default:
 		f.add("kind", "未知的意向类型")
+	}
+	if i.CostMin < 0 || i.CostMax < 0 || i.CostMax > MaxBudget || i.CostMin > MaxBudget {
+		f.add("cost", "费用应为 0 到 %d 万元", MaxBudget)
+	} else if i.CostMax > 0 && i.CostMin > i.CostMax {
+		f.add("cost", "费用下限不能高于上限")
 	}
 	f.text("message", "补充说明", i.Message, false, MaxApproach)
 	if i.Status != "" && i.Status.Label() == "" {

@@ -33,14 +33,16 @@ func (s *Session) Expired(r Role, now time.Time) bool {
 
 // AuditEntry is one line of the audit log.
 type AuditEntry struct {
-	Seq    int64
-	At     time.Time
-	Actor  string // user id, "" for anonymous
-	Action string // e.g. signin.ok, signin.fail, org.approve
-	Object string // e.g. user:u-1, challenge:ch-a001
-	Detail string
-	IP     string
-	Hash   string
+	Seq   int64
+	At    time.Time
+	Actor string // user id, "" for anonymous
+	// ActorName is the actor's username, filled in for display.
+	ActorName string
+	Action    string // e.g. signin.ok, signin.fail, org.approve
+	Object    string // e.g. user:u-1, challenge:ch-a001
+	Detail    string
+	IP        string
+	Hash      string
 }
 
 // Audit actions.

@@ -17,6 +17,17 @@ const (
 	MaxListEntries = 20        // IP, application fields
 )
 
+// hasControl reports control characters other than line breaks and tabs
+// (NUL, escape sequences …), which no field needs.
+func hasControl(s string) bool {
+	for _, r := range s {
+		if (r < 0x20 && r != '\n' && r != '\r' && r != '\t') || r == 0x7f || (r >= 0x80 && r < 0xa0) {
+			return true
+		}
+	}
+	return false
+}
+
 // fieldErrors collects Chinese messages by field name, first one wins.
 type fieldErrors map[string]string
 
@@ -39,7 +50,7 @@ func (f fieldErrors) err() error {
 func (f fieldErrors) text(field, label, s string, required bool, max int) {
 	n := utf8.RuneCountInString(strings.TrimSpace(s))
 	switch {
-	case !utf8.ValidString(s):
+	case !utf8.ValidString(s) || hasControl(s):
 		f.add(field, "%s含有无法识别的字符", label)
 	case required && n == 0:
 		f.add(field, "请填写%s", label)
@@ -53,6 +64,9 @@ func (f fieldErrors) list(field, label string, xs []string, maxN, maxLen int) {
 		f.add(field, "%s最多 %d 项", label, maxN)
 	}
 	for _, x := range xs {
+		if !utf8.ValidString(x) || hasControl(x) {
+			f.add(field, "%s含有无法识别的字符", label)
+		}
 		if n := utf8.RuneCountInString(x); n == 0 || n > maxLen {
 			f.add(field, "每项%s应为 1 到 %d 个字", label, maxLen)
 		}
@@ -115,6 +129,7 @@ func (c *Capability) Validate() error {
 	f.text("title", "标题", c.Title, true, MaxTitle)
 	f.text("description", "简介", c.Description, true, MaxText)
 	f.text("team", "团队或专家", c.Team, false, 200)
+	f.text("region", "所在地", c.Region, false, 60)
 	if !c.Industry.Valid() {
 		f.add("industry", "请选择所属产业")
 	}
@@ -157,6 +172,7 @@ func (o *Organization) Validate() error {
 	f := fieldErrors{}
 	f.text("name", "单位名称", o.Name, true, 60)
 	f.text("region", "所在地区", o.Region, true, 60)
+	f.text("short", "简称", o.Short, false, 20)
 	switch o.Kind {
 	case OrgEnterprise:
 		if !ValidCreditCode(strings.ToUpper(strings.TrimSpace(o.CreditCode))) {

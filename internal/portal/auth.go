@@ -8,6 +8,7 @@ import (
 	"encoding/hex"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"duijie/internal/auth"
 	"duijie/internal/duijie"
@@ -169,6 +170,9 @@ func (s *Service) ChangePassword(ctx context.Context, a Actor, current, next str
 func (s *Service) CreateUser(ctx context.Context, a Actor, u *duijie.User) (string, error) {
 	if !a.User.Is(duijie.RoleSysAdmin) {
 		return "", duijie.Errorf(duijie.EFORBIDDEN, "只有系统管理员可以创建账号")
+	}
+	if n := utf8.RuneCountInString(u.DisplayName); n > 40 || !utf8.ValidString(u.DisplayName) {
+		return "", &duijie.Error{Code: duijie.EINVALID, Message: "请检查填写的内容", Fields: map[string]string{"display_name": "姓名不能超过 40 个字"}}
 	}
 	if u.Role == duijie.RoleBroker && u.OrgID == "" {
 		bureau, err := s.bureau(ctx)

@@ -3,6 +3,7 @@ package portal
 import (
 	"context"
 	"sort"
+	"strings"
 	"time"
 	"unicode/utf8"
 
@@ -118,10 +119,13 @@ func (s *Service) Matches(ctx context.Context, a Actor, typ, id string, localFir
 			page.Total--
 			continue
 		}
-		if !it.Summary {
-			it.Title, it.Snippet = m.Title, m.Snippet
+		mi := MatchItem{Item: *it, Score: m.Score, Parts: m.Parts, Terms: found(m.Terms, MaxChips), Reasons: m.Reasons}
+		if it.Summary {
+			mi.Parts, mi.Reasons = withoutRegion(m.Parts, m.Reasons)
+		} else {
+			mi.Title, mi.Snippet = m.Title, m.Snippet
 		}
-		page.Items = append(page.Items, MatchItem{Item: *it, Score: m.Score, Parts: m.Parts, Terms: found(m.Terms, MaxChips), Reasons: m.Reasons})
+		page.Items = append(page.Items, mi)
 	}
 	return page, nil
 }
@@ -150,4 +154,22 @@ func found(terms []match.MatchedTerm, n int) []match.MatchedTerm {
 		out = out[:n]
 	}
 	return out
+}
+
+// withoutRegion drops what would tell a summary reader where a 摘要公开
+// challenge's enterprise is.
+func withoutRegion(parts []match.Part, reasons []string) ([]match.Part, []string) {
+	var ps []match.Part
+	for _, p := range parts {
+		if p.Key != "region" {
+			ps = append(ps, p)
+		}
+	}
+	var rs []string
+	for _, r := range reasons {
+		if !strings.HasPrefix(r, "地域") {
+			rs = append(rs, r)
+		}
+	}
+	return ps, rs
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"strings"
+	"unicode/utf8"
 
 	"duijie/internal/auth"
 	"duijie/internal/duijie"
@@ -38,6 +39,9 @@ func (s *Service) Register(ctx context.Context, a Actor, r Registration) (*duiji
 	}
 	if o.Kind == duijie.OrgBureau {
 		fields["org_kind"] = "科技局账号由系统管理员创建"
+	}
+	if n := utf8.RuneCountInString(strings.TrimSpace(r.DisplayName)); n > 40 || !utf8.ValidString(r.DisplayName) {
+		fields["display_name"] = "联系人姓名不能超过 40 个字"
 	}
 	if !duijie.ValidUsername(r.Username) {
 		fields["username"] = "用户名应为 3–32 位字母、数字或 . _ -，以字母开头"
@@ -123,4 +127,18 @@ func (s *Service) approvedMember(ctx context.Context, a Actor, kind duijie.OrgKi
 		return nil, duijie.Errorf(duijie.EFORBIDDEN, "贵单位的注册%s，通过科技局审核后即可发布", o.Status.Label())
 	}
 	return o, nil
+}
+
+// MayPost reports whether the caller belongs to an approved enterprise or
+// institute, and so may post and express interest.
+func (s *Service) MayPost(ctx context.Context, a Actor) bool {
+	switch {
+	case a.User.Is(duijie.RoleEnterprise):
+		_, err := s.approvedMember(ctx, a, duijie.OrgEnterprise)
+		return err == nil
+	case a.User.Is(duijie.RoleInstitute):
+		_, err := s.approvedMember(ctx, a, duijie.OrgInstitute)
+		return err == nil
+	}
+	return false
 }

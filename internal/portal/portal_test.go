@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -435,4 +436,28 @@ func TestPortal(t *testing.T) {
 			t.Errorf("a rejected registration stored an organisation: %d -> %d pending", len(pending), len(orgs))
 		}
 	})
+}
+
+// TestTRLFacetMatchesFilter: the count next to "TRL n 及以上" is the number
+// of postings the link lists.
+func TestTRLFacetMatchesFilter(t *testing.T) {
+	s, _ := newTestService(t)
+	ctx := context.Background()
+	all, err := s.Search(ctx, Actor{}, SearchParams{Type: TypeCapability, Limit: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(all.Facets[FacetTRL]) == 0 {
+		t.Fatal("no TRL facet")
+	}
+	for _, f := range all.Facets[FacetTRL] {
+		level, _ := strconv.Atoi(f.Value)
+		got, err := s.Search(ctx, Actor{}, SearchParams{Type: TypeCapability, TRLMin: level, Limit: 1})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got.Total != f.Count {
+			t.Errorf("TRL %d: facet says %d, the filter lists %d", level, f.Count, got.Total)
+		}
+	}
 }

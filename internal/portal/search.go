@@ -87,10 +87,17 @@ func (s *Service) Search(ctx context.Context, a Actor, p SearchParams) (*SearchP
 	if n := utf8.RuneCountInString(p.Q); n > MaxQuery {
 		return nil, &duijie.Error{Code: duijie.EINVALID, Message: "搜索词太长", Fields: map[string]string{"q": "搜索词不能超过 100 个字"}}
 	}
-	if p.Limit <= 0 || p.Limit > MaxLimit {
+	switch {
+	case p.Limit <= 0:
 		p.Limit = DefaultLimit
+	case p.Limit > MaxLimit:
+		p.Limit = MaxLimit
 	}
-	p.Offset = min(max(p.Offset, 0), MaxOffset)
+	if p.Offset > MaxOffset {
+		return nil, &duijie.Error{Code: duijie.EINVALID, Message: "翻页太远",
+			Fields: map[string]string{"offset": "最多浏览前 1000 条结果，请用搜索词或筛选条件缩小范围"}}
+	}
+	p.Offset = max(p.Offset, 0)
 	filter, err := s.listFilter(ctx, p)
 	if err != nil {
 		return nil, err
@@ -170,6 +177,12 @@ func splitConfidential(q index.Query) []index.Query {
 	public, summary := q, q
 	public.Filter.Visibility = []string{string(duijie.VisibilityPublic)}
 	summary.Filter.Visibility = []string{string(duijie.VisibilitySummary)}
+	// Where a 摘要公开 enterprise is stays hidden: such challenges do not
+	// answer a region filter, and their regions are not counted (see
+	// searchAll).
+	if len(q.Filter.RegionTiers) > 0 {
+		return []index.Query{public}
+	}
 	if len(q.Terms) > 0 {
 		summary.Fields = nil
 		for _, f := range q.Fields {
@@ -192,7 +205,11 @@ func (s *Service) searchAll(ctx context.Context, qs []index.Query, newest bool) 
 		}
 		out.Total += r.Total
 		out.Hits = append(out.Hits, r.Hits...)
+		summary := len(q.Filter.Visibility) == 1 && q.Filter.Visibility[0] == string(duijie.VisibilitySummary)
 		for name, counts := range r.Facets {
+			if summary && name == index.FieldRegionTier {
+				continue // a summary reader does not learn where these enterprises are
+			}
 			out.Facets[name] = addCounts(out.Facets[name], counts)
 		}
 	}
@@ -248,7 +265,13 @@ func facets(in map[string][]index.FacetCount) map[string][]Facet {
 			}
 			fs = append(fs, Facet{Value: c.Value, Label: label, Count: c.Count})
 		}
-		if name != index.FieldTRL {
+		if name == index.FieldTRL {
+			// The index counts each level; the filter is "this level and
+			// above", so the counts add up from the top.
+			for i := len(fs) - 2; i >= 0; i-- {
+				fs[i].Count += fs[i+1].Count
+			}
+		} else {
 			sort.SliceStable(fs, func(i, j int) bool { return fs[i].Count > fs[j].Count })
 		}
 		out[name] = fs

@@ -107,7 +107,21 @@ func (s *Service) AuditLog(ctx context.Context, a Actor, limit int) ([]duijie.Au
 		return nil, 0, err
 	}
 	entries, err := s.db.AuditLog(ctx, "", limit)
-	return entries, broken, err
+	if err != nil {
+		return nil, 0, err
+	}
+	users, err := s.db.Users(ctx)
+	if err != nil {
+		return nil, 0, err
+	}
+	names := map[string]string{}
+	for _, u := range users {
+		names[u.ID] = u.Username
+	}
+	for i := range entries {
+		entries[i].ActorName = names[entries[i].Actor]
+	}
+	return entries, broken, nil
 }
 
 // Unlock lifts a user's sign-in lockout; the security administrator only.

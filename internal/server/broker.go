@@ -37,17 +37,26 @@ func (s *Server) handleMine(c *fiber.Ctx) error {
 	if p.Received, err = s.svc.ReceivedCount(ctx, a); err != nil {
 		return err
 	}
+	p.CanPost = s.svc.MayPost(ctx, a)
 	return s.render(c, "mine", p)
 }
 
 func (s *Server) handleQueue(c *fiber.Ctx) error {
+	const size = 50
 	offset, _ := strconv.Atoi(c.Query("offset"))
-	items, total, err := s.svc.Queue(c.UserContext(), actor(c), max(offset, 0), 50)
+	offset = max(offset, 0)
+	items, total, err := s.svc.Queue(c.UserContext(), actor(c), offset, size)
 	if err != nil {
 		return err
 	}
 	p := &QueuePage{Page: s.page(c, "对接队列"), Interests: items, Total: total}
 	p.Nav = "queue"
+	if offset > 0 {
+		p.Prev = "/broker/queue?offset=" + strconv.Itoa(max(offset-size, 0))
+	}
+	if offset+size < total {
+		p.Next = "/broker/queue?offset=" + strconv.Itoa(offset+size)
+	}
 	return s.render(c, "queue", p)
 }
 

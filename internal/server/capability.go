@@ -21,7 +21,7 @@ func (s *Server) showCapability(c *fiber.Ctx, id string, f interestForm, errs ma
 	}
 	p := &CapabilityPage{Page: s.page(c, cp.Title), C: cp, Intro: f, Errors: errs}
 	p.Nav = portal.TypeCapability
-	p.CanAsk = a.User.Is(duijie.RoleEnterprise) && cp.Status == duijie.StatusPublished
+	p.CanAsk = a.User.Is(duijie.RoleEnterprise) && cp.Status == duijie.StatusPublished && s.svc.MayPost(ctx, a)
 	offset, _ := strconv.Atoi(c.Query("moffset"))
 	if p.Matches, err = s.svc.Matches(ctx, a, portal.TypeCapability, id, c.Query("local") == "1", offset, 10); err != nil {
 		return err
@@ -74,7 +74,7 @@ func (s *Server) saveCapability(c *fiber.Ctx, id string) error {
 	if len(parseErrs) == 0 {
 		err = s.svc.SaveCapability(c.UserContext(), actor(c), cp, c.FormValue("action") == "publish")
 	}
-	errs, err := merge(parseErrs, err)
+	errs, err := merge(parseErrs, forbiddenAsField(err))
 	if err != nil {
 		return err
 	}
@@ -103,7 +103,7 @@ func (s *Server) handleCapabilityInterest(c *fiber.Ctx) error {
 	i := &duijie.Interest{CapabilityID: id, Approach: f.Approach, Message: f.Message}
 	err := s.svc.RequestIntro(c.UserContext(), actor(c), i)
 	errs := map[string]string{}
-	if duijie.ErrorCode(err) == duijie.ECONFLICT {
+	if code := duijie.ErrorCode(err); code == duijie.ECONFLICT || code == duijie.EFORBIDDEN {
 		errs["_"], err = err.(*duijie.Error).Message, nil
 	}
 	more, err := merge(nil, err)

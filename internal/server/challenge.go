@@ -27,7 +27,7 @@ func (s *Server) showChallenge(c *fiber.Ctx, id string, f interestForm, errs map
 		p.Missing = ch.Missing()
 		p.Completeness = 100 * (duijie.CompletenessItems - len(p.Missing)) / duijie.CompletenessItems
 	}
-	p.CanPropose = a.User.Is(duijie.RoleInstitute) && ch.Status == duijie.StatusPublished
+	p.CanPropose = a.User.Is(duijie.RoleInstitute) && ch.Status == duijie.StatusPublished && s.svc.MayPost(ctx, a)
 	if ch.Access == duijie.AccessFull {
 		offset, _ := strconv.Atoi(c.Query("moffset"))
 		m, err := s.svc.Matches(ctx, a, portal.TypeChallenge, id, c.Query("local") == "1", offset, 10)
@@ -94,7 +94,7 @@ func (s *Server) saveChallenge(c *fiber.Ctx, id string) error {
 	if len(parseErrs) == 0 {
 		err = s.svc.SaveChallenge(c.UserContext(), actor(c), ch, publish)
 	}
-	errs, err := merge(parseErrs, err)
+	errs, err := merge(parseErrs, forbiddenAsField(err))
 	if err != nil {
 		return err
 	}
@@ -124,7 +124,7 @@ func (s *Server) setStatus(c *fiber.Ctx, typ, base string) error {
 	if err := s.svc.SetStatus(c.UserContext(), actor(c), typ, id, to); err != nil {
 		return err
 	}
-	ok := map[duijie.Status]string{duijie.StatusClosed: "closed", duijie.StatusPublished: "reopened"}[to]
+	ok := map[duijie.Status]string{duijie.StatusClosed: "closed", duijie.StatusPublished: "listed"}[to]
 	return c.Redirect(base+id+"?ok="+ok, fiber.StatusSeeOther)
 }
 
@@ -137,7 +137,7 @@ func (s *Server) handleChallengeInterest(c *fiber.Ctx) error {
 	if len(parseErrs) == 0 {
 		err = s.svc.Propose(c.UserContext(), actor(c), i)
 	}
-	if duijie.ErrorCode(err) == duijie.ECONFLICT {
+	if code := duijie.ErrorCode(err); code == duijie.ECONFLICT || code == duijie.EFORBIDDEN {
 		parseErrs["_"] = err.(*duijie.Error).Message
 		err = nil
 	}

@@ -178,8 +178,12 @@ func parseModes(names []string, errs fieldErrs) []duijie.Mode {
 	return out
 }
 
-// formList reads every value of a repeated form field.
+// formList reads every value of a repeated form field, URL-encoded or
+// multipart.
 func formList(c *fiber.Ctx, name string) []string {
+	if mf, err := c.MultipartForm(); err == nil && mf != nil {
+		return append([]string(nil), mf.Value[name]...)
+	}
 	var out []string
 	for _, v := range c.Context().PostArgs().PeekMulti(name) {
 		out = append(out, string(v)) // string() copies out of fasthttp's buffer
@@ -208,4 +212,14 @@ func splitLines(s string) []string {
 		}
 	}
 	return out
+}
+
+// forbiddenAsField turns a refusal of a write (an organisation not yet
+// approved) into a message above the form, so that what was typed is
+// kept; other errors pass.
+func forbiddenAsField(err error) error {
+	if de, ok := err.(*duijie.Error); ok && de.Code == duijie.EFORBIDDEN {
+		return &duijie.Error{Code: duijie.EINVALID, Message: de.Message, Fields: map[string]string{"_": de.Message}}
+	}
+	return err
 }

@@ -4,8 +4,10 @@ import (
 	"crypto/rand"
 	"crypto/subtle"
 	"encoding/hex"
+	"fmt"
 	"net"
 	"net/url"
+	"runtime/debug"
 	"strings"
 	"time"
 
@@ -50,6 +52,20 @@ func (s *Server) requestID(c *fiber.Ctx) error {
 	s.log.Info("request", "rid", id, "method", c.Method(), "path", c.Path(), "status", c.Response().StatusCode(),
 		"ms", time.Since(start).Milliseconds())
 	return nil
+}
+
+// recoverPanics turns a panic in a handler into an internal error (a
+// Chinese page with the request id; the stack goes to the log), so that a
+// defect answers one request with a 500 instead of taking the portal down.
+func (s *Server) recoverPanics(c *fiber.Ctx) (err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			rid, _ := c.Locals(localRequestID).(string)
+			s.log.Error("panic", "rid", rid, "path", c.Path(), "panic", fmt.Sprint(r), "stack", string(debug.Stack()))
+			err = fmt.Errorf("panic: %v", r)
+		}
+	}()
+	return c.Next()
 }
 
 // securityHeaders sets the headers every answer carries: a CSP without

@@ -24,7 +24,7 @@ var flashes = map[string]string{
 	"saved":      "已保存。",
 	"published":  "已发布，系统已为您推荐可能的合作方。",
 	"closed":     "已关闭，不再出现在列表中。",
-	"reopened":   "已重新发布。",
+	"listed":     "已发布，出现在列表中。",
 	"interest":   "已提交，科技局技术经纪人将尽快与您联系。",
 	"registered": "注册成功！单位信息正在等待科技局审核，审核通过后即可发布。",
 	"password":   "密码已修改，请重新登录。",
@@ -191,13 +191,15 @@ type MinePage struct {
 	Capabilities []portal.Item
 	Interests    []duijie.Interest
 	Received     int // interests in our postings, waiting for the bureau
+	CanPost      bool
 }
 
 // QueuePage is /broker/queue.
 type QueuePage struct {
 	Page
-	Interests []duijie.Interest
-	Total     int
+	Interests  []duijie.Interest
+	Total      int
+	Prev, Next string
 }
 
 // OrgReviewPage is /broker/orgs.

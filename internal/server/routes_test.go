@@ -81,6 +81,9 @@ func TestRoutes(t *testing.T) {
 }
 
 func testPages(t *testing.T, st *stack, rec *recorder) {
+	st.mu.Lock()
+	st.logins["lvtc"] = "Lvtc-2026-ok" // registers below
+	st.mu.Unlock()
 	scenarios := []scenario{
 		{name: "home", method: "GET", url: "/", status: 200, want: []string{"企业出题", "最新技术需求"}},
 		{name: "home lists no bureau-only challenge", method: "GET", url: "/challenges?limit=50&offset=0", status: 200, notWant: []string{"/challenges/ch-a015\"", "/challenges/ch-a036\""}},
@@ -102,6 +105,9 @@ func testPages(t *testing.T, st *stack, rec *recorder) {
 		{name: "challenge list facet", method: "GET", url: "/challenges?industry=food", status: 200, want: []string{"绿色食品"}},
 		{name: "challenge list query too long", method: "GET", url: "/challenges?q=" + strings.Repeat("电", 101), status: 422, want: []string{"搜索词不能超过"}},
 		{name: "challenge list odd paging", method: "GET", url: "/challenges?offset=-5&limit=9999&trl=99", status: 200},
+		{name: "challenge list paged too far", method: "GET", url: "/challenges?offset=5000", status: 422, want: []string{"最多浏览前 1000 条"}},
+		{name: "summary challenges do not answer a region filter", method: "GET", url: "/challenges?region_tier=local&limit=50", status: 200, notWant: []string{"摘要公开 · 详情经科技局引荐"}},
+		{name: "summary challenges do answer a plain list", method: "GET", url: "/challenges?limit=50", status: 200, want: []string{"摘要公开 · 详情经科技局引荐"}},
 		{name: "challenge public", method: "GET", url: "/challenges/ch-a001", status: 200, want: []string{"问题描述", "推荐的科技成果与院所", "class=\"chip hit\""}},
 		{name: "challenge summary redacted", method: "GET", url: "/challenges/ch-a002", status: 200, want: []string{"仅对科技局和获邀机构开放"}, notWant: []string{"问题描述", "安徽淠源新能源"}},
 		{name: "challenge summary for its owner", as: "qiye", method: "GET", url: "/challenges/ch-a002", status: 200, want: []string{"问题描述", "编辑"}},
@@ -170,6 +176,8 @@ func testPages(t *testing.T, st *stack, rec *recorder) {
 		{name: "unknown page", method: "GET", url: "/nope", status: 404, want: []string{"页面不存在", "请求编号"}},
 		{name: "login", method: "POST", url: "/login", form: url.Values{"username": {"gongyanyuan"}, "password": {st.logins["gongyanyuan"]}, "next": {"//evil.example/x"}}, status: 303},
 		{name: "register", method: "POST", url: "/register", form: url.Values{"org_kind": {"institute"}, "org_name": {"六安职业技术学院（测试）"}, "region": {"安徽省六安市裕安区"}, "username": {"lvtc"}, "password": {"Lvtc-2026-ok"}, "password2": {"Lvtc-2026-ok"}}, status: 303},
+		{name: "pending organisation: no post button", as: "lvtc", method: "GET", url: "/my", status: 200, want: []string{"等待科技局审核"}, notWant: []string{"/capabilities/new"}},
+		{name: "pending organisation: the form comes back with what was typed", as: "lvtc", method: "POST", url: "/capabilities/new", form: url.Values{"kind": {"direction"}, "title": {"茶园土壤改良研究"}, "description": {"研究方向简介"}, "industry": {"food"}, "modes": {"技术咨询"}, "action": {"publish"}}, status: 422, want: []string{"待审核", "茶园土壤改良研究"}},
 		{name: "register the same name again", method: "POST", url: "/register", form: url.Values{"org_kind": {"institute"}, "org_name": {"六安职业技术学院（测试）"}, "region": {"安徽省六安市"}, "username": {"lvtc2"}, "password": {"Lvtc-2026-ok"}, "password2": {"Lvtc-2026-ok"}}, status: 422, want: []string{"该单位已注册"}},
 		{name: "challenge edit form wrong role", as: "yuansuo", method: "GET", url: "/challenges/ch-a001/edit", status: 403},
 		{name: "capability edit form wrong role", as: "qiye", method: "GET", url: "/capabilities/cap-a018/edit", status: 403},
@@ -257,6 +265,9 @@ func testAPI(t *testing.T, st *stack, rec *recorder) {
 		{"capability matches missing", "GET", "/api/v1/capabilities/nope/matches", "", "", 404, nil, nil},
 		{"interests wrong role", "GET", "/api/v1/interests", admin, "", 403, nil, nil},
 		{"intro invalid", "POST", "/api/v1/capabilities/cap-a003/interests", tok.Token, `{"approach":""}`, 422, []string{"approach"}, nil},
+		{"intro with negative numbers", "POST", "/api/v1/capabilities/cap-a003/interests", tok.Token, `{"approach":"x","months":-5,"cost_min":-3}`, 422, []string{"months", "cost"}, nil},
+		{"create with a control character", "POST", "/api/v1/challenges", tok.Token, `{"title":"标题\u0000","problem":"p","industry":"nev","modes":["技术开发"],"visibility":"public"}`, 422, []string{"无法识别的字符"}, nil},
+		{"list limit above the maximum", "GET", "/api/v1/capabilities?limit=51", "", "", 200, []string{`"total":`}, nil},
 		{"intro missing", "POST", "/api/v1/capabilities/nope/interests", tok.Token, `{"approach":"x"}`, 404, nil, nil},
 		{"intro wrong role", "POST", "/api/v1/capabilities/cap-a003/interests", institute, `{"approach":"x"}`, 403, nil, nil},
 		{"proposal missing", "POST", "/api/v1/challenges/nope/interests", institute, `{"approach":"x","team":"y","months":3}`, 404, nil, nil},

@@ -1,11 +1,18 @@
 package server
 
 import (
+	"bytes"
 	"context"
+	"io"
+	"log/slog"
+	"mime/multipart"
+	"net/http"
 	"net/http/httptest"
 	"net/url"
 	"strings"
 	"testing"
+
+	"github.com/gofiber/fiber/v2"
 
 	"duijie/internal/duijie"
 	"duijie/internal/portal"
@@ -189,5 +196,63 @@ func TestConfidentialViewAuditedOnce(t *testing.T) {
 	}
 	if got := count() - before; got != 1 {
 		t.Errorf("one view made %d audit entries", got)
+	}
+}
+
+// TestPanicIsA500: a defect in a handler answers that request with the
+// Chinese error page and its request id, and the server goes on.
+func TestPanicIsA500(t *testing.T) {
+	st := mustStack(t)
+	var logs strings.Builder
+	srv := *st.srv
+	srv.log = slog.New(slog.NewTextHandler(&logs, nil))
+	app := fiber.New(fiber.Config{ErrorHandler: srv.handleError})
+	app.Use(srv.requestID, srv.recoverPanics)
+	app.Get("/boom", func(c *fiber.Ctx) error { panic("nil map") })
+	app.Get("/fine", func(c *fiber.Ctx) error { return c.SendString("ok") })
+	res, err := app.Test(httptest.NewRequest("GET", "/boom", nil), -1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(res.Body)
+	if res.StatusCode != 500 || !strings.Contains(string(body), "系统内部错误") || strings.Contains(string(body), "nil map") {
+		t.Fatalf("panic answered %d: %.300s", res.StatusCode, body)
+	}
+	if !strings.Contains(logs.String(), "nil map") || !strings.Contains(logs.String(), "stack") {
+		t.Errorf("panic not logged: %.300s", logs.String())
+	}
+	if res, err := app.Test(httptest.NewRequest("GET", "/fine", nil), -1); err != nil || res.StatusCode != 200 {
+		t.Fatalf("after the panic: %v %v", res, err)
+	}
+}
+
+// TestMultipartForm: a form sent as multipart/form-data (no browser of the
+// portal does, but clients may) keeps its repeated fields.
+func TestMultipartForm(t *testing.T) {
+	st := mustStack(t)
+	c := st.as(t, "yuansuo")
+	var buf bytes.Buffer
+	w := multipart.NewWriter(&buf)
+	for _, kv := range [][2]string{{"_csrf", c.csrf}, {"kind", "direction"}, {"title", "茶叶深加工副产物综合利用"},
+		{"description", "茶渣、茶籽的综合利用研究。"}, {"industry", "food"}, {"modes", "技术开发"}, {"modes", "技术咨询"}, {"action", "publish"}} {
+		w.WriteField(kv[0], kv[1])
+	}
+	w.Close()
+	req := httptest.NewRequest("POST", "/capabilities/new", &buf)
+	req.Header.Set("Content-Type", w.FormDataContentType())
+	for k, v := range c.cookies {
+		req.AddCookie(&http.Cookie{Name: k, Value: v})
+	}
+	res, err := st.srv.App().Test(req, -1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.StatusCode != 303 {
+		body, _ := io.ReadAll(res.Body)
+		t.Fatalf("status %d: %.400s", res.StatusCode, body)
+	}
+	_, body := c.do(t, "GET", res.Header.Get("Location"), nil, nil)
+	if !strings.Contains(body, "技术开发、技术咨询") {
+		t.Errorf("modes lost: %.300s", body)
 	}
 }

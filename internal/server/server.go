@@ -60,7 +60,7 @@ func New(cfg Config) (*Server, error) {
 		WriteTimeout:          30 * time.Second,
 		IdleTimeout:           120 * time.Second,
 	})
-	s.app.Use(s.requestID, s.securityHeaders)
+	s.app.Use(s.requestID, s.recoverPanics, s.securityHeaders)
 	s.app.Use("/static", staticFiles())
 	s.app.Use(s.authenticate, s.checkOrigin)
 	s.app.Use(signInLimiter(cfg.SignInLimit))
