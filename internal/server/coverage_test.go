@@ -1,12 +1,15 @@
 package server
 
 import (
+	"encoding/json"
 	"net/url"
 	"regexp"
 	"sort"
 	"strings"
 	"sync"
 	"testing"
+
+	"duijie/web"
 )
 
 // recorder notes which statuses each route of the table answered in the
@@ -74,5 +77,36 @@ func (r *recorder) check(t *testing.T) {
 	sort.Strings(missing)
 	for _, m := range missing {
 		t.Errorf("scenario tables lack %s", m)
+	}
+}
+
+// TestOpenAPIDocumentsEveryRoute: each API route of the table is in the
+// OpenAPI document with its method, and the document names no other.
+func TestOpenAPIDocumentsEveryRoute(t *testing.T) {
+	var doc struct {
+		Paths map[string]map[string]json.RawMessage `json:"paths"`
+	}
+	if err := json.Unmarshal(web.OpenAPI, &doc); err != nil {
+		t.Fatal(err)
+	}
+	param := regexp.MustCompile(`:([a-z]+)`)
+	inTable := map[string]bool{}
+	for _, r := range (&Server{}).routes() {
+		if !strings.HasPrefix(r.path, "/api/") {
+			continue
+		}
+		path := param.ReplaceAllString(r.path, "{$1}")
+		key := strings.ToLower(r.method) + " " + path
+		inTable[key] = true
+		if _, ok := doc.Paths[path][strings.ToLower(r.method)]; !ok {
+			t.Errorf("openapi.json lacks %s", key)
+		}
+	}
+	for path, ops := range doc.Paths {
+		for method := range ops {
+			if !inTable[method+" "+path] {
+				t.Errorf("openapi.json documents %s %s, which no route serves", method, path)
+			}
+		}
 	}
 }
