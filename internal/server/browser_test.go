@@ -83,7 +83,7 @@ func browserStack(t *testing.T) (string, map[string]string) {
 	for _, l := range logins {
 		passwords[l.Username] = l.Password
 	}
-	srv, err := server.New(server.Config{Service: svc, Log: log, SecureCookies: false})
+	srv, err := server.New(server.Config{Service: svc, Log: log, SecureCookies: true}) // as served: Chromium keeps Secure __Host- cookies on http://127.0.0.1
 	browserMust(t, err)
 	ready, done := make(chan string, 1), make(chan error, 1)
 	go func() { done <- srv.Listen(ctx, "127.0.0.1:0", func(a string) { ready <- a }) }()
