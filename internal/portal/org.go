@@ -19,6 +19,7 @@ type Registration struct {
 	Username    string
 	DisplayName string
 	Password    string
+	Confirm     string // the password typed again
 }
 
 // Register stores a new organisation, pending the bureau's review, with
@@ -51,6 +52,9 @@ func (s *Service) Register(ctx context.Context, a Actor, r Registration) (*duiji
 		if errors.As(err, &de) {
 			fields["password"] = de.Fields["password"]
 		}
+	}
+	if r.Password != r.Confirm {
+		fields["password2"] = "两次输入的密码不一致"
 	}
 	if len(fields) > 0 {
 		return nil, &duijie.Error{Code: duijie.EINVALID, Message: "请检查填写的内容", Fields: fields}

@@ -105,22 +105,15 @@ func (s *Server) handleRegister(c *fiber.Ctx) error {
 	f := registerForm{OrgName: c.FormValue("org_name"), OrgKind: c.FormValue("org_kind"), Region: c.FormValue("region"),
 		CreditCode: c.FormValue("credit_code"), Username: strings.TrimSpace(c.FormValue("username")),
 		DisplayName: c.FormValue("display_name")}
-	password := c.FormValue("password")
-	errs := map[string]string{}
-	if password != c.FormValue("password2") {
-		errs["password2"] = "两次输入的密码不一致"
+	u, err := s.svc.Register(c.UserContext(), actor(c), portal.Registration{OrgName: f.OrgName, OrgKind: duijie.OrgKind(f.OrgKind),
+		Region: f.Region, CreditCode: f.CreditCode, Username: f.Username, DisplayName: f.DisplayName,
+		Password: c.FormValue("password"), Confirm: c.FormValue("password2")})
+	if de, ok := err.(*duijie.Error); ok && de.Code == duijie.ECONFLICT {
+		err = &duijie.Error{Code: duijie.EINVALID, Message: de.Message, Fields: de.Fields}
 	}
-	var u *duijie.User
-	var err error
-	if len(errs) == 0 {
-		u, err = s.svc.Register(c.UserContext(), actor(c), portal.Registration{OrgName: f.OrgName, OrgKind: duijie.OrgKind(f.OrgKind),
-			Region: f.Region, CreditCode: f.CreditCode, Username: f.Username, DisplayName: f.DisplayName, Password: password})
-		if de, ok := err.(*duijie.Error); ok && (de.Code == duijie.EINVALID || de.Code == duijie.ECONFLICT) {
-			errs, err = merge(nil, &duijie.Error{Code: duijie.EINVALID, Message: de.Message, Fields: de.Fields})
-		}
-		if err != nil {
-			return err
-		}
+	errs, err := merge(nil, err)
+	if err != nil {
+		return err
 	}
 	if len(errs) > 0 {
 		c.Status(fiber.StatusUnprocessableEntity)

@@ -94,6 +94,8 @@ func testPages(t *testing.T, st *stack, rec *recorder) {
 		{name: "register form", method: "GET", url: "/register", status: 200, want: []string{"统一社会信用代码"}},
 		{name: "register bad input keeps values", method: "POST", url: "/register", form: url.Values{"org_kind": {"enterprise"}, "org_name": {"六安测试<script>科技有限公司"}, "region": {"安徽省六安市"}, "credit_code": {"123"}, "username": {"9bad"}, "password": {"short"}, "password2": {"short"}}, status: 422,
 			want: []string{"统一社会信用代码应为 18 位且校验位正确", "用户名应为", "六安测试&lt;script&gt;科技有限公司"}, notWant: []string{"<script>科技"}},
+		{name: "register reports every error with a mismatched password", method: "POST", url: "/register", form: url.Values{"org_kind": {"enterprise"}, "org_name": {""}, "region": {""}, "credit_code": {"1"}, "username": {"x"}, "password": {"Abcdefgh-1"}, "password2": {"other"}}, status: 422,
+			want: []string{"两次输入的密码不一致", "统一社会信用代码应为", "用户名应为", "请填写单位名称"}},
 		{name: "password form needs sign-in", method: "GET", url: "/account/password", status: 303},
 		{name: "password form", as: "qiye", method: "GET", url: "/account/password", status: 200, want: []string{"当前密码"}},
 		{name: "password wrong current", as: "qiye", method: "POST", url: "/account/password", form: url.Values{"current": {"nope"}, "password": {"Abcdefg-12345"}, "password2": {"Abcdefg-12345"}}, status: 422, want: []string{"当前密码不正确"}},
