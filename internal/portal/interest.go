@@ -79,3 +79,19 @@ func (s *Service) ReceivedCount(ctx context.Context, a Actor) (int, error) {
 	_, total, err := s.db.Interests(ctx, sqlite.InterestFilter{TargetOrgID: a.User.OrgID, Status: duijie.InterestQueued, Limit: 1})
 	return total, err
 }
+
+// Interested reports whether the caller's organisation already has an
+// open interest in a posting ("challenge" or "capability").
+func (s *Service) Interested(ctx context.Context, a Actor, typ, id string) (bool, error) {
+	if a.User == nil || a.User.OrgID == "" {
+		return false, nil
+	}
+	f := sqlite.InterestFilter{OrgID: a.User.OrgID, Status: duijie.InterestQueued, Limit: 1}
+	if typ == TypeChallenge {
+		f.ChallengeID = id
+	} else {
+		f.CapabilityID = id
+	}
+	_, n, err := s.db.Interests(ctx, f)
+	return n > 0, err
+}

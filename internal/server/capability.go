@@ -22,6 +22,11 @@ func (s *Server) showCapability(c *fiber.Ctx, id string, f interestForm, errs ma
 	p := &CapabilityPage{Page: s.page(c, cp.Title), C: cp, Intro: f, Errors: errs}
 	p.Nav = portal.TypeCapability
 	p.CanAsk = a.User.Is(duijie.RoleEnterprise) && cp.Status == duijie.StatusPublished && s.svc.MayPost(ctx, a)
+	if p.CanAsk {
+		if p.Asked, err = s.svc.Interested(ctx, a, portal.TypeCapability, id); err != nil {
+			return err
+		}
+	}
 	offset, _ := strconv.Atoi(c.Query("moffset"))
 	if p.Matches, err = s.svc.Matches(ctx, a, portal.TypeCapability, id, c.Query("local") == "1", offset, 10); err != nil {
 		return err
@@ -39,7 +44,8 @@ func (s *Server) capabilityForm(c *fiber.Ctx, action string, editing, published 
 		title = "编辑科技成果与能力"
 	}
 	return s.render(c, "capability_form", &CapabilityFormPage{Page: s.page(c, title), Action: action, Editing: editing,
-		Published: published, Form: f, Errors: errs, Industries: industryOptions(), Kinds: kindOptions(), Modes: modeNames()})
+		Published: published, Form: f, Errors: errs, Industries: industryOptions(), Kinds: kindOptions(), Modes: modeNames(),
+		CanPost: s.svc.MayPost(c.UserContext(), actor(c))})
 }
 
 func (s *Server) handleCapabilityCreate(c *fiber.Ctx) error { return s.saveCapability(c, "") }

@@ -28,6 +28,11 @@ func (s *Server) showChallenge(c *fiber.Ctx, id string, f interestForm, errs map
 		p.Completeness = 100 * (duijie.CompletenessItems - len(p.Missing)) / duijie.CompletenessItems
 	}
 	p.CanPropose = a.User.Is(duijie.RoleInstitute) && ch.Status == duijie.StatusPublished && s.svc.MayPost(ctx, a)
+	if p.CanPropose {
+		if p.Proposed, err = s.svc.Interested(ctx, a, portal.TypeChallenge, id); err != nil {
+			return err
+		}
+	}
 	if ch.Access == duijie.AccessFull {
 		offset, _ := strconv.Atoi(c.Query("moffset"))
 		m, err := s.svc.Matches(ctx, a, portal.TypeChallenge, id, c.Query("local") == "1", offset, 10)
@@ -54,7 +59,8 @@ func (s *Server) challengeForm(c *fiber.Ctx, action string, editing, published b
 	return s.render(c, "challenge_form", &ChallengeFormPage{Page: s.page(c, title), Action: action, Editing: editing,
 		Published: published, Form: f, Errors: errs, Industries: industryOptions(), Modes: modeNames(),
 		Visibility: visibilityOptions(), Missing: missing,
-		Completeness: 100 * (duijie.CompletenessItems - len(missing)) / duijie.CompletenessItems})
+		Completeness: 100 * (duijie.CompletenessItems - len(missing)) / duijie.CompletenessItems,
+		CanPost:      s.svc.MayPost(c.UserContext(), actor(c))})
 }
 
 func (s *Server) handleChallengeCreate(c *fiber.Ctx) error {

@@ -26,7 +26,7 @@ var flashes = map[string]string{
 	"closed":     "已关闭，不再出现在列表中。",
 	"listed":     "已发布，出现在列表中。",
 	"interest":   "已提交，科技局技术经纪人将尽快与您联系。",
-	"registered": "注册成功！单位信息正在等待科技局审核，审核通过后即可发布。",
+	"registered": "注册成功！",
 	"password":   "密码已修改，请重新登录。",
 	"reviewed":   "审核结果已保存。",
 	"unlocked":   "账号已解锁。",
@@ -118,6 +118,7 @@ type ChallengePage struct {
 	Missing      []string
 	Completeness int // percent
 	CanPropose   bool
+	Proposed     bool // our organisation's proposal is in the queue
 	Proposal     interestForm
 	Errors       map[string]string
 }
@@ -129,6 +130,7 @@ type CapabilityPage struct {
 	Matches    *portal.MatchPage
 	MatchError string
 	CanAsk     bool
+	Asked      bool // our request is in the queue
 	Intro      interestForm
 	Errors     map[string]string
 }
@@ -146,6 +148,7 @@ type ChallengeFormPage struct {
 	Visibility   []Option
 	Missing      []string
 	Completeness int
+	CanPost      bool // the organisation is approved
 }
 
 // CapabilityFormPage is the form to post or edit a capability.
@@ -159,6 +162,7 @@ type CapabilityFormPage struct {
 	Industries []Option
 	Kinds      []Option
 	Modes      []string
+	CanPost    bool
 }
 
 // LoginPage is /login.

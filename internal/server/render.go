@@ -109,4 +109,29 @@ var funcs = template.FuncMap{
 	"add":  func(a, b int) int { return a + b },
 	"sub":  func(a, b int) int { return a - b },
 	"tier": func(region string) string { return duijie.RegionTier(region).Label() },
+	"action": func(a string) string {
+		if l, ok := auditLabels[a]; ok {
+			return l
+		}
+		return a
+	},
+}
+
+// auditLabels are the audit actions in Chinese.
+var auditLabels = map[string]string{
+	duijie.AuditSignIn:        "登录成功",
+	duijie.AuditSignInFail:    "登录失败",
+	duijie.AuditLockout:       "账号锁定",
+	duijie.AuditSignOut:       "退出登录",
+	duijie.AuditRegister:      "单位注册",
+	duijie.AuditOrgReview:     "注册审核",
+	duijie.AuditUserCreate:    "创建账号",
+	duijie.AuditPassword:      "修改密码",
+	duijie.AuditUnlock:        "解锁账号",
+	duijie.AuditTokenCreate:   "创建 API 令牌",
+	duijie.AuditPostingWrite:  "保存发布",
+	duijie.AuditPostingStatus: "变更发布状态",
+	duijie.AuditInterest:      "提交意向",
+	duijie.AuditConfidential:  "查看保密需求",
+	duijie.AuditImport:        "导入演示数据",
 }

@@ -132,7 +132,7 @@ func testPages(t *testing.T, st *stack, rec *recorder) {
 		{name: "challenge status wrong role", as: "yuansuo", method: "POST", url: "/challenges/ch-a001/status", form: url.Values{"status": {"closed"}}, status: 403},
 		{name: "challenge interest bad input", as: "yuansuo", method: "POST", url: "/challenges/ch-a001/interest", form: url.Values{"approach": {""}, "months": {"0"}}, status: 422, want: []string{"请填写技术路线", "预计周期"}},
 		{name: "challenge interest", as: "yuansuo", method: "POST", url: "/challenges/ch-a001/interest", form: url.Values{"approach": {"采用微通道液冷板与分区流量控制"}, "team": {"李老师团队 6 人"}, "months": {"8"}, "cost_min": {"30"}, "cost_max": {"50"}}, status: 303},
-		{name: "challenge interest twice", as: "yuansuo", method: "POST", url: "/challenges/ch-a001/interest", form: url.Values{"approach": {"再次提交"}, "team": {"同上"}, "months": {"8"}}, status: 422, want: []string{"已提交过"}},
+		{name: "challenge interest twice", as: "yuansuo", method: "POST", url: "/challenges/ch-a001/interest", form: url.Values{"approach": {"再次提交"}, "team": {"同上"}, "months": {"8"}}, status: 422, want: []string{"已提交揭榜意向"}},
 		{name: "challenge interest on bureau-only", as: "yuansuo", method: "POST", url: "/challenges/ch-a015/interest", form: url.Values{"approach": {"x"}, "team": {"y"}, "months": {"3"}}, status: 404},
 		{name: "challenge interest wrong role", as: "qiye", method: "POST", url: "/challenges/ch-a001/interest", form: url.Values{"approach": {"x"}}, status: 403},
 
