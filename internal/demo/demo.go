@@ -27,6 +27,8 @@ type userRecord struct {
 	DisplayName string `json:"display_name"`
 	Role        string `json:"role"`
 	Org         string `json:"org"`
+	Phone       string `json:"phone"`
+	Email       string `json:"email"`
 }
 
 type orgRecord struct {
@@ -146,7 +148,7 @@ func LoadFS(fsys fs.FS, dir string) (*Set, error) {
 			}
 		}
 		s.Users = append(s.Users, duijie.User{ID: "u-demo-" + r.Username, OrgID: r.Org, Username: r.Username,
-			DisplayName: r.DisplayName, Role: duijie.Role(r.Role)})
+			DisplayName: r.DisplayName, Role: duijie.Role(r.Role), Phone: r.Phone, Email: r.Email})
 		return nil
 	}); err != nil {
 		return nil, err

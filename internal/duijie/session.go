@@ -62,6 +62,7 @@ const (
 	AuditInterest      = "interest.create"
 	AuditConfidential  = "posting.confidential_view"
 	AuditImport        = "demo.import"
+	AuditContactReveal = "contact.reveal"
 )
 
 // SessionTouch is how often a session's last activity is written.

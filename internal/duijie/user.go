@@ -45,6 +45,10 @@ type User struct {
 	// MustChange: the password was issued by someone else and must be
 	// changed before anything else.
 	MustChange bool
+	// Phone and Email are personal data: shown masked, revealed to brokers
+	// only, every reveal audited.
+	Phone string
+	Email string
 }
 
 // Lockout policy: this many failed sign-ins within the window lock the

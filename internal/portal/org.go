@@ -20,6 +20,8 @@ type Registration struct {
 	DisplayName string
 	Password    string
 	Confirm     string // the password typed again
+	Phone       string // required: the bureau calls back
+	Email       string
 }
 
 // Register stores a new organisation, pending the bureau's review, with
@@ -44,6 +46,13 @@ func (s *Service) Register(ctx context.Context, a Actor, r Registration) (*duiji
 	if n := utf8.RuneCountInString(strings.TrimSpace(r.DisplayName)); n > 40 || !utf8.ValidString(r.DisplayName) {
 		fields["display_name"] = "联系人姓名不能超过 40 个字"
 	}
+	r.Phone, r.Email = duijie.NormalizePhone(r.Phone), strings.TrimSpace(r.Email)
+	if !duijie.ValidPhone(r.Phone) {
+		fields["phone"] = "请填写手机号或带区号的固定电话，如 13812345678、0564-3312345"
+	}
+	if r.Email != "" && !duijie.ValidEmail(r.Email) {
+		fields["email"] = "邮箱格式不正确"
+	}
 	if !duijie.ValidUsername(r.Username) {
 		fields["username"] = "用户名应为 3–32 位字母、数字或 . _ -，以字母开头"
 	}
@@ -63,7 +72,8 @@ func (s *Service) Register(ctx context.Context, a Actor, r Registration) (*duiji
 	if o.Kind == duijie.OrgInstitute {
 		role = duijie.RoleInstitute
 	}
-	u := &duijie.User{ID: newID("u-"), OrgID: o.ID, Username: r.Username, DisplayName: strings.TrimSpace(r.DisplayName), Role: role}
+	u := &duijie.User{ID: newID("u-"), OrgID: o.ID, Username: r.Username, DisplayName: strings.TrimSpace(r.DisplayName), Role: role,
+		Phone: r.Phone, Email: r.Email}
 	h, err := s.hasher.Hash(ctx, r.Password)
 	if err != nil {
 		return nil, err

@@ -301,7 +301,7 @@ func TestPortal(t *testing.T) {
 		}
 
 		reg := Registration{OrgName: "六安测试新材料有限公司", OrgKind: duijie.OrgEnterprise, Region: "六安市金安区",
-			CreditCode: validCreditCode("91341500MA2TN7Q8X"), Username: "pending.user", DisplayName: "测试", Password: "Pending-Passw0rd", Confirm: "Pending-Passw0rd"}
+			CreditCode: validCreditCode("91341500MA2TN7Q8X"), Username: "pending.user", DisplayName: "测试", Password: "Pending-Passw0rd", Confirm: "Pending-Passw0rd", Phone: "13800000001"}
 		pu, err := s.Register(ctx, anon, reg)
 		must(t, err)
 		wantCode(t, s.SaveChallenge(ctx, Actor{User: pu}, draft(), true), duijie.EFORBIDDEN)

@@ -104,10 +104,10 @@ func (s *Server) handleRegisterForm(c *fiber.Ctx) error {
 func (s *Server) handleRegister(c *fiber.Ctx) error {
 	f := registerForm{OrgName: c.FormValue("org_name"), OrgKind: c.FormValue("org_kind"), Region: c.FormValue("region"),
 		CreditCode: c.FormValue("credit_code"), Username: strings.TrimSpace(c.FormValue("username")),
-		DisplayName: c.FormValue("display_name")}
+		DisplayName: c.FormValue("display_name"), Phone: c.FormValue("phone"), Email: c.FormValue("email")}
 	u, err := s.svc.Register(c.UserContext(), actor(c), portal.Registration{OrgName: f.OrgName, OrgKind: duijie.OrgKind(f.OrgKind),
 		Region: f.Region, CreditCode: f.CreditCode, Username: f.Username, DisplayName: f.DisplayName,
-		Password: c.FormValue("password"), Confirm: c.FormValue("password2")})
+		Password: c.FormValue("password"), Confirm: c.FormValue("password2"), Phone: f.Phone, Email: f.Email})
 	if de, ok := err.(*duijie.Error); ok && de.Code == duijie.ECONFLICT {
 		err = &duijie.Error{Code: duijie.EINVALID, Message: de.Message, Fields: de.Fields}
 	}

@@ -51,6 +51,13 @@ func (s *Server) handleQueue(c *fiber.Ctx) error {
 	}
 	p := &QueuePage{Page: s.page(c, "对接队列"), Interests: items, Total: total}
 	p.Nav = "queue"
+	var ids []string
+	for _, i := range items {
+		ids = append(ids, i.UserID)
+	}
+	if p.Contacts, err = s.svc.Contacts(c.UserContext(), actor(c), ids); err != nil {
+		return err
+	}
 	if offset > 0 {
 		p.Prev = "/broker/queue?offset=" + strconv.Itoa(max(offset-size, 0))
 	}
@@ -67,6 +74,13 @@ func (s *Server) handleOrgReviewList(c *fiber.Ctx) error {
 	}
 	p := &OrgReviewPage{Page: s.page(c, "注册审核"), Orgs: orgs}
 	p.Nav = "orgs"
+	var ids []string
+	for _, o := range orgs {
+		ids = append(ids, o.ID)
+	}
+	if p.Contacts, err = s.svc.OrgContacts(c.UserContext(), actor(c), ids); err != nil {
+		return err
+	}
 	return s.render(c, "orgs", p)
 }
 
@@ -164,4 +178,14 @@ func (s *Server) handleUnlock(c *fiber.Ctx) error {
 		return err
 	}
 	return c.Redirect("/security/users?ok=unlocked", fiber.StatusSeeOther)
+}
+
+// handleContactReveal shows a user's full contact details to a broker
+// (audited); lists show them masked.
+func (s *Server) handleContactReveal(c *fiber.Ctx) error {
+	contact, org, err := s.svc.RevealContact(c.UserContext(), actor(c), c.Params("id"))
+	if err != nil {
+		return err
+	}
+	return s.render(c, "contact", &ContactPage{Page: s.page(c, "联系方式"), Contact: contact, Org: org})
 }

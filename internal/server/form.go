@@ -121,6 +121,7 @@ func (f interestForm) interest() (*duijie.Interest, fieldErrs) {
 
 type registerForm struct {
 	OrgName, OrgKind, Region, CreditCode, Username, DisplayName string
+	Phone, Email                                                string
 }
 
 type userForm struct {

@@ -202,6 +202,7 @@ type MinePage struct {
 type QueuePage struct {
 	Page
 	Interests  []duijie.Interest
+	Contacts   map[string]portal.Contact // by user id, masked
 	Total      int
 	Prev, Next string
 }
@@ -209,7 +210,15 @@ type QueuePage struct {
 // OrgReviewPage is /broker/orgs.
 type OrgReviewPage struct {
 	Page
-	Orgs []duijie.Organization
+	Orgs     []duijie.Organization
+	Contacts map[string]portal.Contact // by organisation id, masked
+}
+
+// ContactPage shows one revealed contact.
+type ContactPage struct {
+	Page
+	Contact portal.Contact
+	Org     *duijie.Organization
 }
 
 // UsersPage is /admin/users.

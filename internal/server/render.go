@@ -134,4 +134,5 @@ var auditLabels = map[string]string{
 	duijie.AuditInterest:      "提交意向",
 	duijie.AuditConfidential:  "查看保密需求",
 	duijie.AuditImport:        "导入演示数据",
+	duijie.AuditContactReveal: "查看联系方式",
 }

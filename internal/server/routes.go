@@ -71,6 +71,7 @@ func (s *Server) routes() []route {
 		{"GET", "/broker/queue", broker, s.handleQueue},
 		{"GET", "/broker/orgs", broker, s.handleOrgReviewList},
 		{"POST", "/broker/orgs/:id", broker, s.handleOrgReview},
+		{"POST", "/broker/contacts/:id", broker, s.handleContactReveal},
 		{"GET", "/admin/users", sysadmin, s.handleUserList},
 		{"POST", "/admin/users", sysadmin, s.handleUserCreate},
 		{"GET", "/admin/audit", auditor, s.handleAuditLog},

@@ -29,8 +29,9 @@ func (db *DB) insertUser(ctx context.Context, tx *sql.Tx, u *duijie.User, passwo
 	if u.OrgID != "" {
 		org = u.OrgID
 	}
-	_, err := tx.ExecContext(ctx, `INSERT INTO users (id, org_id, username, display_name, role, password_hash, must_change, created_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?)`, u.ID, org, u.Username, u.DisplayName, string(u.Role), passwordHash, mustChange, db.stamp())
+	_, err := tx.ExecContext(ctx, `INSERT INTO users (id, org_id, username, display_name, role, password_hash, must_change, phone, email, created_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, u.ID, org, u.Username, u.DisplayName, string(u.Role), passwordHash, mustChange,
+		u.Phone, u.Email, db.stamp())
 	if err != nil && strings.Contains(err.Error(), "UNIQUE constraint failed: users.username") {
 		return &duijie.Error{Code: duijie.ECONFLICT, Message: "用户名已被使用",
 			Fields: map[string]string{"username": "用户名 " + u.Username + " 已被使用"}}
@@ -41,13 +42,13 @@ func (db *DB) insertUser(ctx context.Context, tx *sql.Tx, u *duijie.User, passwo
 	return nil
 }
 
-const userColumns = `id, org_id, username, display_name, role, password_hash, locked_until, must_change`
+const userColumns = `id, org_id, username, display_name, role, password_hash, locked_until, must_change, phone, email`
 
 func scanUser(row interface{ Scan(...any) error }) (*duijie.User, string, error) {
 	var u duijie.User
 	var org sql.NullString
 	var role, hash, locked string
-	if err := row.Scan(&u.ID, &org, &u.Username, &u.DisplayName, &role, &hash, &locked, &u.MustChange); err != nil {
+	if err := row.Scan(&u.ID, &org, &u.Username, &u.DisplayName, &role, &hash, &locked, &u.MustChange, &u.Phone, &u.Email); err != nil {
 		return nil, "", err
 	}
 	u.OrgID, u.Role = org.String, duijie.Role(role)
@@ -174,4 +175,22 @@ func (db *DB) Unlock(ctx context.Context, userID string) error {
 		}
 		return nil
 	})
+}
+
+// UsersOf lists the users of an organisation, oldest first.
+func (db *DB) UsersOf(ctx context.Context, orgID string) ([]duijie.User, error) {
+	rows, err := db.r.QueryContext(ctx, `SELECT `+userColumns+` FROM users WHERE org_id = ? ORDER BY created_at, id`, orgID)
+	if err != nil {
+		return nil, fmt.Errorf("sqlite: users of %s: %w", orgID, err)
+	}
+	defer rows.Close()
+	var out []duijie.User
+	for rows.Next() {
+		u, _, err := scanUser(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, *u)
+	}
+	return out, rows.Err()
 }
