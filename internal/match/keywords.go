@@ -3,6 +3,7 @@ package match
 import (
 	"math"
 	"sort"
+	"strings"
 	"unicode/utf8"
 )
 
@@ -35,14 +36,26 @@ func (m *Matcher) Keywords(src Source, n int) []string {
 	add(src.Field, w.SrcField)
 	add(src.Description, w.SrcDescription)
 	score := map[string]float64{}
+	kept := order[:0]
 	for _, word := range order {
 		a := words[word]
 		info, _ := m.ix.Lookup(word)
+		if !info.Domain && !nounLike(info.POS) {
+			continue // 保持, 波动大, 降低: words, not keywords
+		}
 		score[word] = (a.best + w.Repeat*math.Log2(a.count)) * m.specificity(word, info)
+		kept = append(kept, word)
 	}
+	order = kept
 	sort.SliceStable(order, func(i, j int) bool { return score[order[i]] > score[order[j]] })
 	if len(order) > n {
 		order = order[:n]
 	}
 	return order
+}
+
+// nounLike reports a part of speech a keyword can have: nouns, names,
+// Latin terms, or none known (a word gse's dictionary lacks).
+func nounLike(pos string) bool {
+	return pos == "" || pos == "x" || pos == "eng" || pos == "j" || pos == "vn" || strings.HasPrefix(pos, "n")
 }

@@ -123,7 +123,7 @@ func (s *Service) Matches(ctx context.Context, a Actor, typ, id string, localFir
 		if it.Summary {
 			mi.Parts, mi.Reasons = withoutRegion(m.Parts, m.Reasons)
 		} else {
-			mi.Title, mi.Snippet = m.Title, m.Snippet
+			mi.Title, mi.Snippet = quiet(m.Title), quiet(m.Snippet)
 		}
 		page.Items = append(page.Items, mi)
 	}

@@ -461,3 +461,12 @@ func TestTRLFacetMatchesFilter(t *testing.T) {
 		}
 	}
 }
+
+func TestQuiet(t *testing.T) {
+	in := []Fragment{{Text: "良"}, {Text: "率", Hit: true}, {Text: "低于"}, {Text: "液冷板", Hit: true}, {Text: "。"}}
+	got := quiet(in)
+	want := []Fragment{{Text: "良率低于"}, {Text: "液冷板", Hit: true}, {Text: "。"}}
+	if fmt.Sprint(got) != fmt.Sprint(want) {
+		t.Errorf("quiet = %v, want %v", got, want)
+	}
+}

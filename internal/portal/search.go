@@ -336,7 +336,25 @@ func highlight(title, body string, hit *index.Hit) (t, snippet []Fragment) {
 			}
 		}
 	}
-	return index.Snippet(title, ts, 1000), index.Snippet(body, bs, 120)
+	return quiet(index.Snippet(title, ts, 1000)), quiet(index.Snippet(body, bs, 120))
+}
+
+// quiet unmarks hits of a single character (率, 道: pieces of longer
+// query words) and joins the fragments around them: a reader sees the
+// words that matched, not the glue.
+func quiet(fs []Fragment) []Fragment {
+	var out []Fragment
+	for _, f := range fs {
+		if f.Hit && utf8.RuneCountInString(f.Text) == 1 {
+			f.Hit = false
+		}
+		if n := len(out); n > 0 && !f.Hit && !out[n-1].Hit {
+			out[n-1].Text += f.Text
+			continue
+		}
+		out = append(out, f)
+	}
+	return out
 }
 
 // Posting types, as the service's callers name them.
