@@ -134,18 +134,7 @@ func (c *client) do(t testing.TB, method, target string, form url.Values, header
 	if form != nil {
 		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
 	}
-	for k, v := range header {
-		req.Header.Set(k, v)
-	}
-	for k, v := range c.cookies {
-		req.AddCookie(&http.Cookie{Name: k, Value: v})
-	}
-	res, err := c.st.srv.App().Test(req, -1)
-	if err != nil {
-		t.Fatalf("%s %s: %v", method, target, err)
-	}
-	defer res.Body.Close()
-	b, _ := io.ReadAll(res.Body)
+	res, b := c.send(t, req, header)
 	for _, ck := range res.Cookies() {
 		if ck.MaxAge < 0 || ck.Value == "" {
 			delete(c.cookies, ck.Name)
@@ -164,6 +153,14 @@ func (c *client) doRaw(t testing.TB, method, target, body string, header map[str
 	t.Helper()
 	req := httptest.NewRequest(method, target, strings.NewReader(body))
 	req.Header.Set("Content-Type", "application/json")
+	res, b := c.send(t, req, header)
+	return res, string(b)
+}
+
+// send adds the headers and the client's cookies and runs the request
+// through app.Test (no time limit).
+func (c *client) send(t testing.TB, req *http.Request, header map[string]string) (*http.Response, []byte) {
+	t.Helper()
 	for k, v := range header {
 		req.Header.Set(k, v)
 	}
@@ -172,11 +169,11 @@ func (c *client) doRaw(t testing.TB, method, target, body string, header map[str
 	}
 	res, err := c.st.srv.App().Test(req, -1)
 	if err != nil {
-		t.Fatalf("%s %s: %v", method, target, err)
+		t.Fatalf("%s %s: %v", req.Method, req.URL, err)
 	}
 	defer res.Body.Close()
 	b, _ := io.ReadAll(res.Body)
-	return res, string(b)
+	return res, b
 }
 
 // doRaw2 is an API call with an optional bearer token and no cookies.

@@ -101,24 +101,11 @@ func (db *DB) Invited(ctx context.Context, challengeID, orgID string) (bool, err
 // PostingsOf lists the ids of an organisation's postings of a type,
 // newest first.
 func (db *DB) PostingsOf(ctx context.Context, docType, orgID string) ([]string, error) {
-	table := map[string]string{"challenge": "challenges", "capability": "capabilities"}[docType]
-	if table == "" {
-		return nil, fmt.Errorf("sqlite: posting type %q", docType)
-	}
-	rows, err := db.r.QueryContext(ctx, `SELECT id FROM `+table+` WHERE org_id = ? ORDER BY updated_at DESC, id`, orgID)
+	table, err := postingTable(docType)
 	if err != nil {
 		return nil, err
 	}
-	defer rows.Close()
-	var ids []string
-	for rows.Next() {
-		var id string
-		if err := rows.Scan(&id); err != nil {
-			return nil, err
-		}
-		ids = append(ids, id)
-	}
-	return ids, rows.Err()
+	return db.queryIDs(ctx, `SELECT id FROM `+table+` WHERE org_id = ? ORDER BY updated_at DESC, id`, orgID)
 }
 
 func nullable(s string) any {

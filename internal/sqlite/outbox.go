@@ -60,13 +60,27 @@ func (db *DB) ResetApplied(ctx context.Context, consumer string) error {
 
 // PostingIDs returns the ids of every posting of a type, for a full reindex.
 func (db *DB) PostingIDs(ctx context.Context, docType string) ([]string, error) {
-	table := map[string]string{"challenge": "challenges", "capability": "capabilities"}[docType]
-	if table == "" {
-		return nil, fmt.Errorf("sqlite: posting type %q", docType)
-	}
-	rows, err := db.r.QueryContext(ctx, `SELECT id FROM `+table+` ORDER BY id`)
+	table, err := postingTable(docType)
 	if err != nil {
 		return nil, err
+	}
+	return db.queryIDs(ctx, `SELECT id FROM `+table+` ORDER BY id`)
+}
+
+// postingTable is the table of a posting type.
+func postingTable(docType string) (string, error) {
+	table := map[string]string{"challenge": "challenges", "capability": "capabilities"}[docType]
+	if table == "" {
+		return "", fmt.Errorf("sqlite: posting type %q", docType)
+	}
+	return table, nil
+}
+
+// queryIDs runs a query of one text column.
+func (db *DB) queryIDs(ctx context.Context, query string, args ...any) ([]string, error) {
+	rows, err := db.r.QueryContext(ctx, query, args...)
+	if err != nil {
+		return nil, fmt.Errorf("sqlite: %w", err)
 	}
 	defer rows.Close()
 	var ids []string

@@ -58,9 +58,9 @@ func (db *DB) UpdateCapability(ctx context.Context, c *duijie.Capability) error 
 // and the answer is ECONFLICT. posted is set as the posting date when it
 // has none (a first publication).
 func (db *DB) SetStatus(ctx context.Context, docType, id, orgID string, from, to duijie.Status, posted string) error {
-	table := map[string]string{"challenge": "challenges", "capability": "capabilities"}[docType]
-	if table == "" {
-		return fmt.Errorf("sqlite: posting type %q", docType)
+	table, err := postingTable(docType)
+	if err != nil {
+		return err
 	}
 	return db.write(ctx, func(tx *sql.Tx) error {
 		res, err := tx.ExecContext(ctx, `UPDATE `+table+` SET status = ?, posted = CASE WHEN posted = '' THEN ? ELSE posted END,

@@ -82,7 +82,11 @@ func (db *DB) User(ctx context.Context, id string) (*duijie.User, error) {
 
 // Users lists every user by username.
 func (db *DB) Users(ctx context.Context) ([]duijie.User, error) {
-	rows, err := db.r.QueryContext(ctx, `SELECT `+userColumns+` FROM users ORDER BY username`)
+	return db.queryUsers(ctx, `SELECT `+userColumns+` FROM users ORDER BY username`)
+}
+
+func (db *DB) queryUsers(ctx context.Context, query string, args ...any) ([]duijie.User, error) {
+	rows, err := db.r.QueryContext(ctx, query, args...)
 	if err != nil {
 		return nil, fmt.Errorf("sqlite: users: %w", err)
 	}
@@ -179,18 +183,5 @@ func (db *DB) Unlock(ctx context.Context, userID string) error {
 
 // UsersOf lists the users of an organisation, oldest first.
 func (db *DB) UsersOf(ctx context.Context, orgID string) ([]duijie.User, error) {
-	rows, err := db.r.QueryContext(ctx, `SELECT `+userColumns+` FROM users WHERE org_id = ? ORDER BY created_at, id`, orgID)
-	if err != nil {
-		return nil, fmt.Errorf("sqlite: users of %s: %w", orgID, err)
-	}
-	defer rows.Close()
-	var out []duijie.User
-	for rows.Next() {
-		u, _, err := scanUser(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, *u)
-	}
-	return out, rows.Err()
+	return db.queryUsers(ctx, `SELECT `+userColumns+` FROM users WHERE org_id = ? ORDER BY created_at, id`, orgID)
 }
