@@ -209,7 +209,8 @@ func TestHealIndex(t *testing.T) {
 	}
 	// In step: nothing to do, nothing logged.
 	logs.Reset()
-	if ix, err = healIndex(ctx, db, ix, idxPath, slog.New(slog.NewTextHandler(&logs, nil))); err != nil || logs.Len() > 0 {
-		t.Fatalf("healthy index: %v, %q", err, logs.String())
+	again, err := healIndex(ctx, db, ix, idxPath, slog.New(slog.NewTextHandler(&logs, nil)))
+	if err != nil || logs.Len() > 0 || again != ix {
+		t.Fatalf("healthy index: %v, %q, reopened: %v", err, logs.String(), again != ix)
 	}
 }
