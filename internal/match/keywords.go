@@ -1,7 +1,6 @@
 package match
 
 import (
-	"math"
 	"sort"
 	"strings"
 	"unicode/utf8"
@@ -14,39 +13,23 @@ import (
 // other postings (drafts, confidential bodies) contain.
 func (m *Matcher) Keywords(src Source, n int) []string {
 	w := m.W
-	type acc struct{ best, count float64 }
-	words := map[string]*acc{}
-	var order []string
-	add := func(text string, weight float64) {
-		for _, word := range m.ix.Analyze(text) {
-			if !useful(word.Text) || utf8.RuneCountInString(word.Text) < 2 {
-				continue
-			}
-			a := words[word.Text]
-			if a == nil {
-				a = &acc{}
-				words[word.Text] = a
-				order = append(order, word.Text)
-			}
-			a.best = max(a.best, weight)
-			a.count++
-		}
+	sw := newSourceWords()
+	for _, part := range []struct {
+		text   string
+		weight float64
+	}{{src.Title, w.SrcTitle}, {src.Field, w.SrcField}, {src.Description, w.SrcDescription}} {
+		sw.add(m.ix.Analyze(part.text), part.weight)
 	}
-	add(src.Title, w.SrcTitle)
-	add(src.Field, w.SrcField)
-	add(src.Description, w.SrcDescription)
 	score := map[string]float64{}
-	kept := order[:0]
-	for _, word := range order {
-		a := words[word]
+	var order []string
+	for _, word := range sw.order {
 		info, _ := m.ix.Lookup(word)
-		if !info.Domain && !nounLike(info.POS) {
-			continue // 保持, 波动大, 降低: words, not keywords
+		if utf8.RuneCountInString(word) < 2 || !info.Domain && !nounLike(info.POS) {
+			continue // 率, 保持, 波动大, 降低: not keywords
 		}
-		score[word] = (a.best + w.Repeat*math.Log2(a.count)) * m.specificity(word, info)
-		kept = append(kept, word)
+		score[word] = sw.at[word].base(w.Repeat) * m.specificity(word, info)
+		order = append(order, word)
 	}
-	order = kept
 	sort.SliceStable(order, func(i, j int) bool { return score[order[i]] > score[order[j]] })
 	if len(order) > n {
 		order = order[:n]

@@ -18,24 +18,10 @@ import (
 func (m *Matcher) Terms(ctx context.Context, src Source) ([]index.Term, [][]string, error) {
 	target := targetOf(src.Type)
 	w := m.W
-	type acc struct{ best, count float64 }
-	words := map[string]*acc{}
-	var order []string
+	sw := newSourceWords()
 	add := func(text string, weight float64) []index.Word {
 		ws := m.ix.Analyze(text)
-		for _, word := range ws {
-			if !useful(word.Text) {
-				continue
-			}
-			a := words[word.Text]
-			if a == nil {
-				a = &acc{}
-				words[word.Text] = a
-				order = append(order, word.Text)
-			}
-			a.best = max(a.best, weight)
-			a.count++
-		}
+		sw.add(ws, weight)
 		return ws
 	}
 	titleWords := add(src.Title, w.SrcTitle)
@@ -45,6 +31,7 @@ func (m *Matcher) Terms(ctx context.Context, src Source) ([]index.Term, [][]stri
 	}
 	add(src.Field, w.SrcField)
 	add(src.Description, w.SrcDescription)
+	words, order := sw.at, sw.order
 	if len(order) == 0 {
 		return nil, nil, nil
 	}
@@ -56,7 +43,7 @@ func (m *Matcher) Terms(ctx context.Context, src Source) ([]index.Term, [][]stri
 		for _, word := range order {
 			a := words[word]
 			info, _ := m.ix.Lookup(word)
-			prior[word] = (a.best + w.Repeat*math.Log2(a.count)) * m.specificity(word, info)
+			prior[word] = a.base(w.Repeat) * m.specificity(word, info)
 		}
 		sort.SliceStable(order, func(i, j int) bool { return prior[order[i]] > prior[order[j]] })
 		order = order[:limit]
@@ -93,7 +80,7 @@ func (m *Matcher) Terms(ctx context.Context, src Source) ([]index.Term, [][]stri
 			if d == 0 {
 				for _, s := range subs {
 					if words[s] == nil && useful(s) {
-						words[s] = &acc{best: a.best, count: a.count}
+						words[s] = &wordWeight{best: a.best, count: a.count}
 						next = append(next, s)
 					}
 				}
@@ -101,7 +88,7 @@ func (m *Matcher) Terms(ctx context.Context, src Source) ([]index.Term, [][]stri
 			}
 			dfOf[word] = d
 			idf := math.Log(1 + (n-d+0.5)/(d+0.5))
-			weight := (a.best + w.Repeat*math.Log2(a.count)) * idf * m.specificity(word, info)
+			weight := a.base(w.Repeat) * idf * m.specificity(word, info)
 			if weight > 0 {
 				terms = append(terms, index.Term{Text: word, Alts: alts[i], Weight: weight})
 			}
@@ -195,6 +182,38 @@ func consecutiveRuns(ws []index.Word) [][]string {
 	}
 	return append(runs, cur)
 }
+
+// sourceWords gathers the useful words of a source: for each, the weight
+// of the best place it stands and how often it comes back, in the order
+// first seen.
+type sourceWords struct {
+	at    map[string]*wordWeight
+	order []string
+}
+
+type wordWeight struct{ best, count float64 }
+
+func newSourceWords() *sourceWords { return &sourceWords{at: map[string]*wordWeight{}} }
+
+func (sw *sourceWords) add(ws []index.Word, weight float64) {
+	for _, word := range ws {
+		if !useful(word.Text) {
+			continue
+		}
+		a := sw.at[word.Text]
+		if a == nil {
+			a = &wordWeight{}
+			sw.at[word.Text] = a
+			sw.order = append(sw.order, word.Text)
+		}
+		a.best = max(a.best, weight)
+		a.count++
+	}
+}
+
+// base is a word's weight before idf and specificity: its best place plus
+// a bonus for repeats.
+func (a *wordWeight) base(repeat float64) float64 { return a.best + repeat*math.Log2(a.count) }
 
 // specificity says how much a word can tell postings apart, whatever its
 // frequency in the index: domain words most, general-language words less.
