@@ -29,6 +29,22 @@ func storePaths(dir string) (db, idx string) {
 	return filepath.Join(dir, "duijie.db"), filepath.Join(dir, "index")
 }
 
+// openStore opens the store in the data folder dir, making the folder when
+// create is set and refusing a missing store otherwise; it returns the
+// index folder's path too.
+func openStore(ctx context.Context, dir string, create bool) (*sqlite.DB, string, error) {
+	dbPath, idxPath := storePaths(dir)
+	if create {
+		if err := os.MkdirAll(dir, 0o750); err != nil {
+			return nil, "", err
+		}
+	} else if _, err := os.Stat(dbPath); err != nil {
+		return nil, "", fmt.Errorf("no store at %s: %w", dbPath, err)
+	}
+	db, err := sqlite.Open(ctx, dbPath)
+	return db, idxPath, err
+}
+
 // runReindex rebuilds the search index from the store: the index is derived
 // data, so it is deleted and built again from every posting.
 func runReindex(ctx context.Context, args []string, stdout, stderr io.Writer) error {
@@ -37,11 +53,7 @@ func runReindex(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	if err := parseFlags(fs, args, stderr); err != nil {
 		return err
 	}
-	dbPath, idxPath := storePaths(*dir)
-	if _, err := os.Stat(dbPath); err != nil {
-		return fmt.Errorf("no store at %s: %w", dbPath, err)
-	}
-	db, err := sqlite.Open(ctx, dbPath)
+	db, idxPath, err := openStore(ctx, *dir, false)
 	if err != nil {
 		return err
 	}
@@ -129,34 +141,16 @@ func runImportDemo(ctx context.Context, args []string, stdout, stderr io.Writer)
 	if err != nil {
 		return err
 	}
-	if err := os.MkdirAll(*dir, 0o750); err != nil {
-		return err
-	}
-	dbPath, idxPath := storePaths(*dir)
-	db, err := sqlite.Open(ctx, dbPath)
+	db, idxPath, err := openStore(ctx, *dir, true)
 	if err != nil {
 		return err
 	}
 	defer db.Close()
-	for i := range set.Orgs {
-		if err := db.PutOrganization(ctx, &set.Orgs[i]); err != nil {
-			return err
-		}
+	// One transaction: the store holds the whole set or none of it.
+	seed := &sqlite.Seed{Orgs: set.Orgs, Challenges: set.Challenges, Capabilities: set.Capabilities}
+	if err := db.Seed(ctx, seed, nil); err != nil {
+		return err
 	}
-	bar := progress.New(os.Stderr, "import", len(set.Challenges)+len(set.Capabilities))
-	for i := range set.Challenges {
-		if err := db.PutChallenge(ctx, &set.Challenges[i]); err != nil {
-			return err
-		}
-		bar.Add(1)
-	}
-	for i := range set.Capabilities {
-		if err := db.PutCapability(ctx, &set.Capabilities[i]); err != nil {
-			return err
-		}
-		bar.Add(1)
-	}
-	bar.Done()
 	ix, err := index.Open(idxPath)
 	if err != nil {
 		return err

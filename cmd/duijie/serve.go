@@ -18,7 +18,6 @@ import (
 	"duijie/internal/auth"
 	"duijie/internal/portal"
 	"duijie/internal/server"
-	"duijie/internal/sqlite"
 )
 
 // runServe starts the portal: store and index in the data folder, the
@@ -35,11 +34,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		return err
 	}
 	log := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: slog.LevelInfo}))
-	if err := os.MkdirAll(*dir, 0o750); err != nil {
-		return err
-	}
-	dbPath, idxPath := storePaths(*dir)
-	db, err := sqlite.Open(ctx, dbPath)
+	db, idxPath, err := openStore(ctx, *dir, true)
 	if err != nil {
 		return err
 	}

@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"os"
 	"path/filepath"
 	"regexp"
 	"strings"
@@ -83,6 +84,10 @@ func mustStack(t testing.TB) *stack {
 	}
 	return sharedStack
 }
+
+// tempDir is a folder for the shared stack (t.TempDir belongs to one
+// test; this one lives for the test binary).
+func tempDir() (string, error) { return os.MkdirTemp("", "duijie-server-test-") }
 
 // client is a browser: its cookies and the CSRF token of its pages.
 type client struct {
