@@ -3,6 +3,7 @@ package index
 import (
 	"context"
 	"fmt"
+	"math"
 	"sort"
 	"time"
 
@@ -226,7 +227,7 @@ func (x *Index) Search(ctx context.Context, q Query) (*Result, error) {
 	if err != nil {
 		return nil, fmt.Errorf("index: search: %w", err)
 	}
-	out := &Result{Total: res.Total, MaxScore: res.MaxScore, Took: res.Took}
+	out := &Result{Total: res.Total, MaxScore: quantize(res.MaxScore), Took: res.Took}
 	for _, h := range res.Hits {
 		out.Hits = append(out.Hits, toHit(h))
 	}
@@ -310,9 +311,16 @@ func (f Filter) queries() []query.Query {
 	return qs
 }
 
+// quantize rounds a score to a millionth. bleve adds a posting's clause
+// scores in an order that depends on the index's segments, so the same
+// posting in the same collection scores differently in the last bits
+// before and after a background merge (or any write); rounded, a score
+// depends on the collection alone, and equal postings list by id.
+func quantize(score float64) float64 { return math.Round(score*1e6) / 1e6 }
+
 func toHit(h *search.DocumentMatch) Hit {
 	typ, id := splitKey(h.ID)
-	hit := Hit{Type: typ, ID: id, Score: h.Score, Doc: docFromFields(typ, id, h.Fields)}
+	hit := Hit{Type: typ, ID: id, Score: quantize(h.Score), Doc: docFromFields(typ, id, h.Fields)}
 	fields := make([]string, 0, len(h.Locations))
 	for f := range h.Locations {
 		fields = append(fields, f)

@@ -13,7 +13,9 @@ import (
 	"duijie/index"
 	"duijie/internal/bench"
 	"duijie/internal/datasets"
+	"duijie/internal/duijie"
 	"duijie/internal/eval"
+	"duijie/internal/indexer"
 	"duijie/internal/sqlite"
 )
 
@@ -174,43 +176,70 @@ func TestImportDemoAndReindex(t *testing.T) {
 	}
 }
 
-// TestHealIndex: a start finds the index lost (deleted, or holding fewer
-// documents than the store has postings) and rebuilds it.
+// TestHealIndex: a start finds an audience's index lost (deleted, left in
+// the single-index layout of earlier versions, or holding fewer documents
+// than the postings its audience may read) and rebuilds the indexes.
 func TestHealIndex(t *testing.T) {
 	dir := t.TempDir()
 	if code, stdout, stderr := runCmd(t, "import-demo", "--data", dir); code != 0 {
 		t.Fatalf("import-demo: exit %d, %q, %q", code, stdout, stderr)
 	}
 	dbPath, idxPath := storePaths(dir)
-	if err := os.RemoveAll(idxPath); err != nil {
-		t.Fatal(err)
-	}
 	ctx := context.Background()
 	db, err := sqlite.Open(ctx, dbPath)
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer db.Close()
-	ix, err := index.Open(idxPath)
+	want, err := db.AudienceCounts(ctx)
 	if err != nil {
 		t.Fatal(err)
 	}
-	var logs strings.Builder
-	ix, err = healIndex(ctx, db, ix, idxPath, slog.New(slog.NewTextHandler(&logs, nil)))
-	if err != nil {
-		t.Fatal(err)
+	if want[duijie.AudienceBureau] != 328 || want[duijie.AudiencePublic] >= 328 || want[duijie.AudiencePublic] < 300 {
+		t.Fatalf("audience counts %v", want)
 	}
-	defer ix.Close()
-	if n, _ := ix.Count(); n != 328 {
-		t.Fatalf("healed index holds %d documents, want 328", n)
-	}
-	if !strings.Contains(logs.String(), "rebuilding") {
-		t.Errorf("no warning logged: %q", logs.String())
-	}
-	// In step: nothing to do, nothing logged.
-	logs.Reset()
-	again, err := healIndex(ctx, db, ix, idxPath, slog.New(slog.NewTextHandler(&logs, nil)))
-	if err != nil || logs.Len() > 0 || again != ix {
-		t.Fatalf("healthy index: %v, %q, reopened: %v", err, logs.String(), again != ix)
+	for _, tc := range []struct {
+		name  string
+		spoil func(t *testing.T)
+	}{
+		{"deleted", func(t *testing.T) { os.RemoveAll(idxPath) }},
+		{"public index deleted", func(t *testing.T) { os.RemoveAll(filepath.Join(idxPath, "public")) }},
+		{"old single index", func(t *testing.T) {
+			os.RemoveAll(idxPath)
+			old, err := index.Open(idxPath)
+			if err != nil {
+				t.Fatal(err)
+			}
+			old.Close()
+		}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			tc.spoil(t)
+			ix, err := indexer.OpenIndexes(idxPath)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var logs strings.Builder
+			ix, err = healIndex(ctx, db, ix, idxPath, slog.New(slog.NewTextHandler(&logs, nil)))
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer ix.Close()
+			have, _ := ix.Count()
+			for _, aud := range duijie.Audiences {
+				if have[aud] != uint64(want[aud]) {
+					t.Fatalf("healed %s index holds %d documents, want %d", aud, have[aud], want[aud])
+				}
+			}
+			if !strings.Contains(logs.String(), "rebuilding") {
+				t.Errorf("no warning logged: %q", logs.String())
+			}
+			// In step: nothing to do, nothing logged.
+			logs.Reset()
+			again, err := healIndex(ctx, db, ix, idxPath, slog.New(slog.NewTextHandler(&logs, nil)))
+			if err != nil || logs.Len() > 0 || again != ix {
+				t.Fatalf("healthy index: %v, %q, reopened: %v", err, logs.String(), again != ix)
+			}
+		})
 	}
 }

@@ -11,6 +11,7 @@ import (
 
 	"duijie/index"
 	"duijie/internal/demo"
+	"duijie/internal/duijie"
 	"duijie/internal/indexer"
 	"duijie/internal/progress"
 	"duijie/internal/sqlite"
@@ -70,18 +71,22 @@ func runReindex(ctx context.Context, args []string, stdout, stderr io.Writer) er
 		return err
 	}
 	defer ix.Close()
-	n, _ := ix.Count()
-	fmt.Fprintf(stdout, "indexed %d postings into %s\n", n, idxPath)
+	n, err := ix.Count()
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "indexed %d postings into %s (%d readable by the public)\n",
+		n[duijie.AudienceBureau], idxPath, n[duijie.AudiencePublic])
 	return nil
 }
 
-// rebuildIndex deletes the index in dir and builds it again from every
-// posting of the store; the index is returned open.
-func rebuildIndex(ctx context.Context, db *sqlite.DB, dir string, progress func(done int)) (*index.Index, error) {
+// rebuildIndex deletes the indexes in dir and builds them again from every
+// posting of the store; they are returned open.
+func rebuildIndex(ctx context.Context, db *sqlite.DB, dir string, progress func(done int)) (*indexer.Indexes, error) {
 	if err := os.RemoveAll(dir); err != nil {
 		return nil, err
 	}
-	ix, err := index.Open(dir)
+	ix, err := indexer.OpenIndexes(dir)
 	if err != nil {
 		return nil, err
 	}
@@ -105,14 +110,15 @@ func postingCount(ctx context.Context, db *sqlite.DB) (int, error) {
 	return total, nil
 }
 
-// healIndex brings an opened index in step with the store: it applies the
-// outbox, and when the index still does not hold one document per posting
-// (deleted, replaced or damaged), it rebuilds it from the store.
-func healIndex(ctx context.Context, db *sqlite.DB, ix *index.Index, dir string, log *slog.Logger) (*index.Index, error) {
+// healIndex brings opened indexes in step with the store: it applies the
+// outbox, and when an audience's index still does not hold one document per
+// posting that audience may read (deleted, replaced or damaged), it
+// rebuilds them from the store.
+func healIndex(ctx context.Context, db *sqlite.DB, ix *indexer.Indexes, dir string, log *slog.Logger) (*indexer.Indexes, error) {
 	if _, err := indexer.New(db, ix).Apply(ctx); err != nil {
 		return ix, err
 	}
-	want, err := postingCount(ctx, db)
+	want, err := db.AudienceCounts(ctx)
 	if err != nil {
 		return ix, err
 	}
@@ -120,10 +126,17 @@ func healIndex(ctx context.Context, db *sqlite.DB, ix *index.Index, dir string, 
 	if err != nil {
 		return ix, err
 	}
-	if have == uint64(want) {
+	short := false
+	for _, aud := range duijie.Audiences {
+		if have[aud] != uint64(want[aud]) {
+			short = true
+			log.Warn("search index out of step with the store: rebuilding it", "audience", aud.String(),
+				"index_docs", have[aud], "postings", want[aud])
+		}
+	}
+	if !short {
 		return ix, nil
 	}
-	log.Warn("search index out of step with the store: rebuilding it", "index_docs", have, "postings", want)
 	if err := ix.Close(); err != nil {
 		return nil, err
 	}
@@ -151,7 +164,7 @@ func runImportDemo(ctx context.Context, args []string, stdout, stderr io.Writer)
 	if err := db.Seed(ctx, seed, nil); err != nil {
 		return err
 	}
-	ix, err := index.Open(idxPath)
+	ix, err := indexer.OpenIndexes(idxPath)
 	if err != nil {
 		return err
 	}

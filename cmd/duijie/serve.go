@@ -14,8 +14,8 @@ import (
 	"text/tabwriter"
 	"time"
 
-	"duijie/index"
 	"duijie/internal/auth"
+	"duijie/internal/indexer"
 	"duijie/internal/portal"
 	"duijie/internal/server"
 )
@@ -39,7 +39,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		return err
 	}
 	defer db.Close()
-	ix, err := index.Open(idxPath)
+	ix, err := indexer.OpenIndexes(idxPath)
 	if err != nil {
 		return fmt.Errorf("%w (is another duijie serving %s?)", err, *dir)
 	}

@@ -66,3 +66,66 @@ func (c *Challenge) Redact() {
 	c.OrgID, c.OrgName, c.Region = "", "", ""
 	c.Problem, c.Targets, c.Tried, c.Constraints = "", "", "", ""
 }
+
+// Audience is a group of readers who may all read the same postings in the
+// same way. Everything that shapes what a reader sees of search and matches
+// (term statistics, scores, totals, facet counts, order) is computed over
+// the postings as the reader's audience reads them, and nothing else: a
+// hidden posting cannot move what an outsider sees, whatever new signal
+// is added, because it is not there to count.
+type Audience int
+
+// Audiences.
+const (
+	// AudienceBureau is the brokers: every posting, in full.
+	AudienceBureau Audience = iota
+	// AudiencePublic is everyone else, signed in or not: published
+	// postings as an outsider reads them. Owners and invited institutes
+	// read more of some postings, but their statistics are the public ones.
+	AudiencePublic
+)
+
+// Audiences lists every audience.
+var Audiences = []Audience{AudienceBureau, AudiencePublic}
+
+// String names an audience (folder names, logs).
+func (a Audience) String() string {
+	if a == AudienceBureau {
+		return "bureau"
+	}
+	return "public"
+}
+
+// AudienceOf is the audience of u (nil: anonymous).
+func AudienceOf(u *User) Audience {
+	if u.Is(RoleBroker) {
+		return AudienceBureau
+	}
+	return AudiencePublic
+}
+
+// ForAudience returns c as aud reads it: nil when aud may not read it at
+// all, a redacted copy for a summary, c itself when read in full. For the
+// public audience it is what an anonymous reader may read.
+func (c *Challenge) ForAudience(aud Audience) *Challenge {
+	if aud == AudienceBureau {
+		return c
+	}
+	switch ChallengeAccess(nil, c, false) {
+	case AccessFull:
+		return c
+	case AccessSummary:
+		r := *c
+		r.Redact()
+		return &r
+	}
+	return nil
+}
+
+// ForAudience returns c as aud reads it: nil when aud may not read it.
+func (c *Capability) ForAudience(aud Audience) *Capability {
+	if aud == AudienceBureau || CapabilityAccess(nil, c) == AccessFull {
+		return c
+	}
+	return nil
+}

@@ -20,14 +20,14 @@ const Consumer = "bleve"
 // batchSize is how many outbox rows one index batch takes.
 const batchSize = 500
 
-// Indexer applies store changes to an index.
+// Indexer applies store changes to the indexes of every audience.
 type Indexer struct {
 	db *sqlite.DB
-	ix *index.Index
+	ix *Indexes
 }
 
 // New returns an indexer.
-func New(db *sqlite.DB, ix *index.Index) *Indexer { return &Indexer{db: db, ix: ix} }
+func New(db *sqlite.DB, ix *Indexes) *Indexer { return &Indexer{db: db, ix: ix} }
 
 // Apply indexes every change recorded since the last run and returns how
 // many outbox rows it applied.
@@ -77,8 +77,10 @@ func (x *Indexer) Rebuild(ctx context.Context, progress func(done int)) error {
 			}
 		}
 	}
-	if err := x.ix.Compact(ctx); err != nil {
-		return err
+	for _, ix := range x.ix.by {
+		if err := ix.Compact(ctx); err != nil {
+			return err
+		}
 	}
 	if len(pending) > 0 {
 		return x.db.MarkApplied(ctx, Consumer, pending[len(pending)-1].ID)
@@ -86,45 +88,77 @@ func (x *Indexer) Rebuild(ctx context.Context, progress func(done int)) error {
 	return nil
 }
 
-// index upserts the named postings, deleting those the store no longer has.
+// index upserts the named postings into every audience's index as that
+// audience reads them, deleting them where the audience may not read them
+// (or the store no longer has them).
 func (x *Indexer) index(ctx context.Context, ids map[string][]string) error {
-	var docs []index.Doc
+	docs := map[duijie.Audience][]index.Doc{}
+	gone := map[duijie.Audience]map[string][]string{}
+	for _, aud := range duijie.Audiences {
+		gone[aud] = map[string][]string{}
+	}
 	for typ, list := range ids {
-		var gone []string
 		for _, id := range list {
-			doc, err := x.load(ctx, typ, id)
-			switch {
-			case duijie.ErrorCode(err) == duijie.ENOTFOUND:
-				gone = append(gone, id)
-			case err != nil:
+			byAud, err := x.load(ctx, typ, id)
+			if err != nil {
 				return err
-			default:
-				docs = append(docs, doc)
 			}
-		}
-		if len(gone) > 0 {
-			if err := x.ix.Delete(typ, gone...); err != nil {
-				return err
+			for _, aud := range duijie.Audiences {
+				if d, ok := byAud[aud]; ok {
+					docs[aud] = append(docs[aud], d)
+				} else {
+					gone[aud][typ] = append(gone[aud][typ], id)
+				}
 			}
 		}
 	}
-	return x.ix.Upsert(docs...)
+	for _, aud := range duijie.Audiences {
+		ix := x.ix.For(aud)
+		for typ, list := range gone[aud] {
+			if err := ix.Delete(typ, list...); err != nil {
+				return err
+			}
+		}
+		if err := ix.Upsert(docs[aud]...); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
-func (x *Indexer) load(ctx context.Context, typ, id string) (index.Doc, error) {
+// load is a posting as each audience reads it; an audience that may not
+// read it (or a posting the store no longer has) has no entry.
+func (x *Indexer) load(ctx context.Context, typ, id string) (map[duijie.Audience]index.Doc, error) {
+	out := map[duijie.Audience]index.Doc{}
 	switch typ {
 	case index.DocChallenge:
 		c, err := x.db.Challenge(ctx, id)
-		if err != nil {
-			return index.Doc{}, err
+		if duijie.ErrorCode(err) == duijie.ENOTFOUND {
+			return out, nil
 		}
-		return match.ChallengeDoc(c), nil
+		if err != nil {
+			return nil, err
+		}
+		for _, aud := range duijie.Audiences {
+			if r := c.ForAudience(aud); r != nil {
+				out[aud] = match.ChallengeDoc(r)
+			}
+		}
 	case index.DocCapability:
 		c, err := x.db.Capability(ctx, id)
-		if err != nil {
-			return index.Doc{}, err
+		if duijie.ErrorCode(err) == duijie.ENOTFOUND {
+			return out, nil
 		}
-		return match.CapabilityDoc(c), nil
+		if err != nil {
+			return nil, err
+		}
+		for _, aud := range duijie.Audiences {
+			if r := c.ForAudience(aud); r != nil {
+				out[aud] = match.CapabilityDoc(r)
+			}
+		}
+	default:
+		return nil, fmt.Errorf("indexer: posting type %q", typ)
 	}
-	return index.Doc{}, fmt.Errorf("indexer: posting type %q", typ)
+	return out, nil
 }

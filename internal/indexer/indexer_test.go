@@ -11,7 +11,7 @@ import (
 	"duijie/internal/sqlite"
 )
 
-func setup(t *testing.T) (*sqlite.DB, *index.Index, string) {
+func setup(t *testing.T) (*sqlite.DB, *Indexes, string) {
 	t.Helper()
 	dir := t.TempDir()
 	db, err := sqlite.Open(context.Background(), filepath.Join(dir, "duijie.db"))
@@ -19,7 +19,7 @@ func setup(t *testing.T) (*sqlite.DB, *index.Index, string) {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { db.Close() })
-	ix, err := index.OpenMem(index.AnalyzerIndex)
+	ix, err := OpenMemIndexes()
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -36,7 +36,13 @@ func setup(t *testing.T) (*sqlite.DB, *index.Index, string) {
 	return db, ix, dir
 }
 
-func titles(t *testing.T, ix *index.Index, typ, word string) []string {
+// titles are the titles of the bureau's index that hold word.
+func titles(t *testing.T, ix *Indexes, typ, word string) []string {
+	t.Helper()
+	return titlesIn(t, ix.For(duijie.AudienceBureau), typ, word)
+}
+
+func titlesIn(t *testing.T, ix *index.Index, typ, word string) []string {
 	t.Helper()
 	res, err := ix.Search(context.Background(), index.Query{Type: typ, Terms: []index.Term{{Text: word, Weight: 1}}})
 	if err != nil {
@@ -104,7 +110,7 @@ func TestRebuildHealsALostIndex(t *testing.T) {
 	if _, err := x.Apply(ctx); err != nil {
 		t.Fatal(err)
 	}
-	fresh, err := index.OpenMem(index.AnalyzerIndex)
+	fresh, err := OpenMemIndexes()
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -113,7 +119,7 @@ func TestRebuildHealsALostIndex(t *testing.T) {
 	if err := New(db, fresh).Rebuild(ctx, func(done int) { seen = append(seen, done) }); err != nil {
 		t.Fatal(err)
 	}
-	if n, _ := fresh.Count(); n != 3 {
+	if n, _ := fresh.Count(); n[duijie.AudienceBureau] != 3 || n[duijie.AudiencePublic] != 3 {
 		t.Errorf("rebuilt index holds %d postings, want 3", n)
 	}
 	if len(seen) == 0 || seen[len(seen)-1] != 3 {
@@ -122,4 +128,102 @@ func TestRebuildHealsALostIndex(t *testing.T) {
 	if n, _ := New(db, fresh).Apply(ctx); n != 0 {
 		t.Errorf("after a rebuild the outbox is applied, yet Apply did %d", n)
 	}
+}
+
+// TestAudiences: each audience's index holds the postings as that audience
+// may read them: the public one holds no draft, closed or bureau-only
+// posting and no hidden part of a 摘要公开 challenge (body, enterprise,
+// region), and follows a posting in and out as its status and visibility
+// change; its size is what the store counts for the public.
+func TestAudiences(t *testing.T) {
+	db, ix, _ := setup(t)
+	ctx := context.Background()
+	pub := ix.For(duijie.AudiencePublic)
+	ch := func(id, title, problem string, vis duijie.Visibility, st duijie.Status) duijie.Challenge {
+		return duijie.Challenge{ID: id, OrgID: "e1", Title: title, Problem: problem, Industry: "nev",
+			Keywords: []string{"电机"}, Field: "电气工程", Region: "安徽省六安市", Modes: []duijie.Mode{"技术开发"},
+			Visibility: vis, Status: st, Posted: time.Now()}
+	}
+	for _, c := range []duijie.Challenge{
+		ch("c-pub", "扁线电机啸叫", "公开正文铁芯。", duijie.VisibilityPublic, duijie.StatusPublished),
+		ch("c-sum", "驱动电机降噪", "隐藏正文氮化硅陶瓷球。", duijie.VisibilitySummary, duijie.StatusPublished),
+		ch("c-bur", "坯体开裂", "仅科技局坯体。", duijie.VisibilityBureau, duijie.StatusPublished),
+		ch("c-draft", "草稿石墨烯", "草稿正文石墨烯。", duijie.VisibilityPublic, duijie.StatusDraft),
+		ch("c-closed", "已关闭钙钛矿", "关闭正文钙钛矿。", duijie.VisibilityPublic, duijie.StatusClosed),
+	} {
+		if err := db.PutChallenge(ctx, &c); err != nil {
+			t.Fatal(err)
+		}
+	}
+	draftCap := duijie.Capability{ID: "p-draft", OrgID: "i1", Kind: duijie.KindAchievement, Title: "钛合金粉末",
+		Description: "草稿。", Industry: "materials", TRL: 5, Modes: []duijie.Mode{"技术转让"}, Status: duijie.StatusDraft}
+	if err := db.PutCapability(ctx, &draftCap); err != nil {
+		t.Fatalf("%+v", err.(*duijie.Error).Fields)
+	}
+	x := New(db, ix)
+	if _, err := x.Apply(ctx); err != nil {
+		t.Fatal(err)
+	}
+	for _, word := range []string{"氮化硅", "坯体", "石墨烯", "钙钛矿"} {
+		if got := titlesIn(t, pub, index.DocChallenge, word); len(got) != 0 {
+			t.Errorf("public index finds %s: %v", word, got)
+		}
+		if got := titles(t, ix, index.DocChallenge, word); len(got) != 1 {
+			t.Errorf("bureau index finds %s: %v, want one", word, got)
+		}
+	}
+	if got := titlesIn(t, pub, index.DocCapability, "钛合金"); len(got) != 0 {
+		t.Errorf("public index finds a draft capability: %v", got)
+	}
+	if got := titlesIn(t, pub, index.DocChallenge, "电机"); len(got) != 2 {
+		t.Errorf("public index: %v, want the public and the 摘要公开 challenge", got)
+	}
+	docs, err := pub.Docs(ctx, index.DocChallenge, []string{"c-sum"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d := docs["c-sum"]; d.Title != "驱动电机降噪" || d.Description != "" || d.OrgName != "" || d.Org != "" ||
+		d.Region != "" || d.RegionTier != "" || d.Keywords != "电机、电气工程" {
+		t.Errorf("the public copy of a 摘要公开 challenge: %+v", d)
+	}
+	checkCounts := func(when string) {
+		t.Helper()
+		want, err := db.AudienceCounts(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		have, err := ix.Count()
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, aud := range duijie.Audiences {
+			if have[aud] != uint64(want[aud]) {
+				t.Errorf("%s: %s index holds %d, the store counts %d", when, aud, have[aud], want[aud])
+			}
+		}
+	}
+	checkCounts("after the first run")
+	// Published, then made bureau-only: in, then out of the public index.
+	c := ch("c-draft", "草稿石墨烯", "草稿正文石墨烯。", duijie.VisibilityPublic, duijie.StatusPublished)
+	if err := db.PutChallenge(ctx, &c); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := x.Apply(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if got := titlesIn(t, pub, index.DocChallenge, "石墨烯"); len(got) != 1 {
+		t.Errorf("published challenge not in the public index: %v", got)
+	}
+	checkCounts("after publishing")
+	c.Visibility = duijie.VisibilityBureau
+	if err := db.PutChallenge(ctx, &c); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := x.Apply(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if got := titlesIn(t, pub, index.DocChallenge, "石墨烯"); len(got) != 0 {
+		t.Errorf("a challenge made bureau-only stays in the public index: %v", got)
+	}
+	checkCounts("after hiding")
 }

@@ -15,7 +15,7 @@ func CapabilityDoc(c *duijie.Capability) index.Doc {
 		Description: CapabilityText(c),
 		Keywords:    strings.Join(append(append([]string(nil), c.Keywords...), c.Fields...), "、"),
 		OrgName:     c.OrgName, Org: c.OrgID, Industry: string(c.Industry), Region: c.Region,
-		RegionTier: string(duijie.RegionTier(c.Region)), Modes: duijie.ModeNames(c.Modes), TRL: c.TRL,
+		RegionTier: tierOf(c.Region), Modes: duijie.ModeNames(c.Modes), TRL: c.TRL,
 		Status: string(c.Status), Visibility: string(duijie.VisibilityPublic), Posted: c.Posted,
 	}
 }
@@ -36,7 +36,7 @@ func ChallengeDoc(c *duijie.Challenge) index.Doc {
 	return index.Doc{
 		Type: index.DocChallenge, ID: c.ID, Title: c.Title, Description: ChallengeText(c),
 		Keywords: strings.Join(kw, "、"), OrgName: c.OrgName, Org: c.OrgID, Industry: string(c.Industry),
-		Region: c.Region, RegionTier: string(duijie.RegionTier(c.Region)), Modes: duijie.ModeNames(c.Modes),
+		Region: c.Region, RegionTier: tierOf(c.Region), Modes: duijie.ModeNames(c.Modes),
 		TRL: c.TRLExpect, Status: string(c.Status), Visibility: string(c.Visibility), Posted: c.Posted,
 	}
 }
@@ -45,6 +45,16 @@ func ChallengeDoc(c *duijie.Challenge) index.Doc {
 // was tried, constraints.
 func ChallengeText(c *duijie.Challenge) string {
 	return strings.Join(nonEmpty([]string{c.Problem, c.Targets, c.Tried, c.Constraints}), "\n")
+}
+
+// tierOf is a region's tier; a region not known (a redacted 摘要公开
+// challenge) has none, so that it neither answers a region filter nor
+// counts in a region facet.
+func tierOf(region string) string {
+	if strings.TrimSpace(region) == "" {
+		return ""
+	}
+	return string(duijie.RegionTier(region))
 }
 
 func nonEmpty(xs []string) []string {

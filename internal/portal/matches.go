@@ -46,7 +46,9 @@ func (s *Service) Matches(ctx context.Context, a Actor, typ, id string, localFir
 	offset = min(max(offset, 0), MaxOffset)
 	page := &MatchPage{Type: typ, ID: id, LocalFirst: localFirst, Offset: offset, Limit: limit}
 	var src match.Source
-	opt := match.Options{LocalFirst: localFirst, Offset: 0, Limit: offset + limit, Now: s.now(),
+	// Freshness counts whole days (postings carry a date): a ranking stays
+	// the same all day long, whenever it is asked for.
+	opt := match.Options{LocalFirst: localFirst, Offset: 0, Limit: offset + limit, Now: today(s.now()),
 		Filter: index.Filter{Status: []string{string(duijie.StatusPublished)}}}
 	switch typ {
 	case index.DocChallenge:
@@ -76,36 +78,23 @@ func (s *Service) Matches(ctx context.Context, a Actor, typ, id string, localFir
 		return nil, err
 	}
 	opt.Filter.ExcludeIDs = pending.ExcludeIDs
-	opts := []match.Options{opt}
-	if target == index.DocChallenge && !a.User.Is(duijie.RoleBroker) {
-		public, summary := opt, opt
-		public.Filter.Visibility = []string{string(duijie.VisibilityPublic)}
-		summary.Filter.Visibility = []string{string(duijie.VisibilitySummary)}
-		summary.Fields = []string{index.FieldTitle, index.FieldKeywords}
-		opts = []match.Options{public, summary}
+	// One ranking over the reader's audience's index: for anyone but
+	// brokers it holds published postings as an outsider reads them (a
+	// 摘要公开 challenge by title, keywords and field, without body,
+	// enterprise or region), so every candidate is scored on one scale and
+	// nothing hidden counts in a score, a statistic or the order.
+	_, m := s.view(a)
+	r, err := m.Match(ctx, src, opt)
+	if err != nil {
+		return nil, err
 	}
-	var all []match.Match
-	for _, o := range opts {
-		r, err := s.m.Match(ctx, src, o)
-		if err != nil {
-			return nil, err
+	page.Total = r.Total
+	for _, t := range r.Terms {
+		if utf8.RuneCountInString(t.Text) > 1 {
+			page.Terms = append(page.Terms, t)
 		}
-		page.Total += r.Total
-		if page.Terms == nil {
-			for _, t := range r.Terms {
-				if utf8.RuneCountInString(t.Text) > 1 {
-					page.Terms = append(page.Terms, t)
-				}
-			}
-		}
-		all = append(all, r.Matches...)
 	}
-	sort.SliceStable(all, func(i, j int) bool {
-		if all[i].Score != all[j].Score {
-			return all[i].Score > all[j].Score
-		}
-		return all[i].ID < all[j].ID
-	})
+	all := r.Matches
 	if len(all) > 0 {
 		page.Top = all[0].Score
 	}

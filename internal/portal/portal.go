@@ -31,8 +31,8 @@ type Actor struct {
 // Service is the portal's service.
 type Service struct {
 	db      *sqlite.DB
-	ix      *index.Index
-	m       *match.Matcher
+	ix      *indexer.Indexes
+	m       map[duijie.Audience]*match.Matcher // one per audience's index
 	indexer *indexer.Indexer
 	hasher  *auth.Hasher
 	log     *slog.Logger
@@ -44,9 +44,12 @@ type Service struct {
 	dummyHash string
 }
 
-// New returns the service over an open store and index.
-func New(ctx context.Context, db *sqlite.DB, ix *index.Index, hasher *auth.Hasher, log *slog.Logger) (*Service, error) {
-	s := &Service{db: db, ix: ix, m: match.New(ix), indexer: indexer.New(db, ix), hasher: hasher, log: log, now: time.Now}
+// New returns the service over an open store and its indexes.
+func New(ctx context.Context, db *sqlite.DB, ix *indexer.Indexes, hasher *auth.Hasher, log *slog.Logger) (*Service, error) {
+	s := &Service{db: db, ix: ix, m: map[duijie.Audience]*match.Matcher{}, indexer: indexer.New(db, ix), hasher: hasher, log: log, now: time.Now}
+	for _, aud := range duijie.Audiences {
+		s.m[aud] = match.New(ix.For(aud))
+	}
 	var err error
 	if s.dummyHash, err = hasher.Hash(ctx, randomToken()); err != nil {
 		return nil, err
@@ -90,6 +93,14 @@ func (s *Service) Run(ctx context.Context, interval time.Duration) {
 	}
 }
 
+// view is the index and matcher of a's audience: whatever a reader sees
+// of search and matches is computed there, over what the reader's
+// audience may read.
+func (s *Service) view(a Actor) (*index.Index, *match.Matcher) {
+	aud := duijie.AudienceOf(a.User)
+	return s.ix.For(aud), s.m[aud]
+}
+
 // audit records an entry; a failure to audit is logged loudly.
 func (s *Service) audit(ctx context.Context, a Actor, action, object, detail string) {
 	e := duijie.AuditEntry{Action: action, Object: object, Detail: detail, IP: a.IP}
@@ -111,5 +122,5 @@ func newID(prefix string) string {
 // Keywords suggests keywords for a draft posting's text, from the text
 // and the dictionary only (see match.Matcher.Keywords).
 func (s *Service) Keywords(typ, title, text string, n int) []string {
-	return s.m.Keywords(match.Source{Type: typ, Title: title, Description: text}, n)
+	return s.m[duijie.AudiencePublic].Keywords(match.Source{Type: typ, Title: title, Description: text}, n)
 }

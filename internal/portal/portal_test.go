@@ -16,6 +16,7 @@ import (
 	"duijie/internal/auth"
 	"duijie/internal/demo"
 	"duijie/internal/duijie"
+	"duijie/internal/indexer"
 	"duijie/internal/match"
 	"duijie/internal/sqlite"
 )
@@ -29,7 +30,7 @@ func newTestService(t *testing.T) (*Service, map[string]string) {
 	db, err := sqlite.Open(ctx, filepath.Join(dir, "duijie.db"))
 	must(t, err)
 	t.Cleanup(func() { db.Close() })
-	ix, err := index.Open(filepath.Join(dir, "index"))
+	ix, err := indexer.OpenIndexes(filepath.Join(dir, "index"))
 	must(t, err)
 	t.Cleanup(func() { ix.Close() })
 	h := auth.NewHasher(auth.Params{Memory: 64, Time: 1, Threads: 1, KeyLen: 32, SaltLen: 16}, 2)

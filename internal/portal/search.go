@@ -102,13 +102,19 @@ func (s *Service) Search(ctx context.Context, a Actor, p SearchParams) (*SearchP
 	if err != nil {
 		return nil, err
 	}
+	// The reader's audience's index: for anyone but brokers it holds only
+	// published postings as an outsider reads them, so a 摘要公开 challenge
+	// is found by its title, keywords and field only, answers no region
+	// filter and counts in no region facet, and nothing hidden shapes the
+	// statistics behind the scores, totals and facets.
+	ix, m := s.view(a)
 	q := index.Query{Type: p.Type, Filter: filter, Size: p.Offset + p.Limit, Facets: true, SortByPosted: p.Sort == "newest"}
 	if p.Q != "" {
 		other := index.DocChallenge
 		if p.Type == index.DocChallenge {
 			other = index.DocCapability
 		}
-		terms, phrases, err := s.m.Terms(ctx, match.Source{Type: other, Title: p.Q})
+		terms, phrases, err := m.Terms(ctx, match.Source{Type: other, Title: p.Q})
 		if err != nil {
 			return nil, err
 		}
@@ -119,14 +125,11 @@ func (s *Service) Search(ctx context.Context, a Actor, p SearchParams) (*SearchP
 		q.Fields = []index.FieldBoost{{Field: index.FieldTitle, Boost: 2}, {Field: index.FieldKeywords, Boost: 1.5},
 			{Field: index.FieldDescription, Boost: 1}, {Field: index.FieldOrgName, Boost: 0.5}}
 	}
-	queries := []index.Query{q}
-	if p.Type == index.DocChallenge && !a.User.Is(duijie.RoleBroker) {
-		queries = splitConfidential(q)
-	}
-	res, err := s.searchAll(ctx, queries, p.Sort == "newest" || p.Q == "")
+	res, err := ix.Search(ctx, q)
 	if err != nil {
 		return nil, err
 	}
+	sortHits(res.Hits, p.Sort == "newest" || p.Q == "")
 	page := &SearchPage{Params: p, Total: int(res.Total), Facets: facets(res.Facets)}
 	for i := p.Offset; i < len(res.Hits) && len(page.Items) < p.Limit; i++ {
 		h := res.Hits[i]
@@ -170,51 +173,11 @@ func (s *Service) listFilter(ctx context.Context, p SearchParams) (index.Filter,
 	return f, nil
 }
 
-// splitConfidential turns a challenge query for a non-broker into two:
-// public challenges on every field, 摘要公开 ones on title and keywords only,
-// so that a hidden body neither finds nor ranks a posting.
-func splitConfidential(q index.Query) []index.Query {
-	public, summary := q, q
-	public.Filter.Visibility = []string{string(duijie.VisibilityPublic)}
-	summary.Filter.Visibility = []string{string(duijie.VisibilitySummary)}
-	// Where a 摘要公开 enterprise is stays hidden: such challenges do not
-	// answer a region filter, and their regions are not counted (see
-	// searchAll).
-	if len(q.Filter.RegionTiers) > 0 {
-		return []index.Query{public}
-	}
-	if len(q.Terms) > 0 {
-		summary.Fields = nil
-		for _, f := range q.Fields {
-			if f.Field == index.FieldTitle || f.Field == index.FieldKeywords {
-				summary.Fields = append(summary.Fields, f)
-			}
-		}
-	}
-	return []index.Query{public, summary}
-}
-
-// searchAll runs queries over disjoint sets and merges them: hits by score
-// (or newest first), totals and facet counts added.
-func (s *Service) searchAll(ctx context.Context, qs []index.Query, newest bool) (*index.Result, error) {
-	out := &index.Result{Facets: map[string][]index.FacetCount{}}
-	for _, q := range qs {
-		r, err := s.ix.Search(ctx, q)
-		if err != nil {
-			return nil, err
-		}
-		out.Total += r.Total
-		out.Hits = append(out.Hits, r.Hits...)
-		summary := len(q.Filter.Visibility) == 1 && q.Filter.Visibility[0] == string(duijie.VisibilitySummary)
-		for name, counts := range r.Facets {
-			if summary && name == index.FieldRegionTier {
-				continue // a summary reader does not learn where these enterprises are
-			}
-			out.Facets[name] = addCounts(out.Facets[name], counts)
-		}
-	}
-	sort.SliceStable(out.Hits, func(i, j int) bool {
-		a, b := out.Hits[i], out.Hits[j]
+// sortHits orders hits by score (or newest first), ties by id, so that
+// equal scores list the same way every time.
+func sortHits(hits []index.Hit, newest bool) {
+	sort.SliceStable(hits, func(i, j int) bool {
+		a, b := hits[i], hits[j]
 		if newest && !a.Doc.Posted.Equal(b.Doc.Posted) {
 			return a.Doc.Posted.After(b.Doc.Posted)
 		}
@@ -223,20 +186,6 @@ func (s *Service) searchAll(ctx context.Context, qs []index.Query, newest bool) 
 		}
 		return a.ID > b.ID
 	})
-	return out, nil
-}
-
-func addCounts(a, b []index.FacetCount) []index.FacetCount {
-	m := map[string]int{}
-	for _, c := range append(append([]index.FacetCount(nil), a...), b...) {
-		m[c.Value] += c.Count
-	}
-	out := make([]index.FacetCount, 0, len(m))
-	for v, n := range m {
-		out = append(out, index.FacetCount{Value: v, Count: n})
-	}
-	sort.Slice(out, func(i, j int) bool { return out[i].Value < out[j].Value })
-	return out
 }
 
 // facets labels the index's facet counts in Chinese, in the order of the

@@ -15,9 +15,9 @@ import (
 
 	"github.com/chromedp/chromedp"
 
-	"duijie/index"
 	"duijie/internal/auth"
 	"duijie/internal/duijie"
+	"duijie/internal/indexer"
 	"duijie/internal/portal"
 	"duijie/internal/server"
 	"duijie/internal/sqlite"
@@ -62,7 +62,7 @@ func browserStack(t *testing.T) (string, map[string]string) {
 	db, err := sqlite.Open(ctx, filepath.Join(dir, "duijie.db"))
 	browserMust(t, err)
 	t.Cleanup(func() { db.Close() })
-	ix, err := index.Open(filepath.Join(dir, "index"))
+	ix, err := indexer.OpenIndexes(filepath.Join(dir, "index"))
 	browserMust(t, err)
 	t.Cleanup(func() { ix.Close() })
 	logs, err := os.Create(filepath.Join(dir, "server.log")) // shown when a test fails

@@ -16,8 +16,8 @@ import (
 	"sync"
 	"testing"
 
-	"duijie/index"
 	"duijie/internal/auth"
+	"duijie/internal/indexer"
 	"duijie/internal/portal"
 	"duijie/internal/sqlite"
 )
@@ -46,43 +46,44 @@ func mustStack(t testing.TB) *stack {
 			sharedErr = err
 			return
 		}
-		ctx := context.Background()
-		db, err := sqlite.Open(ctx, dir+"/duijie.db")
-		if err != nil {
-			sharedErr = err
-			return
-		}
-		ix, err := index.Open(dir + "/index")
-		if err != nil {
-			sharedErr = err
-			return
-		}
-		log := slog.New(slog.NewTextHandler(io.Discard, nil))
-		svc, err := portal.New(ctx, db, ix, auth.NewHasher(auth.Params{Memory: 64, Time: 1, Threads: 1, KeyLen: 32, SaltLen: 16}, 2), log)
-		if err != nil {
-			sharedErr = err
-			return
-		}
-		logins, err := svc.LoadDemo(ctx, nil)
-		if err != nil {
-			sharedErr = err
-			return
-		}
-		srv, err := New(Config{Service: svc, Log: log, SignInLimit: 10000})
-		if err != nil {
-			sharedErr = err
-			return
-		}
-		st := &stack{srv: srv, logins: map[string]string{}, sessions: map[string]*client{}}
-		for _, l := range logins {
-			st.logins[l.Username] = l.Password
-		}
-		sharedStack = st
+		sharedStack, sharedErr = newStack(dir)
 	})
 	if sharedErr != nil {
 		t.Fatal(sharedErr)
 	}
 	return sharedStack
+}
+
+// newStack opens a store and indexes in dir, loads the demo set and
+// serves them.
+func newStack(dir string) (*stack, error) {
+	ctx := context.Background()
+	db, err := sqlite.Open(ctx, dir+"/duijie.db")
+	if err != nil {
+		return nil, err
+	}
+	ix, err := indexer.OpenIndexes(dir + "/index")
+	if err != nil {
+		return nil, err
+	}
+	log := slog.New(slog.NewTextHandler(io.Discard, nil))
+	svc, err := portal.New(ctx, db, ix, auth.NewHasher(auth.Params{Memory: 64, Time: 1, Threads: 1, KeyLen: 32, SaltLen: 16}, 2), log)
+	if err != nil {
+		return nil, err
+	}
+	logins, err := svc.LoadDemo(ctx, nil)
+	if err != nil {
+		return nil, err
+	}
+	srv, err := New(Config{Service: svc, Log: log, SignInLimit: 10000})
+	if err != nil {
+		return nil, err
+	}
+	st := &stack{srv: srv, logins: map[string]string{}, sessions: map[string]*client{}}
+	for _, l := range logins {
+		st.logins[l.Username] = l.Password
+	}
+	return st, nil
 }
 
 // tempDir is a folder for the shared stack (t.TempDir belongs to one

@@ -4,6 +4,8 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+
+	"duijie/internal/duijie"
 )
 
 // Change is an outbox row: a posting whose searchable content changed.
@@ -92,4 +94,22 @@ func (db *DB) queryIDs(ctx context.Context, query string, args ...any) ([]string
 		ids = append(ids, id)
 	}
 	return ids, rows.Err()
+}
+
+// AudienceCounts is how many postings each audience's index should hold:
+// every posting for the bureau; for the public, published capabilities
+// and published challenges that are public or 摘要公开 (what
+// duijie.ChallengeAccess and duijie.CapabilityAccess let an anonymous
+// reader read; a test holds the two together). A start compares these
+// with the indexes to find one that is lost or short.
+func (db *DB) AudienceCounts(ctx context.Context) (map[duijie.Audience]int, error) {
+	var all, public int
+	err := db.r.QueryRowContext(ctx, `SELECT
+		(SELECT count(*) FROM challenges) + (SELECT count(*) FROM capabilities),
+		(SELECT count(*) FROM challenges WHERE status = 'published' AND visibility IN ('public', 'summary'))
+		+ (SELECT count(*) FROM capabilities WHERE status = 'published')`).Scan(&all, &public)
+	if err != nil {
+		return nil, fmt.Errorf("sqlite: posting counts: %w", err)
+	}
+	return map[duijie.Audience]int{duijie.AudienceBureau: all, duijie.AudiencePublic: public}, nil
 }
