@@ -23,7 +23,7 @@ func (s *Service) Propose(ctx context.Context, a Actor, i *duijie.Interest) erro
 		return duijie.Errorf(duijie.ECONFLICT, "该技术需求已关闭，不再接受揭榜")
 	}
 	i.ID, i.Kind, i.CapabilityID, i.OrgID, i.UserID = newID("int-"), duijie.InterestProposal, "", org.ID, a.User.ID
-	if err := s.db.CreateInterest(ctx, i); err != nil {
+	if err := s.db.CreateInterest(ctx, i, s.now().Add(s.wf.Deadlines().Queue)); err != nil {
 		return err
 	}
 	s.audit(ctx, a, duijie.AuditInterest, "challenge:"+c.ID, i.ID)
@@ -45,7 +45,7 @@ func (s *Service) RequestIntro(ctx context.Context, a Actor, i *duijie.Interest)
 		return duijie.Errorf(duijie.ECONFLICT, "该成果已下架，暂不接受对接申请")
 	}
 	i.ID, i.Kind, i.ChallengeID, i.OrgID, i.UserID = newID("int-"), duijie.InterestIntro, "", org.ID, a.User.ID
-	if err := s.db.CreateInterest(ctx, i); err != nil {
+	if err := s.db.CreateInterest(ctx, i, s.now().Add(s.wf.Deadlines().Queue)); err != nil {
 		return err
 	}
 	s.audit(ctx, a, duijie.AuditInterest, "capability:"+c.ID, i.ID)

@@ -121,6 +121,13 @@ func (s *Service) ReviewOrg(ctx context.Context, a Actor, id string, approve boo
 		return err
 	}
 	s.audit(ctx, a, duijie.AuditOrgReview, "org:"+id, string(status))
+	m := duijie.Message{Kind: duijie.MsgReview, Subject: "贵单位的注册已通过科技局审核", Body: "现在可以发布需求或成果、提交对接意向。", Link: "/my"}
+	if !approve {
+		m.Subject, m.Body = "贵单位的注册未通过科技局审核", "如有疑问请联系六安市科技局。"
+	}
+	if err := s.wf.Notify(ctx, id, m); err != nil {
+		s.log.Error("review message failed", "org", id, "err", err) // the review itself stands
+	}
 	return nil
 }
 

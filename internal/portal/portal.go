@@ -19,6 +19,7 @@ import (
 	"duijie/internal/indexer"
 	"duijie/internal/match"
 	"duijie/internal/sqlite"
+	"duijie/internal/workflow"
 )
 
 // Actor is who calls: a user (nil when anonymous) and where from, for the
@@ -34,6 +35,7 @@ type Service struct {
 	ix      *indexer.Indexes
 	m       map[duijie.Audience]*match.Matcher // one per audience's index
 	indexer *indexer.Indexer
+	wf      *workflow.Service
 	hasher  *auth.Hasher
 	log     *slog.Logger
 	now     func() time.Time
@@ -44,9 +46,16 @@ type Service struct {
 	dummyHash string
 }
 
-// New returns the service over an open store and its indexes.
+// New returns the service over an open store and its indexes, with the
+// default reply deadlines (see NewWith).
 func New(ctx context.Context, db *sqlite.DB, ix *indexer.Indexes, hasher *auth.Hasher, log *slog.Logger) (*Service, error) {
+	return NewWith(ctx, db, ix, hasher, log, duijie.DefaultDeadlines)
+}
+
+// NewWith is New with the workflow's reply deadlines.
+func NewWith(ctx context.Context, db *sqlite.DB, ix *indexer.Indexes, hasher *auth.Hasher, log *slog.Logger, d duijie.Deadlines) (*Service, error) {
 	s := &Service{db: db, ix: ix, m: map[duijie.Audience]*match.Matcher{}, indexer: indexer.New(db, ix), hasher: hasher, log: log, now: time.Now}
+	s.wf = workflow.New(db, log, func() time.Time { return s.now() }, d)
 	for _, aud := range duijie.Audiences {
 		s.m[aud] = match.New(ix.For(aud))
 	}
@@ -88,10 +97,20 @@ func (s *Service) Run(ctx context.Context, interval time.Duration) {
 				if err := s.db.DeleteExpiredSessions(ctx, s.now().Add(-duijie.SessionIdle)); err != nil {
 					s.log.Error("session sweep failed", "err", err)
 				}
+				// Introductions due within two days remind whoever must act.
+				if n, err := s.wf.Remind(ctx, 48*time.Hour); err != nil {
+					s.log.Error("deadline reminders failed", "err", err)
+				} else if n > 0 {
+					s.log.Info("deadline reminders sent", "messages", n)
+				}
 			}
 		}
 	}
 }
+
+// Workflow is the bureau's brokering service, which shares the portal's
+// store and clock.
+func (s *Service) Workflow() *workflow.Service { return s.wf }
 
 // view is the index and matcher of a's audience: whatever a reader sees
 // of search and matches is computed there, over what the reader's

@@ -10,9 +10,11 @@ import (
 	"duijie/internal/duijie"
 )
 
-// CreateInterest validates and stores an interest. A second open interest
-// of the same organisation in the same posting is a conflict.
-func (db *DB) CreateInterest(ctx context.Context, i *duijie.Interest) error {
+// CreateInterest validates and stores an interest and the introduction it
+// starts (待受理, due for a broker to take up at due), with its first
+// timeline entry, in one transaction. A second open interest of the same
+// organisation in the same posting is a conflict.
+func (db *DB) CreateInterest(ctx context.Context, i *duijie.Interest, due time.Time) error {
 	if err := i.Validate(); err != nil {
 		return err
 	}
@@ -33,7 +35,35 @@ func (db *DB) CreateInterest(ctx context.Context, i *duijie.Interest) error {
 			return fmt.Errorf("sqlite: interest: %w", err)
 		}
 		i.Created = created
-		return nil
+		if i.Status != duijie.InterestQueued {
+			return nil // only a waiting interest starts an introduction
+		}
+		n := &duijie.Introduction{ID: introID(i.ID), InterestID: i.ID, ChallengeID: i.ChallengeID, CapabilityID: i.CapabilityID,
+			Stage: duijie.StageQueued, Due: due, Created: created, Updated: created}
+		var owner string
+		if i.Kind == duijie.InterestProposal {
+			n.Origin, n.InstOrgID, n.InstAnswer = duijie.OriginProposal, i.OrgID, duijie.AnswerAccepted
+			err = tx.QueryRowContext(ctx, `SELECT org_id FROM challenges WHERE id = ?`, i.ChallengeID).Scan(&owner)
+			n.EntOrgID = owner
+		} else {
+			n.Origin, n.EntOrgID, n.EntAnswer = duijie.OriginRequest, i.OrgID, duijie.AnswerAccepted
+			err = tx.QueryRowContext(ctx, `SELECT org_id FROM capabilities WHERE id = ?`, i.CapabilityID).Scan(&owner)
+			n.InstOrgID = owner
+		}
+		if err == sql.ErrNoRows {
+			return notFound("对接对象", "")
+		}
+		if err != nil {
+			return fmt.Errorf("sqlite: interest: %w", err)
+		}
+		if owner == i.OrgID {
+			return duijie.Errorf(duijie.ECONFLICT, "不能对本单位发布的内容提交%s", i.Kind.Label())
+		}
+		if err := insertIntro(ctx, tx, n); err != nil {
+			return err
+		}
+		return db.recordTimeline(ctx, tx, []duijie.Event{{IntroID: n.ID, At: created, ActorID: i.UserID, Kind: duijie.EventCreated,
+			To: duijie.StageQueued}}, nil)
 	})
 }
 

@@ -303,10 +303,10 @@ func TestInterests(t *testing.T) {
 	withdrawn := proposal("n4", "i1", "ui")
 	withdrawn.Status = duijie.InterestWithdrawn
 	for _, i := range []duijie.Interest{proposal("n1", "i1", "ui"), intro, proposal("n3", "i2", "ui2"), withdrawn} {
-		must(t, db.CreateInterest(ctx, &i))
+		must(t, db.CreateInterest(ctx, &i, time.Now().Add(7*24*time.Hour)))
 	}
 	again := proposal("n5", "i1", "ui")
-	wantCode(t, "second queued interest on c1", duijie.ECONFLICT, errOf(db.CreateInterest(ctx, &again)))
+	wantCode(t, "second queued interest on c1", duijie.ECONFLICT, errOf(db.CreateInterest(ctx, &again, time.Now().Add(7*24*time.Hour))))
 
 	for _, tc := range []struct {
 		name  string
@@ -322,7 +322,7 @@ func TestInterests(t *testing.T) {
 	} {
 		i := proposal("bad", "i2", "ui2")
 		tc.edit(&i)
-		err := db.CreateInterest(ctx, &i)
+		err := db.CreateInterest(ctx, &i, time.Now().Add(7*24*time.Hour))
 		var e *duijie.Error
 		if !errors.As(err, &e) || e.Code != duijie.EINVALID || e.Fields[tc.field] == "" {
 			t.Errorf("%s: %v, want EINVALID with Fields[%q]", tc.name, err, tc.field)
