@@ -44,7 +44,7 @@ func parseStamp(s string) time.Time {
 	return t
 }
 
-// stampOrEmpty stores a zero time as ''.
+// stampOrEmpty stores a zero time as ”.
 func stampOrEmpty(t time.Time) string {
 	if t.IsZero() {
 		return ""
