@@ -1,7 +1,6 @@
 package server
 
 import (
-	"strconv"
 	"strings"
 
 	"github.com/gofiber/fiber/v2"
@@ -31,40 +30,47 @@ func (s *Server) handleMine(c *fiber.Ctx) error {
 	} else {
 		p.Capabilities = items
 	}
-	if p.Interests, _, err = s.svc.SentInterests(ctx, a, 0, 50); err != nil {
+	// Each of our postings with the introductions about it; the rest are
+	// those we asked for about others' postings.
+	intros, _, err := s.wf.Mine(ctx, wfActor(c), 0, 500)
+	if err != nil {
 		return err
 	}
-	if p.Received, err = s.svc.ReceivedCount(ctx, a); err != nil {
-		return err
+	byPosting := map[string][]MineRow{}
+	for _, n := range intros {
+		side := n.SideOf(a.User.OrgID)
+		row := MineRow{Introduction: n, Other: n.InstOrgName, MyAnswer: n.AnswerOf(side)}
+		if side == duijie.SideInstitute {
+			row.Other = n.EntOrgName // "" while the enterprise stays anonymous
+		}
+		row.MustAnswer = n.Stage == duijie.StageRecommended && row.MyAnswer == duijie.AnswerNone
+		if row.MustAnswer {
+			p.Answer++
+		}
+		own := n.ChallengeID
+		if typ == portal.TypeCapability {
+			own = n.CapabilityID
+		}
+		if own != "" && containsItem(items, own) {
+			byPosting[own] = append(byPosting[own], row)
+		} else {
+			p.Asked = append(p.Asked, row)
+		}
+	}
+	for _, it := range items {
+		p.Groups = append(p.Groups, MineIntro{Item: it, Intros: byPosting[it.ID]})
 	}
 	p.CanPost = s.svc.MayPost(ctx, a)
 	return s.render(c, "mine", p)
 }
 
-func (s *Server) handleQueue(c *fiber.Ctx) error {
-	const size = 50
-	offset, _ := strconv.Atoi(c.Query("offset"))
-	offset = max(offset, 0)
-	items, total, err := s.svc.Queue(c.UserContext(), actor(c), offset, size)
-	if err != nil {
-		return err
+func containsItem(items []portal.Item, id string) bool {
+	for _, it := range items {
+		if it.ID == id {
+			return true
+		}
 	}
-	p := &QueuePage{Page: s.page(c, "对接队列"), Interests: items, Total: total}
-	p.Nav = "queue"
-	var ids []string
-	for _, i := range items {
-		ids = append(ids, i.UserID)
-	}
-	if p.Contacts, err = s.svc.Contacts(c.UserContext(), actor(c), ids); err != nil {
-		return err
-	}
-	if offset > 0 {
-		p.Prev = "/broker/queue?offset=" + strconv.Itoa(max(offset-size, 0))
-	}
-	if offset+size < total {
-		p.Next = "/broker/queue?offset=" + strconv.Itoa(offset+size)
-	}
-	return s.render(c, "queue", p)
+	return false
 }
 
 func (s *Server) handleOrgReviewList(c *fiber.Ctx) error {

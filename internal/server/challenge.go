@@ -40,6 +40,12 @@ func (s *Server) showChallenge(c *fiber.Ctx, id string, f interestForm, errs map
 			return err
 		}
 		p.Matches = m
+		p.Dispatch = s.dispatchForm(c, portal.TypeChallenge, id, m)
+	}
+	if ch.Visibility == duijie.VisibilitySummary && (a.User.Is(duijie.RoleBroker) || ch.CanEdit) {
+		if p.Invites, err = s.inviteBox(c, id); err != nil {
+			return err
+		}
 	}
 	return s.render(c, "challenge", p)
 }

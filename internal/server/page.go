@@ -16,6 +16,7 @@ type Page struct {
 	Flash     string
 	RequestID string
 	Nav       string // the current section, for the menu
+	Unread    int    // unread messages in the inbox
 }
 
 // flashes are the notices a redirect may ask for with ?ok=; the page
@@ -31,12 +32,32 @@ var flashes = map[string]string{
 	"reviewed":   "审核结果已保存。",
 	"unlocked":   "账号已解锁。",
 	"signedout":  "您已退出登录。",
+	// the broker's workflow
+	"answered":            "您的答复已提交。",
+	"moved":               "阶段已更新，双方已收到站内消息。",
+	"taken":               "已由您负责跟进。",
+	"assigned":            "已分派。",
+	"noted":               "跟进记录已保存。",
+	"contract":            "合同已记录。",
+	"registered_contract": "合同登记信息已保存。",
+	"dispatched":          "已推荐给双方，等待双方答复。",
+	"invited":             "已邀请，对方可查看该需求的完整内容。",
+	"uninvited":           "邀请已撤回。",
+	"read":                "已全部标为已读。",
 }
 
 func (s *Server) page(c *fiber.Ctx, title string) Page {
 	rid, _ := c.Locals(localRequestID).(string)
 	csrf, _ := c.Locals(localCSRF).(string)
-	return Page{Title: title, User: user(c), CSRF: csrf, Flash: flashes[c.Query("ok")], RequestID: rid}
+	p := Page{Title: title, User: user(c), CSRF: csrf, Flash: flashes[c.Query("ok")], RequestID: rid}
+	if p.User != nil {
+		if n, err := s.wf.Unread(c.UserContext(), wfActor(c)); err == nil {
+			p.Unread = n
+		} else {
+			s.log.Error("unread count failed", "rid", rid, "err", err) // the page is still worth showing
+		}
+	}
+	return p
 }
 
 // Option is one choice of a select or a group of checkboxes.
@@ -121,6 +142,8 @@ type ChallengePage struct {
 	Proposed     bool // our organisation's proposal is in the queue
 	Proposal     interestForm
 	Errors       map[string]string
+	Dispatch     *DispatchForm // brokers: 派单 from the matches
+	Invites      *InviteBox    // 摘要公开: owner and brokers
 }
 
 // CapabilityPage is /capabilities/:id.
@@ -133,6 +156,7 @@ type CapabilityPage struct {
 	Asked      bool // our request is in the queue
 	Intro      interestForm
 	Errors     map[string]string
+	Dispatch   *DispatchForm // brokers: 派单 from the matches
 }
 
 // ChallengeFormPage is the form to post or edit a challenge.
@@ -193,18 +217,10 @@ type MinePage struct {
 	Org          *duijie.Organization
 	Challenges   []portal.Item
 	Capabilities []portal.Item
-	Interests    []duijie.Interest
-	Received     int // interests in our postings, waiting for the bureau
+	Groups       []MineIntro // our postings, each with its introductions
+	Asked        []MineRow   // introductions we asked for about others' postings
+	Answer       int         // introductions waiting for our answer
 	CanPost      bool
-}
-
-// QueuePage is /broker/queue.
-type QueuePage struct {
-	Page
-	Interests  []duijie.Interest
-	Contacts   map[string]portal.Contact // by user id, masked
-	Total      int
-	Prev, Next string
 }
 
 // OrgReviewPage is /broker/orgs.

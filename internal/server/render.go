@@ -12,6 +12,8 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"duijie/internal/duijie"
+	"duijie/internal/portal"
+	"duijie/internal/workflow"
 )
 
 // pages holds one template set per page: layout.html plus the page's own
@@ -106,9 +108,26 @@ var funcs = template.FuncMap{
 		}
 		return false
 	},
-	"add":  func(a, b int) int { return a + b },
-	"sub":  func(a, b int) int { return a - b },
-	"tier": func(region string) string { return duijie.RegionTier(region).Label() },
+	"add":    func(a, b int) int { return a + b },
+	"sub":    func(a, b int) int { return a - b },
+	"tier":   func(region string) string { return duijie.RegionTier(region).Label() },
+	"stages": func() []duijie.Stage { return duijie.Stages[:len(duijie.Stages)-1] },
+	"stageDone": func(s, current duijie.Stage) bool {
+		return current != duijie.StageEnded && stageIndex(s) < stageIndex(current)
+	},
+	"wan":  duijie.Yuan,
+	"yuan": func(amount int64) string { return groupDigits(amount) },
+	"contactsOf": func(p *IntroPage, ids []string) contactList {
+		out := contactList{CSRF: p.CSRF}
+		seen := map[string]bool{}
+		for _, id := range ids {
+			if c, ok := p.Contacts[id]; ok && !seen[id] {
+				seen[id] = true
+				out.Items = append(out.Items, c)
+			}
+		}
+		return out
+	},
 	"action": func(a string) string {
 		if l, ok := auditLabels[a]; ok {
 			return l
@@ -135,4 +154,46 @@ var auditLabels = map[string]string{
 	duijie.AuditConfidential:  "查看保密需求",
 	duijie.AuditImport:        "导入演示数据",
 	duijie.AuditContactReveal: "查看联系方式",
+	workflow.AuditIntroCreate: "创建对接",
+	workflow.AuditIntroStage:  "对接阶段变更",
+	workflow.AuditIntroAnswer: "对接答复",
+	workflow.AuditIntroAssign: "分派对接",
+	workflow.AuditContract:    "记录技术合同",
+	workflow.AuditContractReg: "技术合同登记",
+	workflow.AuditInvite:      "邀请查看需求",
+	workflow.AuditUninvite:    "撤回邀请",
+}
+
+// contactList is what the "contacts" block shows: masked contacts, each
+// with a button to reveal it (audited).
+type contactList struct {
+	CSRF  string
+	Items []portal.Contact
+}
+
+func stageIndex(s duijie.Stage) int {
+	for i, x := range duijie.Stages {
+		if x == s {
+			return i
+		}
+	}
+	return -1
+}
+
+// groupDigits writes a whole number with thousands separators.
+func groupDigits(n int64) string {
+	s := fmt.Sprint(n)
+	neg := strings.HasPrefix(s, "-")
+	s = strings.TrimPrefix(s, "-")
+	var b strings.Builder
+	for i, r := range s {
+		if i > 0 && (len(s)-i)%3 == 0 {
+			b.WriteByte(',')
+		}
+		b.WriteRune(r)
+	}
+	if neg {
+		return "-" + b.String()
+	}
+	return b.String()
 }

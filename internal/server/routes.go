@@ -33,6 +33,7 @@ var (
 	auditor    = roles(duijie.RoleAuditor)
 	secadmin   = roles(duijie.RoleSecAdmin)
 	queueing   = roles(duijie.RoleEnterprise, duijie.RoleInstitute, duijie.RoleBroker)
+	inviters   = roles(duijie.RoleEnterprise, duijie.RoleBroker)
 )
 
 func roles(rs ...duijie.Role) policy { return policy{roles: rs} }
@@ -68,7 +69,29 @@ func (s *Server) routes() []route {
 		{"POST", "/capabilities/:id/status", institute, s.handleCapabilityStatus},
 		{"POST", "/capabilities/:id/interest", enterprise, s.handleCapabilityInterest},
 
+		// the broker's workflow: introductions, contracts, the inbox
+		{"GET", "/introductions/:id", queueing, s.handleIntroShow},
+		{"POST", "/introductions/:id/answer", members, s.handleIntroAnswer},
+		{"POST", "/introductions/:id/stage", broker, s.handleIntroStage},
+		{"POST", "/introductions/:id/take", broker, s.handleIntroTake},
+		{"POST", "/introductions/:id/assign", broker, s.handleIntroAssign},
+		{"POST", "/introductions/:id/notes", broker, s.handleIntroNote},
+		{"POST", "/introductions/:id/contract", broker, s.handleIntroContract},
+		{"POST", "/broker/introductions", broker, s.handleDispatch},
 		{"GET", "/broker/queue", broker, s.handleQueue},
+		{"GET", "/broker/workload", broker, s.handleWorkload},
+		{"GET", "/broker/contracts", broker, s.handleContractList},
+		{"GET", "/broker/contracts/new", broker, s.handleContractNew},
+		{"POST", "/broker/contracts", broker, s.handleContractCreate},
+		{"POST", "/broker/contracts/:id/register", broker, s.handleContractRegister},
+		{"POST", "/challenges/:id/invitations", inviters, s.handleInvite},
+		{"POST", "/challenges/:id/invitations/:org/withdraw", inviters, s.handleUninvite},
+		{"GET", "/admin/brokers", sysadmin, s.handleBrokerScopes},
+		{"POST", "/admin/brokers/:id", sysadmin, s.handleBrokerScope},
+		{"GET", "/inbox", signedIn, s.handleInbox},
+		{"POST", "/inbox/read", signedIn, s.handleInboxReadAll},
+		{"POST", "/inbox/:id", signedIn, s.handleInboxOpen},
+
 		{"GET", "/broker/orgs", broker, s.handleOrgReviewList},
 		{"POST", "/broker/orgs/:id", broker, s.handleOrgReview},
 		{"POST", "/broker/contacts/:id", broker, s.handleContactReveal},

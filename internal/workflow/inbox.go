@@ -98,7 +98,7 @@ func (s *Service) Uninvite(ctx context.Context, a Actor, challengeID, orgID stri
 }
 
 // Invitations lists who may read a challenge in full by invitation.
-func (s *Service) Invitations(ctx context.Context, a Actor, challengeID string) ([]sqlite.Invitation, error) {
+func (s *Service) Invitations(ctx context.Context, a Actor, challengeID string) ([]Invitation, error) {
 	if _, err := s.inviter(ctx, a, challengeID); err != nil {
 		return nil, err
 	}
@@ -181,3 +181,22 @@ func (s *Service) countAll(ctx context.Context, msgs []duijie.Message) (int, err
 }
 
 func stampKey(t time.Time) string { return t.UTC().Format("20060102T150405") }
+
+// Institutes lists the approved institutes a challenge's owner or a
+// broker may invite.
+func (s *Service) Institutes(ctx context.Context, a Actor) ([]duijie.Organization, error) {
+	if !a.User.Is(duijie.RoleBroker, duijie.RoleEnterprise) {
+		return nil, duijie.Errorf(duijie.EFORBIDDEN, "无权邀请")
+	}
+	orgs, err := s.db.Organizations(ctx, duijie.OrgApproved)
+	if err != nil {
+		return nil, err
+	}
+	var out []duijie.Organization
+	for _, o := range orgs {
+		if o.Kind == duijie.OrgInstitute {
+			out = append(out, o)
+		}
+	}
+	return out, nil
+}

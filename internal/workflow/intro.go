@@ -27,6 +27,9 @@ type View struct {
 	// EntHidden: the enterprise stays anonymous to the institute side until
 	// both accept, when the challenge is not public.
 	EntHidden bool
+	// Screening: a proposal or request the bureau has not taken up yet, seen
+	// by the side that did not ask: who asked and what stay with the bureau.
+	Screening bool
 	Interest  *duijie.Interest // the proposal or request that started it
 	Contract  *duijie.Contract
 	Events    []duijie.Event // brokers: all; the sides: stages and answers
@@ -60,6 +63,18 @@ func (s *Service) Get(ctx context.Context, a Actor, id string) (*View, error) {
 		return nil, notFound()
 	}
 	v.MayAnswer = v.Side != "" && n.Stage == duijie.StageRecommended && n.AnswerOf(v.Side) == duijie.AnswerNone
+	if v.Side != "" && screening(n, v.Side) {
+		// The bureau screens a proposal or request before the other side
+		// hears who asked and what: until then it sees that one is waiting.
+		v.Screening = true
+		if v.Side == duijie.SideEnterprise {
+			v.InstOrgName = ""
+		} else {
+			v.EntOrgName, v.EntRegion = "", ""
+		}
+		v.Events = nil
+		return v, nil
+	}
 	if n.InterestID != "" {
 		if v.Interest, err = s.db.Interest(ctx, n.InterestID); err != nil {
 			return nil, err
@@ -191,10 +206,26 @@ func (s *Service) Mine(ctx context.Context, a Actor, offset, limit int) ([]duiji
 	return ns, total, nil
 }
 
-// redactFor hides the enterprise of a non-public challenge from the
+// screening reports whether side is the side that did not ask for a
+// proposal or request still waiting for the bureau.
+func screening(n *duijie.Introduction, side duijie.Side) bool {
+	return n.Stage == duijie.StageQueued && n.AnswerOf(side) == duijie.AnswerNone
+}
+
+// redactFor hides from a side what it may not see yet: who asked, while
+// the bureau screens; the enterprise of a non-public challenge from the
 // institute side until both accepted.
 func (s *Service) redactFor(ctx context.Context, a Actor, n *duijie.Introduction) {
-	if n.SideOf(a.User.OrgID) != duijie.SideInstitute || n.Stage.Contacted() || n.ChallengeID == "" {
+	side := n.SideOf(a.User.OrgID)
+	if screening(n, side) {
+		if side == duijie.SideEnterprise {
+			n.InstOrgName = ""
+		} else {
+			n.EntOrgName, n.EntRegion = "", ""
+		}
+		return
+	}
+	if side != duijie.SideInstitute || n.Stage.Contacted() || n.ChallengeID == "" {
 		return
 	}
 	c, err := s.db.Challenge(ctx, n.ChallengeID)
@@ -204,7 +235,7 @@ func (s *Service) redactFor(ctx context.Context, a Actor, n *duijie.Introduction
 }
 
 // Workload counts open and overdue introductions per broker.
-func (s *Service) Workload(ctx context.Context, a Actor) ([]sqlite.Workload, error) {
+func (s *Service) Workload(ctx context.Context, a Actor) ([]Workload, error) {
 	if err := brokerOnly(a); err != nil {
 		return nil, err
 	}
@@ -505,8 +536,12 @@ func (s *Service) Assign(ctx context.Context, a Actor, id, brokerID string) erro
 
 func (s *Service) assign(ctx context.Context, a Actor, n *duijie.Introduction, brokerID string) error {
 	readAt, now := n.Updated, s.now()
+	b, err := s.db.User(ctx, brokerID)
+	if err != nil {
+		return err
+	}
 	n.BrokerID, n.Updated = brokerID, now
-	events := []duijie.Event{{IntroID: n.ID, At: now, ActorID: a.User.ID, Kind: duijie.EventAssign, Note: brokerID}}
+	events := []duijie.Event{{IntroID: n.ID, At: now, ActorID: a.User.ID, Kind: duijie.EventAssign, Note: "负责人：" + orName(*b)}}
 	var msgs []duijie.Message
 	if brokerID != a.User.ID {
 		msgs = []duijie.Message{{UserID: brokerID, Kind: duijie.MsgIntroduction, Subject: "分派给您的对接：" + n.Title(),
@@ -540,4 +575,72 @@ func (s *Service) Note(ctx context.Context, a Actor, id string, channel duijie.C
 		n.BrokerID = a.User.ID
 	}
 	return s.db.SaveIntroduction(ctx, n, readAt, []duijie.Event{e}, nil)
+}
+
+// IsLead reports whether the caller is the bureau lead (who assigns).
+func (s *Service) IsLead(ctx context.Context, a Actor) (bool, error) {
+	if !a.User.Is(duijie.RoleBroker) {
+		return false, nil
+	}
+	scope, err := s.db.BrokerScope(ctx, a.User.ID)
+	return scope.Lead, err
+}
+
+// Brokers lists the brokers, for assignment.
+func (s *Service) Brokers(ctx context.Context, a Actor) ([]duijie.User, error) {
+	if err := brokerOnly(a); err != nil {
+		return nil, err
+	}
+	return s.db.Brokers(ctx)
+}
+
+// BrokerRow is a broker with the scope the system administrator set.
+type BrokerRow struct {
+	User     duijie.User
+	Lead     bool
+	Counties []string
+}
+
+// BrokerScopes lists every broker with its scope; system administrators
+// only.
+func (s *Service) BrokerScopes(ctx context.Context, a Actor) ([]BrokerRow, error) {
+	if !a.User.Is(duijie.RoleSysAdmin) {
+		return nil, duijie.Errorf(duijie.EFORBIDDEN, "只有系统管理员可以设置经纪人的职责范围")
+	}
+	brokers, err := s.db.Brokers(ctx)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]BrokerRow, 0, len(brokers))
+	for _, b := range brokers {
+		scope, err := s.db.BrokerScope(ctx, b.ID)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, BrokerRow{User: b, Lead: scope.Lead, Counties: scope.Counties})
+	}
+	return out, nil
+}
+
+// SetScope makes a broker the bureau lead (who assigns) or not, and scopes
+// the broker to counties of 六安 (none: the whole city); system
+// administrators only, audited.
+func (s *Service) SetScope(ctx context.Context, a Actor, brokerID string, lead bool, counties []string) error {
+	if !a.User.Is(duijie.RoleSysAdmin) {
+		return duijie.Errorf(duijie.EFORBIDDEN, "只有系统管理员可以设置经纪人的职责范围")
+	}
+	for _, c := range counties {
+		known := false
+		for _, k := range duijie.Counties {
+			known = known || k == c
+		}
+		if !known {
+			return &duijie.Error{Code: duijie.EINVALID, Message: "请检查填写的内容", Fields: map[string]string{"counties": "未知的县区：" + c}}
+		}
+	}
+	if err := s.db.SetBrokerScope(ctx, brokerID, sqlite.BrokerScope{Lead: lead, Counties: counties}); err != nil {
+		return err
+	}
+	s.audit(ctx, a, AuditBrokerScope, "user:"+brokerID, fmt.Sprintf("lead=%v counties=%s", lead, strings.Join(counties, "、")))
+	return nil
 }

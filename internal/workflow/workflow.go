@@ -42,6 +42,12 @@ func New(db *sqlite.DB, log *slog.Logger, now func() time.Time, d duijie.Deadlin
 // Deadlines are the reply deadlines in force.
 func (s *Service) Deadlines() duijie.Deadlines { return s.deadlines }
 
+// Workload is one broker's open and overdue introductions.
+type Workload = sqlite.Workload
+
+// Invitation is an organisation invited to read a challenge in full.
+type Invitation = sqlite.Invitation
+
 // Audit actions of the workflow.
 const (
 	AuditIntroCreate   = "intro.create"
