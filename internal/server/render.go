@@ -135,4 +135,10 @@ var auditLabels = map[string]string{
 	duijie.AuditConfidential:  "查看保密需求",
 	duijie.AuditImport:        "导入演示数据",
 	duijie.AuditContactReveal: "查看联系方式",
+
+	// account lifecycle
+	duijie.AuditPasswordIssue: "发放一次性密码",
+	duijie.AuditUserDisable:   "停用账号",
+	duijie.AuditUserEnable:    "启用账号",
+	duijie.AuditUserRole:      "修改角色",
 }
