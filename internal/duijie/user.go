@@ -45,6 +45,9 @@ type User struct {
 	// MustChange: the password was issued by someone else and must be
 	// changed before anything else.
 	MustChange bool
+	// Disabled: the system administrator disabled the account; it cannot
+	// sign in and has no sessions or tokens.
+	Disabled bool
 	// Phone and Email are personal data: shown masked, revealed to brokers
 	// only, every reveal audited.
 	Phone string

@@ -14,14 +14,14 @@ import (
 	"duijie/internal/duijie"
 )
 
-// errSignIn is the one answer for an unknown user, a wrong password and a
-// locked account, so that none of them tells which accounts exist; it
+// errSignIn is the one answer for an unknown user, a wrong password, a
+// locked and a disabled account, so that none of them tells which accounts exist; it
 // states the lockout rule instead.
 var errSignIn = duijie.Errorf(duijie.EINVALID, "用户名或密码不正确。连续失败 %d 次，账号将锁定 %d 分钟。",
 	duijie.LockoutFailures, int(duijie.LockoutDuration.Minutes()))
 
-// SignIn checks a username and password. Unknown users and wrong
-// passwords get the same message and take as long; failures count towards
+// SignIn checks a username and password. Unknown users, wrong passwords,
+// locked and disabled accounts get the same message and take as long; failures count towards
 // the lockout kept in the store.
 func (s *Service) SignIn(ctx context.Context, a Actor, username, password string) (*duijie.User, error) {
 	now := s.now()
@@ -37,6 +37,11 @@ func (s *Service) SignIn(ctx context.Context, a Actor, username, password string
 	if now.Before(u.LockedUntil) {
 		s.hasher.Verify(ctx, password, s.dummyHash) // same cost as a real check
 		s.audit(ctx, a, duijie.AuditSignInFail, "user:"+u.ID, "locked until "+u.LockedUntil.Format(time.RFC3339))
+		return nil, errSignIn
+	}
+	if u.Disabled {
+		s.hasher.Verify(ctx, password, s.dummyHash) // same cost as a real check
+		s.audit(ctx, a, duijie.AuditSignInFail, "user:"+u.ID, "disabled")
 		return nil, errSignIn
 	}
 	ok, err := s.hasher.Verify(ctx, password, hash)
@@ -86,7 +91,9 @@ func (s *Service) Session(ctx context.Context, value string) (*duijie.Session, *
 		return nil, nil, err
 	}
 	now := s.now()
-	if sess.Expired(u.Role, now) {
+	// Disabling an account deletes its sessions; a session made by a
+	// sign-in that raced with the disabling ends here.
+	if sess.Expired(u.Role, now) || u.Disabled {
 		s.db.DeleteSession(ctx, id)
 		return nil, nil, duijie.Errorf(duijie.ENOTFOUND, "登录已过期")
 	}
@@ -129,7 +136,11 @@ func (s *Service) TokenUser(ctx context.Context, value string) (*duijie.User, er
 	if !strings.HasPrefix(value, "dj_") {
 		return nil, duijie.Errorf(duijie.ENOTFOUND, "令牌无效")
 	}
-	return s.db.TokenUser(ctx, hashToken(value))
+	u, err := s.db.TokenUser(ctx, hashToken(value))
+	if err == nil && u.Disabled {
+		return nil, duijie.Errorf(duijie.ENOTFOUND, "令牌无效")
+	}
+	return u, err
 }
 
 // ChangePassword replaces the caller's password after checking the

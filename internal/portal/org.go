@@ -40,6 +40,17 @@ func (s *Service) Register(ctx context.Context, a Actor, r Registration) (*duiji
 			fields[k] = v
 		}
 	}
+	if _, bad := fields["credit_code"]; !bad {
+		// One organisation per credit code (the store's unique index
+		// refuses a race between two registrations).
+		taken, err := s.db.CreditCodeTaken(ctx, o.CreditCode)
+		if err != nil {
+			return nil, err
+		}
+		if taken {
+			fields["credit_code"] = duijie.CreditCodeTaken().Fields["credit_code"]
+		}
+	}
 	if o.Kind == duijie.OrgBureau {
 		fields["org_kind"] = "科技局账号由系统管理员创建"
 	}

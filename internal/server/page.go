@@ -44,6 +44,11 @@ var flashes = map[string]string{
 	"invited":             "已邀请，对方可查看该需求的完整内容。",
 	"uninvited":           "邀请已撤回。",
 	"read":                "已全部标为已读。",
+
+	// account lifecycle
+	"disabled": "账号已停用，其全部登录会话和 API 令牌已失效。",
+	"enabled":  "账号已启用。",
+	"role":     "角色已修改；该账号的登录会话和 API 令牌已失效，须重新登录。",
 }
 
 func (s *Server) page(c *fiber.Ctx, title string) Page {
@@ -277,4 +282,24 @@ type ErrorPage struct {
 	Status    int
 	Message   string
 	RequestID string
+}
+
+// account lifecycle
+
+// ForgotPage is /forgot-password: whom to ask for a one-time password.
+type ForgotPage struct {
+	Page
+	Bureau       string // the bureau's name as stored
+	LockFailures int    // the lockout rule, stated on the page
+	LockMinutes  int
+}
+
+// AccountsPage is /accounts: the accounts the caller may issue a one-time
+// password for, and the password just issued (shown once).
+type AccountsPage struct {
+	Page
+	Accounts []portal.Account
+	Q        string
+	Issued   *UserIssued
+	Error    string
 }

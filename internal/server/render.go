@@ -162,6 +162,11 @@ var auditLabels = map[string]string{
 	workflow.AuditContractReg: "技术合同登记",
 	workflow.AuditInvite:      "邀请查看需求",
 	workflow.AuditUninvite:    "撤回邀请",
+	// account lifecycle
+	duijie.AuditPasswordIssue: "发放一次性密码",
+	duijie.AuditUserDisable:   "停用账号",
+	duijie.AuditUserEnable:    "启用账号",
+	duijie.AuditUserRole:      "修改角色",
 }
 
 // contactList is what the "contacts" block shows: masked contacts, each

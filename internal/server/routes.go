@@ -101,6 +101,13 @@ func (s *Server) routes() []route {
 		{"GET", "/security/users", secadmin, s.handleLockList},
 		{"POST", "/security/users/:id/unlock", secadmin, s.handleUnlock},
 
+		// account lifecycle
+		{"GET", "/forgot-password", public, s.handleForgotPassword},
+		{"GET", "/accounts", issuers, s.handleAccountList},
+		{"POST", "/accounts/:id/password", issuers, s.handleIssuePassword},
+		{"POST", "/admin/users/:id/status", sysadmin, s.handleUserStatus},
+		{"POST", "/admin/users/:id/role", sysadmin, s.handleUserRole},
+
 		{"GET", "/api/v1/openapi.json", public, s.handleOpenAPI},
 		{"POST", "/api/v1/tokens", public, s.apiTokenCreate},
 		{"GET", "/api/v1/challenges", public, s.apiChallengeList},

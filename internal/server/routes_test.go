@@ -75,6 +75,7 @@ const validChallenge = `{"title":"低温等离子体处理茶叶农残的中试�
 func TestRoutes(t *testing.T) {
 	st := mustStack(t)
 	rec := newRecorder(st.srv.routes())
+	t.Run("accounts", func(t *testing.T) { testAccounts(t, st, rec) }) // before pages, which sign demo users out
 	t.Run("pages", func(t *testing.T) { testPages(t, st, rec) })
 	t.Run("workflow", func(t *testing.T) { testWorkflow(t, st, rec) })
 	t.Run("api", func(t *testing.T) { testAPI(t, st, rec) })

@@ -34,6 +34,9 @@ func (db *DB) putOrganization(ctx context.Context, tx *sql.Tx, o *duijie.Organiz
 	if err != nil && strings.Contains(err.Error(), "UNIQUE constraint failed: organizations.name") {
 		return &duijie.Error{Code: duijie.ECONFLICT, Message: "该单位已注册", Fields: map[string]string{"org_name": "该单位已注册，请联系本单位已有账号的同事或科技局"}}
 	}
+	if err != nil && strings.Contains(err.Error(), "UNIQUE constraint failed: organizations.credit_code") {
+		return duijie.CreditCodeTaken()
+	}
 	if err != nil {
 		return fmt.Errorf("sqlite: organization %s: %w", o.ID, err)
 	}

@@ -42,13 +42,13 @@ func (db *DB) insertUser(ctx context.Context, tx *sql.Tx, u *duijie.User, passwo
 	return nil
 }
 
-const userColumns = `id, org_id, username, display_name, role, password_hash, locked_until, must_change, phone, email`
+const userColumns = `id, org_id, username, display_name, role, password_hash, locked_until, must_change, phone, email, disabled`
 
 func scanUser(row interface{ Scan(...any) error }) (*duijie.User, string, error) {
 	var u duijie.User
 	var org sql.NullString
 	var role, hash, locked string
-	if err := row.Scan(&u.ID, &org, &u.Username, &u.DisplayName, &role, &hash, &locked, &u.MustChange, &u.Phone, &u.Email); err != nil {
+	if err := row.Scan(&u.ID, &org, &u.Username, &u.DisplayName, &role, &hash, &locked, &u.MustChange, &u.Phone, &u.Email, &u.Disabled); err != nil {
 		return nil, "", err
 	}
 	u.OrgID, u.Role = org.String, duijie.Role(role)
