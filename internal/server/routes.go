@@ -126,5 +126,16 @@ func (s *Server) routes() []route {
 		{"POST", "/api/v1/capabilities/:id/interests", enterprise, s.apiCapabilityInterest},
 		{"GET", "/api/v1/interests", queueing, s.apiInterestList},
 		{"POST", "/api/v1/keywords", members, s.apiKeywords},
+		{"GET", "/api/v1/introductions", queueing, s.apiIntroList},
+		{"POST", "/api/v1/introductions", broker, s.apiIntroCreate},
+		{"GET", "/api/v1/introductions/:id", queueing, s.apiIntroGet},
+		{"POST", "/api/v1/introductions/:id/stage", broker, s.apiIntroStage},
+		{"POST", "/api/v1/introductions/:id/answer", members, s.apiIntroAnswer},
+		{"POST", "/api/v1/introductions/:id/notes", broker, s.apiIntroNote},
+		{"POST", "/api/v1/introductions/:id/contract", broker, s.apiIntroContract},
+		{"GET", "/api/v1/contracts", broker, s.apiContractList},
+		{"POST", "/api/v1/contracts", broker, s.apiContractCreate},
+		{"GET", "/api/v1/messages", signedIn, s.apiMessageList},
+		{"POST", "/api/v1/messages/read", signedIn, s.apiMessageRead},
 	}
 }

@@ -78,6 +78,7 @@ func TestRoutes(t *testing.T) {
 	t.Run("accounts", func(t *testing.T) { testAccounts(t, st, rec) }) // before pages, which sign demo users out
 	t.Run("pages", func(t *testing.T) { testPages(t, st, rec) })
 	t.Run("workflow", func(t *testing.T) { testWorkflow(t, st, rec) })
+	t.Run("workflow api", func(t *testing.T) { testWorkflowAPI(t, st, rec) })
 	t.Run("api", func(t *testing.T) { testAPI(t, st, rec) })
 	rec.check(t)
 }
@@ -234,11 +235,7 @@ func testAPI(t *testing.T, st *stack, rec *recorder) {
 	broker := apiToken(t, st, "jingjiren")
 	admin := apiToken(t, st, "xitong")
 
-	for _, sc := range []struct {
-		name, method, url, token, body string
-		status                         int
-		want, notWant                  []string
-	}{
+	runAPIScenarios(t, st, rec, []apiScenario{
 		{"list", "GET", "/api/v1/challenges?limit=2", "", "", 200, []string{`"items":[`, `"total":`}, nil},
 		{"list search", "GET", "/api/v1/capabilities?q=" + url.QueryEscape("石斛"), "", "", 200, []string{"石斛"}, nil},
 		{"get public", "GET", "/api/v1/challenges/ch-a001", "", "", 200, []string{`"problem":`}, nil},
@@ -297,7 +294,20 @@ func testAPI(t *testing.T, st *stack, rec *recorder) {
 		{"status missing", "POST", "/api/v1/challenges/nope/status", tok.Token, `{"status":"closed"}`, 404, nil, nil},
 		{"status wrong role", "POST", "/api/v1/challenges/ch-a002/status", institute, `{"status":"closed"}`, 403, nil, nil},
 		{"keywords wrong role", "POST", "/api/v1/keywords", broker, `{"type":"challenge"}`, 403, nil, nil},
-	} {
+	})
+}
+
+// apiScenario is one API call and what it must answer.
+type apiScenario struct {
+	name, method, url, token, body string
+	status                         int
+	want, notWant                  []string
+}
+
+func runAPIScenarios(t *testing.T, st *stack, rec *recorder, scenarios []apiScenario) {
+	t.Helper()
+	anon := st.anon(t)
+	for _, sc := range scenarios {
 		t.Run(sc.name, func(t *testing.T) {
 			code, body := anon.doRaw2(t, sc.method, sc.url, sc.body, sc.token)
 			rec.hit(sc.method, sc.url, code)

@@ -2,6 +2,7 @@ package server
 
 import (
 	"context"
+	"encoding/json"
 	"net/url"
 	"strconv"
 	"testing"
@@ -168,5 +169,67 @@ func testWorkflow(t *testing.T, st *stack, rec *recorder) {
 		{name: "inbox read all anonymous", method: "POST", url: "/inbox/read", form: url.Values{}, status: 401},
 		{name: "inbox read all", as: "qiye", method: "POST", url: "/inbox/read", form: url.Values{}, status: 303},
 		{name: "nothing unread", as: "qiye", method: "GET", url: "/inbox", status: 200, notWant: []string{`class="badge"`, `class="unread"`}},
+	})
+}
+
+// testWorkflowAPI walks the workflow's API routes: a 派单 on a 摘要公开
+// challenge, both answers (the institute then reads the contacts and the
+// challenge in full), a note, a stage, a contract, the contracts list and
+// the inbox.
+func testWorkflowAPI(t *testing.T, st *stack, rec *recorder) {
+	ent, inst, broker := apiToken(t, st, "qiye"), apiToken(t, st, "yuansuo"), apiToken(t, st, "jingjiren")
+	admin := apiToken(t, st, "xitong")
+	code, body := st.anon(t).doRaw2(t, "POST", "/api/v1/introductions", `{"type":"challenge","id":"ch-a002","targets":["cap-a008"],"message":"建议先交流低温预热方案"}`, broker)
+	if code != 201 {
+		t.Fatalf("dispatch: %d %s", code, body)
+	}
+	var created struct{ IDs []string }
+	if err := json.Unmarshal([]byte(body), &created); err != nil || len(created.IDs) != 1 {
+		t.Fatalf("dispatch answered %s", body)
+	}
+	in := "/api/v1/introductions/" + created.IDs[0]
+	rec.hit("POST", "/api/v1/introductions", 201)
+	runAPIScenarios(t, st, rec, []apiScenario{
+		{"intro dispatch wrong role", "POST", "/api/v1/introductions", ent, `{"type":"challenge","id":"ch-a002","targets":["cap-a008"]}`, 403, nil, nil},
+		{"intro dispatch bad type", "POST", "/api/v1/introductions", broker, `{"type":"x","id":"ch-a002","targets":["cap-a008"]}`, 422, nil, nil},
+		{"intro dispatch missing", "POST", "/api/v1/introductions", broker, `{"type":"challenge","id":"nope","targets":["cap-a008"]}`, 404, nil, nil},
+		{"intros for the broker", "GET", "/api/v1/introductions?view=mine", broker, "", 200, []string{`"stage":"recommended"`, created.IDs[0]}, nil},
+		{"intros bad view", "GET", "/api/v1/introductions?view=x", broker, "", 422, nil, nil},
+		{"intros wrong role", "GET", "/api/v1/introductions", admin, "", 403, nil, nil},
+		{"intros for the institute", "GET", "/api/v1/introductions", inst, "", 200, []string{created.IDs[0]}, nil},
+		{"intro for the institute: the enterprise of a 摘要公开 challenge hidden", "GET", in, inst, "", 200, []string{`"side":"institute"`}, []string{"安徽淠源新能源科技有限公司", `"enterprise":`}},
+		{"intro for the enterprise", "GET", in, ent, "", 200, []string{`"may_answer":true`, `"side":"enterprise"`}, []string{`"contacts"`}},
+		{"intro wrong role", "GET", in, admin, "", 403, nil, nil},
+		{"intro missing", "GET", "/api/v1/introductions/nope", broker, "", 404, nil, nil},
+		{"answer bad", "POST", in + "/answer", ent, `{"answer":"maybe"}`, 422, nil, nil},
+		{"answer wrong role", "POST", in + "/answer", broker, `{"answer":"accept"}`, 403, nil, nil},
+		{"answer missing", "POST", "/api/v1/introductions/nope/answer", ent, `{"answer":"accept"}`, 404, nil, nil},
+		{"enterprise accepts", "POST", in + "/answer", ent, `{"answer":"accept"}`, 200, []string{`"enterprise_answer":"accepted"`}, []string{`"contacts"`}},
+		{"the institute cannot read the challenge yet", "GET", "/api/v1/challenges/ch-a002", inst, "", 200, []string{`"summary":true`}, []string{`"problem"`}},
+		{"institute accepts: contacts pass", "POST", in + "/answer", inst, `{"answer":"accept"}`, 200, []string{`"stage":"confirmed"`, `"contacts":[`, "13805640101", "安徽淠源新能源科技有限公司"}, nil},
+		{"the institute reads the challenge in full", "GET", "/api/v1/challenges/ch-a002", inst, "", 200, []string{`"problem"`}, nil},
+		{"note bad", "POST", in + "/notes", broker, `{"channel":"fax","on":"2026-01-05","note":"x"}`, 422, []string{"请选择跟进方式"}, nil},
+		{"note wrong role", "POST", in + "/notes", ent, `{"channel":"phone","on":"2026-01-05","note":"x"}`, 403, nil, nil},
+		{"note missing", "POST", "/api/v1/introductions/nope/notes", broker, `{"channel":"phone","on":"2026-01-05","note":"x"}`, 404, nil, nil},
+		{"note", "POST", in + "/notes", broker, `{"channel":"phone","on":"2026-01-05","note":"电话沟通，约定样品测试"}`, 200, []string{"电话沟通，约定样品测试"}, nil},
+		{"stage bad", "POST", in + "/stage", broker, `{"to":"registered"}`, 409, nil, nil},
+		{"stage wrong role", "POST", in + "/stage", inst, `{"to":"negotiating"}`, 403, nil, nil},
+		{"stage missing", "POST", "/api/v1/introductions/nope/stage", broker, `{"to":"negotiating"}`, 404, nil, nil},
+		{"stage", "POST", in + "/stage", broker, `{"to":"negotiating"}`, 200, []string{`"stage":"negotiating"`}, nil},
+		{"contract with a fraction of a 元", "POST", in + "/contract", broker, `{"type":"development","title":"低温预热","amount_yuan":1000.5,"local_amount_yuan":0,"signed":"2026-02-01"}`, 422, nil, nil},
+		{"contract wrong role", "POST", in + "/contract", ent, `{"type":"development","title":"低温预热","amount_yuan":1000,"local_amount_yuan":0,"signed":"2026-02-01"}`, 403, nil, nil},
+		{"contract missing", "POST", "/api/v1/introductions/nope/contract", broker, `{"type":"development","title":"低温预热","amount_yuan":1000,"local_amount_yuan":0,"signed":"2026-02-01"}`, 404, nil, nil},
+		{"contract", "POST", in + "/contract", broker, `{"type":"development","title":"电池包低温预热技术开发","amount_yuan":1200000,"local_amount_yuan":1200000,"signed":"2026-02-01","reg_no":"2026340015000456","registered":"2026-02-03"}`, 201, []string{`"amount_yuan":1200000`, `"reg_no":"2026340015000456"`}, nil},
+		{"registered at once", "GET", in, ent, "", 200, []string{`"stage":"registered"`}, nil},
+		{"contracts", "GET", "/api/v1/contracts", broker, "", 200, []string{"电池包低温预热技术开发", `"amount_yuan":`}, nil},
+		{"contracts wrong role", "GET", "/api/v1/contracts", ent, "", 403, nil, nil},
+		{"standalone contract bad", "POST", "/api/v1/contracts", broker, `{"type":"service","title":"检测","amount_yuan":0,"local_amount_yuan":0,"signed":"2026-02-01","challenge_id":"ch-a024"}`, 422, []string{"请填写合同金额"}, nil},
+		{"standalone contract wrong role", "POST", "/api/v1/contracts", inst, `{}`, 403, nil, nil},
+		{"standalone contract", "POST", "/api/v1/contracts", broker, `{"type":"consulting","title":"储能电站技术咨询","seller":"合肥工业大学","amount_yuan":30000,"local_amount_yuan":0,"signed":"2026-02-05","challenge_id":"ch-a024"}`, 201, nil, nil},
+		{"messages", "GET", "/api/v1/messages", inst, "", 200, []string{`"unread":`, "双方已确认对接"}, nil},
+		{"messages anonymous", "GET", "/api/v1/messages", "", "", 401, nil, nil},
+		{"message read missing", "POST", "/api/v1/messages/read", inst, `{"id":999999}`, 404, nil, nil},
+		{"message read bad", "POST", "/api/v1/messages/read", inst, `{"id":"x"}`, 422, nil, nil},
+		{"messages all read", "POST", "/api/v1/messages/read", inst, `{}`, 200, []string{`"unread":0`}, nil},
 	})
 }

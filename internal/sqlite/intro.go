@@ -579,12 +579,12 @@ type BrokerScope struct {
 	Counties []string
 }
 
-// BrokerScope loads a broker's scope.
+// BrokerScope loads a broker's scope; a disabled broker is not found.
 func (db *DB) BrokerScope(ctx context.Context, userID string) (BrokerScope, error) {
 	var s BrokerScope
 	var lead int
 	var counties string
-	err := db.r.QueryRowContext(ctx, `SELECT lead, counties FROM users WHERE id = ? AND role = 'broker'`, userID).Scan(&lead, &counties)
+	err := db.r.QueryRowContext(ctx, `SELECT lead, counties FROM users WHERE id = ? AND role = 'broker' AND disabled = 0`, userID).Scan(&lead, &counties)
 	if err == sql.ErrNoRows {
 		return s, notFound("技术经纪人", "")
 	}
@@ -618,9 +618,9 @@ func (db *DB) SetBrokerScope(ctx context.Context, userID string, s BrokerScope) 
 	})
 }
 
-// Brokers lists the brokers (id and name) for assignment.
+// Brokers lists the brokers who may work (not disabled), for assignment.
 func (db *DB) Brokers(ctx context.Context) ([]duijie.User, error) {
-	return db.queryUsers(ctx, `SELECT `+userColumns+` FROM users WHERE role = 'broker' ORDER BY username`)
+	return db.queryUsers(ctx, `SELECT `+userColumns+` FROM users WHERE role = 'broker' AND disabled = 0 ORDER BY username`)
 }
 
 // Interest loads one interest.
