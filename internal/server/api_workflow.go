@@ -280,7 +280,7 @@ func (s *Server) apiContractSave(c *fiber.Ctx, introID string) error {
 	return c.Status(fiber.StatusCreated).JSON(toContractJSON(ct))
 }
 
-func (s *Server) apiIntroContract(c *fiber.Ctx) error { return s.apiContractSave(c, c.Params("id")) }
+func (s *Server) apiIntroContract(c *fiber.Ctx) error  { return s.apiContractSave(c, c.Params("id")) }
 func (s *Server) apiContractCreate(c *fiber.Ctx) error { return s.apiContractSave(c, "") }
 
 func (s *Server) apiContractList(c *fiber.Ctx) error {
