@@ -201,6 +201,18 @@ func (i *Introduction) AnswerOf(s Side) Answer {
 	return i.InstAnswer
 }
 
+// Asker is the side that asked for the introduction: the institute of a
+// proposal, the enterprise of a request; "" for a broker's recommendation.
+func (i *Introduction) Asker() Side {
+	switch i.Origin {
+	case OriginProposal:
+		return SideInstitute
+	case OriginRequest:
+		return SideEnterprise
+	}
+	return ""
+}
+
 // SideOf is the side of an organisation in the introduction ("" when it
 // is neither).
 func (i *Introduction) SideOf(orgID string) Side {

@@ -42,11 +42,11 @@ func (db *DB) CreateInterest(ctx context.Context, i *duijie.Interest, due time.T
 			Stage: duijie.StageQueued, Due: due, Created: created, Updated: created}
 		var owner string
 		if i.Kind == duijie.InterestProposal {
-			n.Origin, n.InstOrgID, n.InstAnswer = duijie.OriginProposal, i.OrgID, duijie.AnswerAccepted
+			n.Origin, n.InstOrgID = duijie.OriginProposal, i.OrgID
 			err = tx.QueryRowContext(ctx, `SELECT org_id FROM challenges WHERE id = ?`, i.ChallengeID).Scan(&owner)
 			n.EntOrgID = owner
 		} else {
-			n.Origin, n.EntOrgID, n.EntAnswer = duijie.OriginRequest, i.OrgID, duijie.AnswerAccepted
+			n.Origin, n.EntOrgID = duijie.OriginRequest, i.OrgID
 			err = tx.QueryRowContext(ctx, `SELECT org_id FROM capabilities WHERE id = ?`, i.CapabilityID).Scan(&owner)
 			n.InstOrgID = owner
 		}

@@ -209,7 +209,7 @@ func (s *Service) Mine(ctx context.Context, a Actor, offset, limit int) ([]duiji
 // screening reports whether side is the side that did not ask for a
 // proposal or request still waiting for the bureau.
 func screening(n *duijie.Introduction, side duijie.Side) bool {
-	return n.Stage == duijie.StageQueued && n.AnswerOf(side) == duijie.AnswerNone
+	return n.Stage == duijie.StageQueued && side != n.Asker()
 }
 
 // redactFor hides from a side what it may not see yet: who asked, while
@@ -349,8 +349,8 @@ func (s *Service) load(ctx context.Context, a Actor, id string) (*duijie.Introdu
 	return n, err
 }
 
-// Move is a broker's stage change: 推荐 (queued → recommended, asking the
-// side that has not answered yet), 开始洽谈 (confirmed → negotiating) or
+// Move is a broker's stage change: 推荐 (queued → recommended, asking both
+// sides, the one that asked too, to confirm), 开始洽谈 (confirmed → negotiating) or
 // 终止 (any open stage, with a reason). 双方确认 comes from the sides'
 // answers, 已签约 and 已登记 from the contract.
 func (s *Service) Move(ctx context.Context, a Actor, id string, to duijie.Stage, reason duijie.Reason, note string) error {
@@ -395,12 +395,11 @@ func (s *Service) Move(ctx context.Context, a Actor, id string, to duijie.Stage,
 		subject := "对接“" + n.Title() + "”进入" + to.Label()
 		body := note
 		if to == duijie.StageRecommended {
-			if n.AnswerOf(side.s) != duijie.AnswerNone {
-				subject = "科技局已将您的意向推荐给对方：" + n.Title()
-			} else {
-				subject = "科技局为您推荐了对接：" + n.Title()
-				body = s.answerBy() + note
+			subject = "科技局为您推荐了对接：" + n.Title()
+			if side.s == n.Asker() {
+				subject = "科技局已受理您的" + n.Origin.Label() + "，请确认对接：" + n.Title()
 			}
+			body = s.answerBy() + note
 		}
 		if to == duijie.StageEnded {
 			subject = "对接“" + n.Title() + "”已终止：" + reason.Label()

@@ -108,18 +108,18 @@ ALTER TABLE invitations ADD COLUMN invited_by TEXT NOT NULL DEFAULT '';
 ALTER TABLE users ADD COLUMN lead INTEGER NOT NULL DEFAULT 0;
 ALTER TABLE users ADD COLUMN counties TEXT NOT NULL DEFAULT '[]';
 
--- Interests still waiting become introductions at 待受理; the side that
--- asked has accepted by asking.
+-- Interests still waiting become introductions at 待受理. Both sides,
+-- the one that asked too, confirm once a broker recommends the pairing.
 INSERT INTO introductions (id, origin, interest_id, challenge_id, capability_id, ent_org_id, inst_org_id, stage,
 		ent_answer, inst_answer, created_at, updated_at)
 	SELECT 'in-' || substr(i.id, 5), 'proposal', i.id, i.challenge_id, NULL, ch.org_id, i.org_id, 'queued',
-		'', 'accepted', i.created_at, i.created_at
+		'', '', i.created_at, i.created_at
 	FROM interests i JOIN challenges ch ON ch.id = i.challenge_id
 	WHERE i.kind = 'proposal' AND i.status = 'queued' AND ch.org_id != i.org_id;
 INSERT INTO introductions (id, origin, interest_id, challenge_id, capability_id, ent_org_id, inst_org_id, stage,
 		ent_answer, inst_answer, created_at, updated_at)
 	SELECT 'in-' || substr(i.id, 5), 'request', i.id, NULL, i.capability_id, i.org_id, cp.org_id, 'queued',
-		'accepted', '', i.created_at, i.created_at
+		'', '', i.created_at, i.created_at
 	FROM interests i JOIN capabilities cp ON cp.id = i.capability_id
 	WHERE i.kind = 'intro' AND i.status = 'queued' AND cp.org_id != i.org_id;
 -- A week to take them up, from when they were asked (times stay fixed-width).
