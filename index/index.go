@@ -116,7 +116,9 @@ const mappingKey = "duijie:mapping"
 
 // SetMappingVersion overwrites the recorded mapping version (tests of an
 // index built by an earlier version).
-func (x *Index) SetMappingVersion(v string) error { return x.b.SetInternal([]byte(mappingKey), []byte(v)) }
+func (x *Index) SetMappingVersion(v string) error {
+	return x.b.SetInternal([]byte(mappingKey), []byte(v))
+}
 
 // OpenMem opens an in-memory scorch index (BM25 like the on-disk one;
 // bleve's NewMemOnly would silently fall back to TF-IDF).

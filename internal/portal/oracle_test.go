@@ -53,7 +53,7 @@ func TestOracleHiddenPostings(t *testing.T) {
 		Field: "机械制造", Keywords: []string{"磨削"}, Modes: []duijie.Mode{"技术开发"}, Visibility: duijie.VisibilityPublic,
 		Deadline: t0.AddDate(0, 6, 0)}
 	must(t, s.SaveChallenge(ctx, enterprise, closed, true))
-	must(t, s.SetStatus(ctx, enterprise, "challenge", closed.ID, duijie.StatusClosed))
+	must(t, s.SetStatus(ctx, enterprise, "challenge", closed.ID, duijie.StatusClosed, duijie.Closure{Reason: duijie.CloseSolved}))
 
 	readers := map[string]Actor{"anonymous": anon, "enterprise": qiye, "institute": yuansuo}
 	before := map[string]map[string][]byte{}

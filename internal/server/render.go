@@ -106,9 +106,10 @@ var funcs = template.FuncMap{
 		}
 		return false
 	},
-	"add":  func(a, b int) int { return a + b },
-	"sub":  func(a, b int) int { return a - b },
-	"tier": func(region string) string { return duijie.RegionTier(region).Label() },
+	"add":          func(a, b int) int { return a + b },
+	"sub":          func(a, b int) int { return a - b },
+	"regions":      regionGroups,
+	"closeReasons": closeReasonOptions,
 	"action": func(a string) string {
 		if l, ok := auditLabels[a]; ok {
 			return l
