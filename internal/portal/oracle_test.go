@@ -136,6 +136,18 @@ func oracleSnapshot(t *testing.T, s *Service, a Actor) map[string][]byte {
 			must(t, err)
 			put(fmt.Sprintf("search %s tier=%s", typ, tier), p)
 		}
+		// The county facet is in every page above; its filter, each region
+		// of the list, and the 显示已截止 switch.
+		for _, r := range duijie.Regions {
+			p, err := s.Search(ctx, a, SearchParams{Type: typ, Region: string(r.Code), Limit: MaxLimit})
+			must(t, err)
+			put(fmt.Sprintf("search %s region=%s", typ, r.Code), p)
+		}
+		for _, q := range []string{"", "陶瓷"} {
+			p, err := s.Search(ctx, a, SearchParams{Type: typ, Q: q, Expired: true, Limit: MaxLimit})
+			must(t, err)
+			put(fmt.Sprintf("search %s q=%q expired", typ, q), p)
+		}
 	}
 	// Matches both ways, of postings every reader may read in full.
 	var sources []struct{ typ, id string }
