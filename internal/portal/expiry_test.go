@@ -218,3 +218,36 @@ func TestCountyFacet(t *testing.T) {
 		t.Errorf("the broker's county filter misses %s: %v", summaryID, got)
 	}
 }
+
+// TestPagingTies: pages of every size list each posting once, also where
+// postings of the same day straddle a page boundary (the ties of the
+// index's cut and of the page's order must go the same way).
+func TestPagingTies(t *testing.T) {
+	s, _ := newTestService(t)
+	ctx := context.Background()
+	for _, typ := range []string{index.DocChallenge, index.DocCapability} {
+		for _, q := range []string{"", "电池"} {
+			for _, limit := range []int{3, 7, 10, 20} {
+				seen := map[string]bool{}
+				total := 0
+				for off := 0; off <= MaxOffset; off += limit {
+					p, err := s.Search(ctx, Actor{}, SearchParams{Type: typ, Q: q, Offset: off, Limit: limit})
+					must(t, err)
+					total = p.Total
+					for _, it := range p.Items {
+						if seen[it.ID] {
+							t.Fatalf("%s q=%q limit %d: %s on two pages", typ, q, limit, it.ID)
+						}
+						seen[it.ID] = true
+					}
+					if len(p.Items) < limit {
+						break
+					}
+				}
+				if len(seen) != total {
+					t.Errorf("%s q=%q limit %d: %d listed of %d", typ, q, limit, len(seen), total)
+				}
+			}
+		}
+	}
+}

@@ -183,8 +183,11 @@ func (s *Service) listFilter(ctx context.Context, p SearchParams) (index.Filter,
 	return f, nil
 }
 
-// sortHits orders hits by score (or newest first), ties by id, so that
-// equal scores list the same way every time.
+// sortHits orders hits by score (or newest first), ties by id ascending,
+// so that equal scores list the same way every time. The ties go the way
+// the index breaks them (by its _id, ascending): a page is cut from the
+// index's first offset+limit hits, and any other order would move a tie
+// that straddles a page boundary onto both pages.
 func sortHits(hits []index.Hit, newest bool) {
 	sort.SliceStable(hits, func(i, j int) bool {
 		a, b := hits[i], hits[j]
@@ -194,7 +197,7 @@ func sortHits(hits []index.Hit, newest bool) {
 		if !newest && a.Score != b.Score {
 			return a.Score > b.Score
 		}
-		return a.ID > b.ID
+		return a.ID < b.ID
 	})
 }
 
