@@ -101,6 +101,8 @@ func TestRegionValidate(t *testing.T) {
 	checkValidation(t, org("安徽省六安市裕安区").Validate(), "region", "不支持的地区：安徽省六安市裕安区，请从列表中选择")
 	checkValidation(t, org("北京\x00").Validate(), "region", "（无法识别）")
 	checkValidation(t, org(Region(strings.Repeat("地", 30))).Validate(), "region", "…，请从列表中选择")
+	bureau := &Organization{Name: "科学技术局", Kind: OrgBureau, Region: "安徽省六安市"} // made by the system
+	checkValidation(t, bureau.Validate(), "", "")
 
 	c := Capability{Kind: KindExpert, Title: "专家", Description: "简介", Industry: "nev", Modes: []Mode{"技术咨询"}}
 	checkValidation(t, c.Validate(), "", "") // empty: the organisation's

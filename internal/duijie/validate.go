@@ -191,9 +191,14 @@ func ValidCreditCode(code string) bool {
 func (o *Organization) Validate() error {
 	f := fieldErrors{}
 	f.text("name", "单位名称", o.Name, true, 60)
-	if o.Region == "" {
+	switch {
+	case o.Region == "":
 		f.add("region", "请选择所在地区")
-	} else {
+	case o.Kind == OrgBureau:
+		// The bureau is made by the system, not registered, and takes part
+		// in no list or ranking: its region may be text (安徽省六安市).
+		f.text("region", "所在地区", string(o.Region), true, 60)
+	default:
 		f.region("region", o.Region)
 	}
 	f.text("short", "简称", o.Short, false, 20)
