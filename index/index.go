@@ -42,6 +42,7 @@ type Doc struct {
 	Status      string
 	Visibility  string
 	Posted      time.Time
+	Deadline    time.Time // challenges: the last open day; zero when none
 }
 
 // docKey is the bleve document id: ids of the two types never collide.
@@ -85,16 +86,38 @@ func OpenWith(dir, analyzer string) (*Index, error) {
 	}
 	cfg := map[string]interface{}{"bolt_timeout": "1s"}
 	b, err := bleve.OpenUsing(dir, cfg)
+	if err == nil {
+		if v, verr := b.GetInternal([]byte(mappingKey)); verr != nil || string(v) != MappingVersion {
+			// Built with another mapping: derived data, built again.
+			if err := errors.Join(b.Close(), os.RemoveAll(dir)); err != nil {
+				return nil, fmt.Errorf("index: replace %s: %w", dir, err)
+			}
+			err = bleve.ErrorIndexPathDoesNotExist
+		}
+	}
 	if errors.Is(err, bleve.ErrorIndexPathDoesNotExist) {
 		if err := os.MkdirAll(filepath.Dir(dir), 0o750); err != nil {
 			return nil, fmt.Errorf("index: %w", err)
 		}
-		b, err = bleve.NewUsing(dir, NewMapping(analyzer), scorch.Name, scorch.Name, cfg)
+		if b, err = bleve.NewUsing(dir, NewMapping(analyzer), scorch.Name, scorch.Name, cfg); err == nil {
+			if err = b.SetInternal([]byte(mappingKey), []byte(MappingVersion)); err != nil {
+				b.Close()
+			}
+		}
 	}
 	if err != nil {
 		return nil, fmt.Errorf("index: open %s: %w", dir, err)
 	}
 	return &Index{b: b, analyzer: analyzer}, nil
+}
+
+// mappingKey is where an index keeps its MappingVersion.
+const mappingKey = "duijie:mapping"
+
+// SetMappingVersion overwrites the recorded mapping version (tests of an
+// index built by an earlier version).
+func (x *Index) SetMappingVersion(v string) error {
+	return x.b.SetInternal([]byte(mappingKey), []byte(v))
 }
 
 // OpenMem opens an in-memory scorch index (BM25 like the on-disk one;
@@ -226,6 +249,12 @@ func (d *Doc) fields() map[string]interface{} {
 	}
 	if !d.Posted.IsZero() {
 		m[FieldPosted] = d.Posted
+	}
+	if d.Type == DocChallenge {
+		m[FieldDeadline] = OpenEnded
+		if !d.Deadline.IsZero() {
+			m[FieldDeadline] = d.Deadline
+		}
 	}
 	return m
 }

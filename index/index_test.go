@@ -3,6 +3,8 @@ package index
 import (
 	"context"
 	"path/filepath"
+	"sort"
+	"strings"
 	"testing"
 	"time"
 
@@ -235,5 +237,89 @@ func TestOnDiskCompactReopenAndLock(t *testing.T) {
 	res, err := again.Search(context.Background(), Query{Type: DocCapability, Terms: []Term{{Text: "热管理", Weight: 1}}})
 	if err != nil || len(res.Hits) != 2 {
 		t.Errorf("search after reopen: %v hits, %v", len(res.Hits), err)
+	}
+}
+
+// TestDeadlineAndRegionFilters: OpenOn keeps challenges open on a day
+// (their last day included, those without a deadline always); Regions
+// filters by code and the region facet counts codes.
+func TestDeadlineAndRegionFilters(t *testing.T) {
+	day := func(s string) time.Time { d, _ := time.Parse("2006-01-02", s); return d }
+	ix := MustOpenMem(t, AnalyzerIndex,
+		Doc{Type: DocChallenge, ID: "c1", Title: "电池热管理", Region: "la-jinan", RegionTier: "local", Status: "published", Deadline: day("2026-12-02")},
+		Doc{Type: DocChallenge, ID: "c2", Title: "电池热管理", Region: "la-jinan", RegionTier: "local", Status: "published", Deadline: day("2026-12-03")},
+		Doc{Type: DocChallenge, ID: "c3", Title: "电池热管理", Region: "hefei", RegionTier: "hefei", Status: "published"},
+		Doc{Type: DocChallenge, ID: "c4", Title: "电池热管理", RegionTier: "", Status: "published", Deadline: day("2027-01-01")},
+	)
+	ctx := context.Background()
+	for _, tt := range []struct {
+		name string
+		f    Filter
+		want []string
+	}{
+		{"no filter", Filter{}, []string{"c1", "c2", "c3", "c4"}},
+		{"open on the 3rd", Filter{OpenOn: day("2026-12-03")}, []string{"c2", "c3", "c4"}},
+		{"open on the 4th", Filter{OpenOn: day("2026-12-04")}, []string{"c3", "c4"}},
+		{"region", Filter{Regions: []string{"la-jinan"}}, []string{"c1", "c2"}},
+		{"region and open", Filter{Regions: []string{"la-jinan"}, OpenOn: day("2026-12-03")}, []string{"c2"}},
+	} {
+		for _, terms := range [][]Term{nil, {{Text: "热管理", Weight: 1}}} {
+			res, err := ix.Search(ctx, Query{Type: DocChallenge, Terms: terms, Filter: tt.f, Facets: true})
+			if err != nil {
+				t.Fatal(err)
+			}
+			got := ids(res)
+			sort.Strings(got)
+			if strings.Join(got, ",") != strings.Join(tt.want, ",") {
+				t.Errorf("%s (terms %v): %v, want %v", tt.name, terms != nil, got, tt.want)
+			}
+			if tt.name == "no filter" {
+				if f := res.Facets[FieldRegion]; len(f) != 3 || f[2] != (FacetCount{"la-jinan", 2}) {
+					t.Errorf("region facet %v", f)
+				}
+			}
+		}
+	}
+	res, err := ix.Search(ctx, Query{Type: DocChallenge, Filter: Filter{IDs: []string{"c2", "c3"}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, h := range res.Hits {
+		if (h.ID == "c2" && !h.Doc.Deadline.Equal(day("2026-12-03"))) || (h.ID == "c3" && !h.Doc.Deadline.IsZero()) {
+			t.Errorf("%s: stored deadline %v", h.ID, h.Doc.Deadline)
+		}
+	}
+}
+
+// TestStaleMappingReplaced: an index built with another mapping version
+// is replaced by an empty one at open (its content is derived data).
+func TestStaleMappingReplaced(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "ix")
+	ix, err := Open(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := ix.Upsert(fixture...); err != nil {
+		t.Fatal(err)
+	}
+	ix.Close()
+	for _, tc := range []struct {
+		version string
+		want    uint64
+	}{{MappingVersion, uint64(len(fixture))}, {"1", 0}} {
+		ix, err := Open(dir)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if n, _ := ix.Count(); n != tc.want {
+			t.Errorf("opened after version %s: %d documents, want %d", tc.version, n, tc.want)
+		}
+		if err := ix.Upsert(fixture...); err != nil {
+			t.Fatal(err)
+		}
+		if err := ix.SetMappingVersion("1"); err != nil {
+			t.Fatal(err)
+		}
+		ix.Close()
 	}
 }

@@ -2,6 +2,7 @@ package index
 
 import (
 	"strings"
+	"time"
 
 	"github.com/blevesearch/bleve/v2"
 	"github.com/blevesearch/bleve/v2/analysis/analyzer/keyword"
@@ -19,14 +20,27 @@ const (
 	FieldOrgName     = "org_name"    // text
 	FieldOrg         = "org"         // keyword: organisation id
 	FieldIndustry    = "industry"    // keyword
-	FieldRegion      = "region"      // keyword: free-text region as posted
+	FieldRegion      = "region"      // keyword: region code (duijie.Regions); "" when the reader may not know it
 	FieldRegionTier  = "region_tier" // keyword: local | hefei | yrd | other
 	FieldModes       = "modes"       // keyword, many
 	FieldTRL         = "trl"         // number: TRL of a capability, expected TRL of a challenge
 	FieldStatus      = "status"      // keyword
 	FieldVisibility  = "visibility"  // keyword
 	FieldPosted      = "posted"      // datetime
+	FieldDeadline    = "deadline"    // datetime: a challenge's last open day (OpenEnded when it has none)
 )
+
+// MappingVersion names the shape of the mapping. An index created with
+// another version lacks fields that queries filter on (a filter on a
+// field the index never stored matches nothing): Open replaces it with an
+// empty one, which the portal's start then fills from the store. Raise it
+// whenever NewMapping changes.
+const MappingVersion = "2" // 2: deadline
+
+// OpenEnded is the deadline indexed for a challenge without one, so that
+// a filter on open postings keeps it (bleve stores dates as nanoseconds
+// since 1970: this is well before they run out in 2262).
+var OpenEnded = time.Date(2200, 1, 1, 0, 0, 0, 0, time.UTC)
 
 // TextFields are the fields a match or search reads, in order of strength.
 var TextFields = []string{FieldTitle, FieldKeywords, FieldDescription, FieldOrgName}
@@ -95,6 +109,7 @@ func NewMapping(analyzer string) mapping.IndexMapping {
 	}
 	doc.AddFieldMappingsAt(FieldTRL, filterField(bleve.NewNumericFieldMapping()))
 	doc.AddFieldMappingsAt(FieldPosted, filterField(bleve.NewDateTimeFieldMapping()))
+	doc.AddFieldMappingsAt(FieldDeadline, filterField(bleve.NewDateTimeFieldMapping()))
 
 	m := bleve.NewIndexMapping()
 	m.DefaultMapping = doc

@@ -32,6 +32,7 @@ type Filter struct {
 	Kinds       []string
 	Industries  []string
 	RegionTiers []string
+	Regions     []string // region codes
 	Modes       []string
 	Status      []string
 	Visibility  []string
@@ -39,6 +40,9 @@ type Filter struct {
 	TRLMin      int // 0: no lower bound
 	TRLMax      int // 0: no upper bound
 	ExcludeIDs  []string
+	// OpenOn, when set, keeps challenges whose deadline is on or after it
+	// (a challenge without a deadline is always open): a date, midnight UTC.
+	OpenOn time.Time
 	// IDs restricts the search to these postings of the query's type.
 	IDs []string
 }
@@ -67,7 +71,8 @@ type Query struct {
 	From, Size int
 	// SortByPosted lists newest first instead of by score.
 	SortByPosted bool
-	// Facets asks for counts by kind, industry, region tier, mode and TRL.
+	// Facets asks for counts by kind, industry, region tier, region, mode
+	// and TRL.
 	Facets bool
 	// IDsOnly returns hits without stored fields or match locations: a
 	// cheap first stage.
@@ -213,7 +218,7 @@ func (x *Index) Search(ctx context.Context, q Query) (*Result, error) {
 		req.SortBy([]string{"-_score", "_id"})
 	}
 	if q.Facets {
-		for _, f := range []string{FieldKind, FieldIndustry, FieldRegionTier, FieldModes} {
+		for _, f := range []string{FieldKind, FieldIndustry, FieldRegionTier, FieldRegion, FieldModes} {
 			req.AddFacet(f, bleve.NewFacetRequest(f, 50))
 		}
 		trl := bleve.NewFacetRequest(FieldTRL, 9)
@@ -274,7 +279,7 @@ func (f Filter) queries() []query.Query {
 		field  string
 		values []string
 	}{
-		{FieldKind, f.Kinds}, {FieldIndustry, f.Industries}, {FieldRegionTier, f.RegionTiers},
+		{FieldKind, f.Kinds}, {FieldIndustry, f.Industries}, {FieldRegionTier, f.RegionTiers}, {FieldRegion, f.Regions},
 		{FieldModes, f.Modes}, {FieldStatus, f.Status}, {FieldVisibility, f.Visibility}, {FieldOrg, f.Orgs},
 	} {
 		if len(c.values) > 0 {
@@ -296,6 +301,13 @@ func (f Filter) queries() []query.Query {
 		rq.SetField(FieldTRL)
 		rq.SetBoost(0)
 		qs = append(qs, rq)
+	}
+	if !f.OpenOn.IsZero() {
+		inc := true
+		dq := bleve.NewDateRangeInclusiveQuery(f.OpenOn, time.Time{}, &inc, nil)
+		dq.SetField(FieldDeadline)
+		dq.SetBoost(0)
+		qs = append(qs, dq)
 	}
 	if len(f.ExcludeIDs) > 0 {
 		// expressed by the caller as store ids; both types are excluded
@@ -368,6 +380,11 @@ func docFromFields(typ, id string, f map[string]interface{}) Doc {
 	}
 	if s := str(FieldPosted); s != "" {
 		d.Posted, _ = time.Parse(time.RFC3339, s)
+	}
+	if s := str(FieldDeadline); s != "" {
+		if t, _ := time.Parse(time.RFC3339, s); !t.Equal(OpenEnded) {
+			d.Deadline = t
+		}
 	}
 	return d
 }

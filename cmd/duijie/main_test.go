@@ -177,8 +177,9 @@ func TestImportDemoAndReindex(t *testing.T) {
 }
 
 // TestHealIndex: a start finds an audience's index lost (deleted, left in
-// the single-index layout of earlier versions, or holding fewer documents
-// than the postings its audience may read) and rebuilds the indexes.
+// the single-index layout of earlier versions, built with an earlier
+// mapping, or holding fewer documents than the postings its audience may
+// read) and rebuilds the indexes.
 func TestHealIndex(t *testing.T) {
 	dir := t.TempDir()
 	if code, stdout, stderr := runCmd(t, "import-demo", "--data", dir); code != 0 {
@@ -204,6 +205,16 @@ func TestHealIndex(t *testing.T) {
 	}{
 		{"deleted", func(t *testing.T) { os.RemoveAll(idxPath) }},
 		{"public index deleted", func(t *testing.T) { os.RemoveAll(filepath.Join(idxPath, "public")) }},
+		{"index of an earlier mapping", func(t *testing.T) {
+			old, err := index.Open(filepath.Join(idxPath, "bureau"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := old.SetMappingVersion("1"); err != nil {
+				t.Fatal(err)
+			}
+			old.Close()
+		}},
 		{"old single index", func(t *testing.T) {
 			os.RemoveAll(idxPath)
 			old, err := index.Open(idxPath)

@@ -87,7 +87,7 @@ func LoadFS(fsys fs.FS, dir string) (*Set, error) {
 	s := &Set{}
 	orgs := map[string]duijie.Organization{}
 	if err := each(fsys, dir+"/orgs_*.jsonl", func(r orgRecord) error {
-		o := duijie.Organization{ID: r.ID, Name: r.Name, Short: r.Short, Kind: duijie.OrgKind(r.Kind), Region: r.Region, CreditCode: r.CreditCode}
+		o := duijie.Organization{ID: r.ID, Name: r.Name, Short: r.Short, Kind: duijie.OrgKind(r.Kind), Region: duijie.Region(r.Region), CreditCode: r.CreditCode}
 		if _, dup := orgs[o.ID]; dup {
 			return fmt.Errorf("duplicate organisation %q", o.ID)
 		}
@@ -126,7 +126,7 @@ func LoadFS(fsys fs.FS, dir string) (*Set, error) {
 		if err != nil {
 			return err
 		}
-		region := r.Region
+		region := duijie.Region(r.Region)
 		if region == "" {
 			region = o.Region
 		}

@@ -65,6 +65,7 @@ func CapabilityAccess(u *User, c *Capability) Access {
 func (c *Challenge) Redact() {
 	c.OrgID, c.OrgName, c.Region = "", "", ""
 	c.Problem, c.Targets, c.Tried, c.Constraints = "", "", "", ""
+	c.Closure = Closure{}
 }
 
 // Audience is a group of readers who may all read the same postings in the

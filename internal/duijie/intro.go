@@ -184,7 +184,7 @@ type Introduction struct {
 	CapabilityTitle string
 	EntOrgName      string
 	InstOrgName     string
-	EntRegion       string
+	EntRegion       Region
 	BrokerName      string
 }
 
@@ -317,10 +317,6 @@ func (e *Event) Validate(now time.Time) error {
 	}
 	return f.err()
 }
-
-// Counties are the counties and districts of 六安 that a broker can be
-// scoped to.
-var Counties = []string{"金安区", "裕安区", "叶集区", "霍邱县", "舒城县", "金寨县", "霍山县"}
 
 // Deadlines are how long each step may take before an introduction is
 // overdue.

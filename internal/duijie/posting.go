@@ -44,10 +44,12 @@ type Challenge struct {
 	Deadline    time.Time
 	Modes       []Mode
 	Visibility  Visibility
-	TRLExpect   int // expected maturity of a solution, 0 = not stated
-	Region      string
+	TRLExpect   int    // expected maturity of a solution, 0 = not stated
+	Region      Region // the organisation's (read only)
 	Status      Status
 	Posted      time.Time
+	// Closure says why the owner closed it (StatusClosed only).
+	Closure Closure
 }
 
 // Capability is what an institute offers: an achievement, a research
@@ -65,7 +67,7 @@ type Capability struct {
 	Industry    Industry
 	Modes       []Mode
 	Team        string
-	Region      string
+	Region      Region // where the work is done; the organisation's when not given
 	Keywords    []string
 	Status      Status
 	Posted      time.Time
@@ -87,7 +89,7 @@ type Organization struct {
 	Name       string
 	Short      string
 	Kind       OrgKind
-	Region     string
+	Region     Region
 	CreditCode string // 统一社会信用代码, enterprises
 	Status     OrgStatus
 }

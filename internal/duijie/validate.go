@@ -73,6 +73,24 @@ func (f fieldErrors) list(field, label string, xs []string, maxN, maxLen int) {
 	}
 }
 
+// region refuses a region that is not on the list.
+func (f fieldErrors) region(field string, r Region) {
+	if !r.Valid() {
+		f.add(field, "不支持的地区：%s，请从列表中选择", clip(string(r), 20))
+	}
+}
+
+// clip shortens s to n characters for a message.
+func clip(s string, n int) string {
+	if !utf8.ValidString(s) || hasControl(s) {
+		return "（无法识别）"
+	}
+	if r := []rune(s); len(r) > n {
+		return string(r[:n]) + "…"
+	}
+	return s
+}
+
 func (f fieldErrors) modes(ms []Mode) {
 	if len(ms) == 0 {
 		f.add("modes", "请至少选择一种合作方式")
@@ -129,7 +147,9 @@ func (c *Capability) Validate() error {
 	f.text("title", "标题", c.Title, true, MaxTitle)
 	f.text("description", "简介", c.Description, true, MaxText)
 	f.text("team", "团队或专家", c.Team, false, 200)
-	f.text("region", "所在地", c.Region, false, 60)
+	if c.Region != "" {
+		f.region("region", c.Region)
+	}
 	if !c.Industry.Valid() {
 		f.add("industry", "请选择所属产业")
 	}
@@ -171,7 +191,16 @@ func ValidCreditCode(code string) bool {
 func (o *Organization) Validate() error {
 	f := fieldErrors{}
 	f.text("name", "单位名称", o.Name, true, 60)
-	f.text("region", "所在地区", o.Region, true, 60)
+	switch {
+	case o.Region == "":
+		f.add("region", "请选择所在地区")
+	case o.Kind == OrgBureau:
+		// The bureau is made by the system, not registered, and takes part
+		// in no list or ranking: its region may be text (安徽省六安市).
+		f.text("region", "所在地区", string(o.Region), true, 60)
+	default:
+		f.region("region", o.Region)
+	}
 	f.text("short", "简称", o.Short, false, 20)
 	switch o.Kind {
 	case OrgEnterprise:

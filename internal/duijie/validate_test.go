@@ -116,7 +116,7 @@ func TestCreditCode(t *testing.T) {
 			t.Errorf("ValidCreditCode(%q) = %v, want %v", tt.code, got, tt.want)
 		}
 	}
-	o := Organization{Name: "某公司", Kind: OrgEnterprise, Region: "六安市", CreditCode: "91341500ma2t8k3l6g"}
+	o := Organization{Name: "某公司", Kind: OrgEnterprise, Region: "la-jinan", CreditCode: "91341500ma2t8k3l6g"}
 	if err := o.Validate(); err != nil {
 		t.Errorf("lower-case code of a valid enterprise: %v", err)
 	}

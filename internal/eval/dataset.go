@@ -165,7 +165,7 @@ func readQrels(path string, chs, caps map[string]bool) (Qrels, error) {
 func (c Capability) posting() *duijie.Capability {
 	return &duijie.Capability{
 		ID: c.ID, OrgName: c.Org, Kind: duijie.Kind(c.Kind), Title: c.Title, Description: c.Description,
-		TRL: c.TRL, Industry: duijie.Industry(c.Industry), Modes: duijie.ParseModes(c.Modes), Region: c.Region,
+		TRL: c.TRL, Industry: duijie.Industry(c.Industry), Modes: duijie.ParseModes(c.Modes), Region: duijie.Region(c.Region),
 		Keywords: c.Keywords, Status: duijie.StatusPublished, Posted: duijie.ParseDate(c.Posted),
 	}
 }
@@ -177,7 +177,7 @@ func (c Capability) Doc() index.Doc { return match.CapabilityDoc(c.posting()) }
 func (c Challenge) Source() match.Source {
 	return match.FromChallenge(&duijie.Challenge{
 		ID: c.ID, Title: c.Title, Problem: c.Description, Keywords: c.Keywords, Field: c.Field,
-		Industry: duijie.Industry(c.Industry), Modes: duijie.ParseModes(c.Modes), TRLExpect: c.TRL, Region: c.Region,
+		Industry: duijie.Industry(c.Industry), Modes: duijie.ParseModes(c.Modes), TRLExpect: c.TRL, Region: duijie.Region(c.Region),
 		Status: duijie.StatusPublished, Posted: duijie.ParseDate(c.Posted),
 	})
 }
@@ -195,7 +195,7 @@ func FromDemo(s *demo.Set) ([]Challenge, []Capability) {
 		c := &s.Challenges[i]
 		chs = append(chs, Challenge{
 			ID: c.ID, Title: c.Title, Description: match.ChallengeText(c), Keywords: c.Keywords, Field: c.Field,
-			Industry: string(c.Industry), Region: c.Region, Modes: duijie.ModeNames(c.Modes), TRL: c.TRLExpect,
+			Industry: string(c.Industry), Region: string(c.Region), Modes: duijie.ModeNames(c.Modes), TRL: c.TRLExpect,
 			Posted: c.Posted.Format(duijie.DateLayout),
 		})
 	}
@@ -205,7 +205,7 @@ func FromDemo(s *demo.Set) ([]Challenge, []Capability) {
 		caps = append(caps, Capability{
 			ID: c.ID, Title: c.Title, Description: match.CapabilityText(c),
 			Keywords: append(append([]string(nil), c.Keywords...), c.Fields...), Kind: string(c.Kind),
-			Org: c.OrgName, Region: c.Region, Industry: string(c.Industry), Modes: duijie.ModeNames(c.Modes),
+			Org: c.OrgName, Region: string(c.Region), Industry: string(c.Industry), Modes: duijie.ModeNames(c.Modes),
 			TRL: c.TRL, Posted: c.Posted.Format(duijie.DateLayout),
 		})
 	}

@@ -26,8 +26,8 @@ func setup(t *testing.T) (*sqlite.DB, *Indexes, string) {
 	t.Cleanup(func() { ix.Close() })
 	ctx := context.Background()
 	for _, o := range []duijie.Organization{
-		{ID: "e1", Name: "六安某新能源公司", Kind: duijie.OrgEnterprise, Region: "安徽省六安市", CreditCode: "91341500MA2T8K3L6G"},
-		{ID: "i1", Name: "合肥工业大学", Kind: duijie.OrgInstitute, Region: "安徽省合肥市"},
+		{ID: "e1", Name: "六安某新能源公司", Kind: duijie.OrgEnterprise, Region: "la-jinan", CreditCode: "91341500MA2T8K3L6G"},
+		{ID: "i1", Name: "合肥工业大学", Kind: duijie.OrgInstitute, Region: "hefei"},
 	} {
 		if err := db.PutOrganization(ctx, &o); err != nil {
 			t.Fatal(err)
@@ -141,7 +141,7 @@ func TestAudiences(t *testing.T) {
 	pub := ix.For(duijie.AudiencePublic)
 	ch := func(id, title, problem string, vis duijie.Visibility, st duijie.Status) duijie.Challenge {
 		return duijie.Challenge{ID: id, OrgID: "e1", Title: title, Problem: problem, Industry: "nev",
-			Keywords: []string{"电机"}, Field: "电气工程", Region: "安徽省六安市", Modes: []duijie.Mode{"技术开发"},
+			Keywords: []string{"电机"}, Field: "电气工程", Region: "la-jinan", Modes: []duijie.Mode{"技术开发"},
 			Visibility: vis, Status: st, Posted: time.Now()}
 	}
 	for _, c := range []duijie.Challenge{

@@ -14,8 +14,8 @@ func CapabilityDoc(c *duijie.Capability) index.Doc {
 		Type: index.DocCapability, ID: c.ID, Kind: string(c.Kind), Title: c.Title,
 		Description: CapabilityText(c),
 		Keywords:    strings.Join(append(append([]string(nil), c.Keywords...), c.Fields...), "、"),
-		OrgName:     c.OrgName, Org: c.OrgID, Industry: string(c.Industry), Region: c.Region,
-		RegionTier: tierOf(c.Region), Modes: duijie.ModeNames(c.Modes), TRL: c.TRL,
+		OrgName:     c.OrgName, Org: c.OrgID, Industry: string(c.Industry), Region: string(c.Region),
+		RegionTier: string(c.Region.Tier()), Modes: duijie.ModeNames(c.Modes), TRL: c.TRL,
 		Status: string(c.Status), Visibility: string(duijie.VisibilityPublic), Posted: c.Posted,
 	}
 }
@@ -27,7 +27,11 @@ func CapabilityText(c *duijie.Capability) string {
 	return strings.Join(nonEmpty(parts), "\n")
 }
 
-// ChallengeDoc is how a challenge is indexed.
+// ChallengeDoc is how a challenge is indexed: with its region's code and
+// tier, and its deadline (expiry is decided at read time against it). A
+// region not known to the reader (a redacted 摘要公开 challenge) has
+// neither code nor tier, so that it answers no region filter and counts
+// in no region facet.
 func ChallengeDoc(c *duijie.Challenge) index.Doc {
 	kw := append([]string(nil), c.Keywords...)
 	if c.Field != "" {
@@ -36,8 +40,9 @@ func ChallengeDoc(c *duijie.Challenge) index.Doc {
 	return index.Doc{
 		Type: index.DocChallenge, ID: c.ID, Title: c.Title, Description: ChallengeText(c),
 		Keywords: strings.Join(kw, "、"), OrgName: c.OrgName, Org: c.OrgID, Industry: string(c.Industry),
-		Region: c.Region, RegionTier: tierOf(c.Region), Modes: duijie.ModeNames(c.Modes),
+		Region: string(c.Region), RegionTier: string(c.Region.Tier()), Modes: duijie.ModeNames(c.Modes),
 		TRL: c.TRLExpect, Status: string(c.Status), Visibility: string(c.Visibility), Posted: c.Posted,
+		Deadline: c.Deadline,
 	}
 }
 
@@ -45,16 +50,6 @@ func ChallengeDoc(c *duijie.Challenge) index.Doc {
 // was tried, constraints.
 func ChallengeText(c *duijie.Challenge) string {
 	return strings.Join(nonEmpty([]string{c.Problem, c.Targets, c.Tried, c.Constraints}), "\n")
-}
-
-// tierOf is a region's tier; a region not known (a redacted 摘要公开
-// challenge) has none, so that it neither answers a region filter nor
-// counts in a region facet.
-func tierOf(region string) string {
-	if strings.TrimSpace(region) == "" {
-		return ""
-	}
-	return string(duijie.RegionTier(region))
 }
 
 func nonEmpty(xs []string) []string {

@@ -90,7 +90,7 @@ func (m *Matcher) explain(src Source, terms []index.Term, h index.Hit, maxScore 
 	region := 0.0
 	tier := duijie.Tier(h.Doc.RegionTier)
 	if tier == "" {
-		tier = duijie.RegionTier(h.Doc.Region)
+		tier = duijie.Region(h.Doc.Region).Tier()
 	}
 	if opt.LocalFirst {
 		switch tier {

@@ -40,7 +40,7 @@ type Source struct {
 	Industry    duijie.Industry
 	Modes       []duijie.Mode
 	TRL         int // a capability's TRL, or the TRL a challenge expects (0 = unknown)
-	Region      string
+	Region      duijie.Region
 }
 
 // FromChallenge is the source for challenge → capabilities.

@@ -257,7 +257,7 @@ func TestAccountLifecycle(t *testing.T) {
 
 	t.Run("CreditCode", func(t *testing.T) {
 		reg := func(name, user string) Registration {
-			return Registration{OrgName: name, OrgKind: duijie.OrgEnterprise, Region: "安徽省六安市",
+			return Registration{OrgName: name, OrgKind: duijie.OrgEnterprise, Region: "la-jinan",
 				CreditCode: strings.ToLower(validCreditCode("91341500MA2TU9K4X")), Username: user, Password: "Unique-Passw0rd",
 				Confirm: "Unique-Passw0rd", Phone: "13800000009"}
 		}

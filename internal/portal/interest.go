@@ -22,6 +22,9 @@ func (s *Service) Propose(ctx context.Context, a Actor, i *duijie.Interest) erro
 	if c.Status != duijie.StatusPublished {
 		return duijie.Errorf(duijie.ECONFLICT, "该技术需求已关闭，不再接受揭榜")
 	}
+	if c.Expired {
+		return duijie.Errorf(duijie.ECONFLICT, "该技术需求已截止，不再接受揭榜")
+	}
 	i.ID, i.Kind, i.CapabilityID, i.OrgID, i.UserID = newID("int-"), duijie.InterestProposal, "", org.ID, a.User.ID
 	if err := s.db.CreateInterest(ctx, i, s.now().Add(s.wf.Deadlines().Queue)); err != nil {
 		return err

@@ -50,6 +50,10 @@ func (s *Service) Matches(ctx context.Context, a Actor, typ, id string, localFir
 	// the same all day long, whenever it is asked for.
 	opt := match.Options{LocalFirst: localFirst, Offset: 0, Limit: offset + limit, Now: today(s.now()),
 		Filter: index.Filter{Status: []string{string(duijie.StatusPublished)}}}
+	if typ == index.DocCapability {
+		// Challenges past their deadline rank for nobody.
+		opt.Filter.OpenOn = opt.Now
+	}
 	switch typ {
 	case index.DocChallenge:
 		c, err := s.challenge(ctx, a, id, false) // the page that shows it audits the view
@@ -120,10 +124,7 @@ func (s *Service) Matches(ctx context.Context, a Actor, typ, id string, localFir
 }
 
 // today is the date in China of t, as stored (midnight UTC).
-func today(t time.Time) time.Time {
-	y, m, d := t.In(duijie.ChinaTime).Date()
-	return time.Date(y, m, d, 0, 0, 0, 0, time.UTC)
-}
+func today(t time.Time) time.Time { return duijie.Today(t) }
 
 // MaxChips is how many matched words a match shows.
 const MaxChips = 8

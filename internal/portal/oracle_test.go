@@ -53,7 +53,7 @@ func TestOracleHiddenPostings(t *testing.T) {
 		Field: "机械制造", Keywords: []string{"磨削"}, Modes: []duijie.Mode{"技术开发"}, Visibility: duijie.VisibilityPublic,
 		Deadline: t0.AddDate(0, 6, 0)}
 	must(t, s.SaveChallenge(ctx, enterprise, closed, true))
-	must(t, s.SetStatus(ctx, enterprise, "challenge", closed.ID, duijie.StatusClosed))
+	must(t, s.SetStatus(ctx, enterprise, "challenge", closed.ID, duijie.StatusClosed, duijie.Closure{Reason: duijie.CloseSolved}))
 
 	readers := map[string]Actor{"anonymous": anon, "enterprise": qiye, "institute": yuansuo}
 	before := map[string]map[string][]byte{}
@@ -135,6 +135,18 @@ func oracleSnapshot(t *testing.T, s *Service, a Actor) map[string][]byte {
 			p, err := s.Search(ctx, a, SearchParams{Type: typ, RegionTier: tier, Limit: MaxLimit})
 			must(t, err)
 			put(fmt.Sprintf("search %s tier=%s", typ, tier), p)
+		}
+		// The county facet is in every page above; its filter, each region
+		// of the list, and the 显示已截止 switch.
+		for _, r := range duijie.Regions {
+			p, err := s.Search(ctx, a, SearchParams{Type: typ, Region: string(r.Code), Limit: MaxLimit})
+			must(t, err)
+			put(fmt.Sprintf("search %s region=%s", typ, r.Code), p)
+		}
+		for _, q := range []string{"", "陶瓷"} {
+			p, err := s.Search(ctx, a, SearchParams{Type: typ, Q: q, Expired: true, Limit: MaxLimit})
+			must(t, err)
+			put(fmt.Sprintf("search %s q=%q expired", typ, q), p)
 		}
 	}
 	// Matches both ways, of postings every reader may read in full.

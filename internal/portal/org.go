@@ -28,7 +28,7 @@ type Registration struct {
 // its first user. Every field error comes back at once.
 func (s *Service) Register(ctx context.Context, a Actor, r Registration) (*duijie.User, error) {
 	o := &duijie.Organization{ID: newID("org-"), Name: strings.TrimSpace(r.OrgName), Kind: r.OrgKind,
-		Region: strings.TrimSpace(r.Region), CreditCode: strings.ToUpper(strings.TrimSpace(r.CreditCode))}
+		Region: duijie.Region(strings.TrimSpace(r.Region)), CreditCode: strings.ToUpper(strings.TrimSpace(r.CreditCode))}
 	fields := map[string]string{}
 	if err := o.Validate(); err != nil {
 		// The form names the organisation's fields org_name and org_kind.

@@ -36,6 +36,7 @@ func newTestService(t *testing.T) (*Service, map[string]string) {
 	h := auth.NewHasher(auth.Params{Memory: 64, Time: 1, Threads: 1, KeyLen: 32, SaltLen: 16}, 2)
 	s, err := New(ctx, db, ix, h, slog.New(slog.NewTextHandler(io.Discard, nil)))
 	must(t, err)
+	s.now = demoNow
 	logins, err := s.LoadDemo(ctx, nil)
 	must(t, err)
 	passwords := map[string]string{}
@@ -44,6 +45,17 @@ func newTestService(t *testing.T) (*Service, map[string]string) {
 	}
 	return s, passwords
 }
+
+// demoDay is a day before every deadline of the demo set: which demo
+// challenges are expired depends on the date, so tests that count them
+// run on this one.
+var demoDay = time.Date(2026, 6, 1, 9, 0, 0, 0, time.UTC)
+
+// demoNow is a clock that runs from demoDay.
+var demoNow = func() func() time.Time {
+	shift := demoDay.Sub(time.Now())
+	return func() time.Time { return time.Now().Add(shift) }
+}()
 
 func must(t *testing.T, err error) {
 	t.Helper()
@@ -127,7 +139,7 @@ func TestPortal(t *testing.T) {
 	t.Run("SignIn", func(t *testing.T) {
 		t0 := time.Date(2025, 3, 1, 9, 0, 0, 0, time.UTC)
 		s.now = func() time.Time { return t0 }
-		defer func() { s.now = time.Now }()
+		defer func() { s.now = demoNow }()
 		if u, err := s.SignIn(ctx, anon, "yuansuo", passwords["yuansuo"]); err != nil || u.Username != "yuansuo" {
 			t.Fatalf("right password: %v %v", u, err)
 		}
@@ -167,7 +179,7 @@ func TestPortal(t *testing.T) {
 	t.Run("Sessions", func(t *testing.T) {
 		t0 := time.Date(2025, 3, 1, 9, 0, 0, 0, time.UTC)
 		at := func(d time.Duration) { s.now = func() time.Time { return t0.Add(d) } }
-		defer func() { s.now = time.Now }()
+		defer func() { s.now = demoNow }()
 		at(0)
 		v, _, err := s.NewSession(ctx, inst.User)
 		must(t, err)
@@ -301,7 +313,7 @@ func TestPortal(t *testing.T) {
 			t.Errorf("new challenge %s not searchable at once: %v", c.ID, ids)
 		}
 
-		reg := Registration{OrgName: "六安测试新材料有限公司", OrgKind: duijie.OrgEnterprise, Region: "六安市金安区",
+		reg := Registration{OrgName: "六安测试新材料有限公司", OrgKind: duijie.OrgEnterprise, Region: "la-jinan",
 			CreditCode: validCreditCode("91341500MA2TN7Q8X"), Username: "pending.user", DisplayName: "测试", Password: "Pending-Passw0rd", Confirm: "Pending-Passw0rd", Phone: "13800000001"}
 		pu, err := s.Register(ctx, anon, reg)
 		must(t, err)
@@ -334,8 +346,10 @@ func TestPortal(t *testing.T) {
 			t.Errorf("invalid saves changed the store: %d -> %d postings, title %q", len(before), len(after), got.Title)
 		}
 
-		wantCode(t, s.SetStatus(ctx, ent16, index.DocChallenge, c.ID, duijie.StatusClosed), duijie.ENOTFOUND)
-		must(t, s.SetStatus(ctx, qiye, index.DocChallenge, c.ID, duijie.StatusClosed))
+		why := duijie.Closure{Reason: duijie.CloseMatched, Note: "已签约"}
+		wantCode(t, s.SetStatus(ctx, ent16, index.DocChallenge, c.ID, duijie.StatusClosed, why), duijie.ENOTFOUND)
+		wantCode(t, s.SetStatus(ctx, qiye, index.DocChallenge, c.ID, duijie.StatusClosed, duijie.Closure{}), duijie.EINVALID)
+		must(t, s.SetStatus(ctx, qiye, index.DocChallenge, c.ID, duijie.StatusClosed, why))
 		if ids := searchIDs(t, s, anon, "钙钛矿"); slices.Contains(ids, c.ID) {
 			t.Errorf("closed challenge still listed: %v", ids)
 		}
@@ -344,8 +358,8 @@ func TestPortal(t *testing.T) {
 		if v, err := s.Challenge(ctx, qiye, c.ID); err != nil || v.Status != duijie.StatusClosed || !v.CanEdit {
 			t.Errorf("owner reads closed challenge: %+v %v", v, err)
 		}
-		wantCode(t, s.SetStatus(ctx, qiye, index.DocChallenge, c.ID, duijie.StatusClosed), duijie.ECONFLICT)
-		must(t, s.SetStatus(ctx, qiye, index.DocChallenge, c.ID, duijie.StatusPublished))
+		wantCode(t, s.SetStatus(ctx, qiye, index.DocChallenge, c.ID, duijie.StatusClosed, why), duijie.ECONFLICT)
+		must(t, s.SetStatus(ctx, qiye, index.DocChallenge, c.ID, duijie.StatusPublished, duijie.Closure{}))
 		if ids := searchIDs(t, s, anon, "钙钛矿"); !slices.Contains(ids, c.ID) {
 			t.Errorf("reopened challenge not listed: %v", ids)
 		}
@@ -428,7 +442,7 @@ func TestPortal(t *testing.T) {
 			Region: "六安市", CreditCode: "91341500MA2TEST001", Username: "1bad name", Password: "password"})
 		wantCode(t, err, duijie.EINVALID)
 		f := err.(*duijie.Error).Fields
-		for _, k := range []string{"credit_code", "username", "password"} {
+		for _, k := range []string{"credit_code", "username", "password", "region"} {
 			if f[k] == "" {
 				t.Errorf("no message for %s: %v", k, f)
 			}

@@ -2,7 +2,9 @@ package portal
 
 import (
 	"context"
+	"errors"
 	"strings"
+	"time"
 
 	"duijie/internal/duijie"
 )
@@ -13,6 +15,9 @@ type ChallengeView struct {
 	duijie.Challenge
 	Access  duijie.Access
 	CanEdit bool
+	// Expired: published, and its deadline has passed (decided now, from
+	// the store): shown as 已截止, no longer in the default lists.
+	Expired bool
 }
 
 // CapabilityView is a capability as the caller may read it.
@@ -47,7 +52,11 @@ func (s *Service) challenge(ctx context.Context, a Actor, id string, audit bool)
 	if acc == duijie.AccessSummary {
 		c.Redact()
 	}
-	return &ChallengeView{Challenge: *c, Access: acc, CanEdit: owner && a.User.Is(duijie.RoleEnterprise)}, nil
+	if !owner && !a.User.Is(duijie.RoleBroker) {
+		c.Closure = duijie.Closure{} // why it was closed: its owner and the bureau
+	}
+	return &ChallengeView{Challenge: *c, Access: acc, CanEdit: owner && a.User.Is(duijie.RoleEnterprise),
+		Expired: c.Expired(today(s.now()))}, nil
 }
 
 func (s *Service) challengeAccess(ctx context.Context, a Actor, c *duijie.Challenge) (duijie.Access, error) {
@@ -90,6 +99,15 @@ func (s *Service) SaveChallenge(ctx context.Context, a Actor, c *duijie.Challeng
 		return err
 	}
 	c.OrgID, c.Title = org.ID, strings.TrimSpace(c.Title)
+	var was time.Time // the stored deadline: an unchanged one may have passed
+	if c.ID != "" {
+		if old, err := s.db.Challenge(ctx, c.ID); err == nil && old.OrgID == org.ID {
+			was = old.Deadline
+		}
+	}
+	if err := c.CheckDeadline(today(s.now()), was); err != nil {
+		return joinInvalid(err, c.Validate())
+	}
 	if c.ID == "" {
 		c.ID, c.Status = newID("ch-"), duijie.StatusDraft
 		if publish {
@@ -123,7 +141,7 @@ func (s *Service) SaveCapability(ctx context.Context, a Actor, c *duijie.Capabil
 		return err
 	}
 	c.OrgID, c.Title = org.ID, strings.TrimSpace(c.Title)
-	if strings.TrimSpace(c.Region) == "" {
+	if strings.TrimSpace(string(c.Region)) == "" {
 		c.Region = org.Region
 	}
 	if c.ID == "" {
@@ -154,7 +172,7 @@ func (s *Service) SaveCapability(ctx context.Context, a Actor, c *duijie.Capabil
 
 // publish makes a draft public; a posting that is no draft stays as it is.
 func (s *Service) publish(ctx context.Context, typ, id, orgID string) error {
-	err := s.db.SetStatus(ctx, typ, id, orgID, duijie.StatusDraft, duijie.StatusPublished, today(s.now()).Format(duijie.DateLayout))
+	err := s.db.SetStatus(ctx, typ, id, orgID, duijie.StatusDraft, duijie.StatusPublished, today(s.now()).Format(duijie.DateLayout), duijie.Closure{})
 	if duijie.ErrorCode(err) == duijie.ECONFLICT {
 		return nil
 	}
@@ -164,7 +182,10 @@ func (s *Service) publish(ctx context.Context, typ, id, orgID string) error {
 // SetStatus closes (published → closed), reopens (closed → published) or
 // publishes (draft → published) one of the caller's postings. The change
 // is one conditional write: a status changed meanwhile is a conflict.
-func (s *Service) SetStatus(ctx context.Context, a Actor, typ, id string, to duijie.Status) error {
+// Closing a challenge takes why (a reason from the list, a note); a
+// challenge whose deadline has passed is published again only after an
+// edit gives it a new one. Capabilities take no reason.
+func (s *Service) SetStatus(ctx context.Context, a Actor, typ, id string, to duijie.Status, why duijie.Closure) error {
 	var from duijie.Status
 	var orgID string
 	switch typ {
@@ -174,22 +195,42 @@ func (s *Service) SetStatus(ctx context.Context, a Actor, typ, id string, to dui
 			return duijie.Errorf(duijie.ENOTFOUND, "技术需求不存在或未公开")
 		}
 		from, orgID = c.Status, c.OrgID
+		if to == duijie.StatusPublished && from != duijie.StatusPublished && !c.Deadline.IsZero() && c.Deadline.Before(today(s.now())) {
+			return &duijie.Error{Code: duijie.ECONFLICT, Message: "截止日期已过，请先编辑需求、修改截止日期后再发布",
+				Fields: map[string]string{"deadline": "截止日期已过"}}
+		}
+		if to != duijie.StatusClosed {
+			why = duijie.Closure{}
+		} else if from == duijie.StatusPublished {
+			why.Note = strings.TrimSpace(why.Note)
+			if err := why.Validate(); err != nil {
+				return err
+			}
+		}
 	case "capability":
 		c, err := s.db.Capability(ctx, id)
 		if err != nil || !a.User.Member(c.OrgID) || !a.User.Is(duijie.RoleInstitute) {
 			return duijie.Errorf(duijie.ENOTFOUND, "科技成果不存在或未公开")
 		}
 		from, orgID = c.Status, c.OrgID
+		why = duijie.Closure{}
 	default:
 		return duijie.Errorf(duijie.ENOTFOUND, "不存在")
 	}
 	if err := transition(from, to); err != nil {
 		return err
 	}
-	if err := s.db.SetStatus(ctx, typ, id, orgID, from, to, today(s.now()).Format(duijie.DateLayout)); err != nil {
+	if err := s.db.SetStatus(ctx, typ, id, orgID, from, to, today(s.now()).Format(duijie.DateLayout), why); err != nil {
 		return err
 	}
-	s.audit(ctx, a, duijie.AuditPostingStatus, typ+":"+id, string(from)+" → "+string(to))
+	detail := string(from) + " → " + string(to)
+	if why.Reason != "" {
+		detail += "：" + why.Reason.Label()
+		if why.Note != "" {
+			detail += "（" + why.Note + "）"
+		}
+	}
+	s.audit(ctx, a, duijie.AuditPostingStatus, typ+":"+id, detail)
 	s.Sync(ctx)
 	return nil
 }
@@ -227,4 +268,28 @@ func (s *Service) Mine(ctx context.Context, a Actor, typ string) ([]Item, error)
 		}
 	}
 	return out, nil
+}
+
+// joinInvalid merges the field messages of EINVALID errors into one (the
+// form shows them all at once); any other error wins.
+func joinInvalid(errs ...error) error {
+	fields := map[string]string{}
+	for _, err := range errs {
+		var de *duijie.Error
+		if err == nil {
+			continue
+		}
+		if !errors.As(err, &de) || de.Code != duijie.EINVALID {
+			return err
+		}
+		for k, v := range de.Fields {
+			if _, ok := fields[k]; !ok {
+				fields[k] = v
+			}
+		}
+	}
+	if len(fields) == 0 {
+		return nil
+	}
+	return &duijie.Error{Code: duijie.EINVALID, Message: "请检查填写的内容", Fields: fields}
 }

@@ -26,7 +26,7 @@ type Item struct {
 	Industry   duijie.Industry
 	Kind       duijie.Kind
 	Field      string
-	Region     string
+	Region     duijie.Region
 	Modes      []duijie.Mode
 	TRL        int
 	Status     duijie.Status
@@ -36,6 +36,7 @@ type Item struct {
 	BudgetMax  int
 	Deadline   time.Time
 	Posted     time.Time
+	Expired    bool // a published challenge past its deadline (已截止)
 }
 
 // SearchParams are a list page's query, filters and paging.
@@ -44,12 +45,16 @@ type SearchParams struct {
 	Q          string
 	Industry   string
 	RegionTier string
+	Region     string // a region code; the county facet offers 六安's
 	Kind       string
 	Mode       string
 	TRLMin     int
 	Sort       string // "" (relevance, or newest without Q) | "newest"
-	Offset     int
-	Limit      int
+	// Expired lists challenges past their deadline too (显示已截止);
+	// by default they are left out.
+	Expired bool
+	Offset  int
+	Limit   int
 }
 
 // Facet is one value of a facet with its count.
@@ -64,7 +69,7 @@ type SearchPage struct {
 	Params SearchParams
 	Total  int
 	Items  []Item
-	Facets map[string][]Facet // industry, region_tier, kind, modes, trl
+	Facets map[string][]Facet // industry, region_tier, region (六安's counties), kind, modes, trl
 }
 
 // Limits of a list page.
@@ -101,6 +106,11 @@ func (s *Service) Search(ctx context.Context, a Actor, p SearchParams) (*SearchP
 	filter, err := s.listFilter(ctx, p)
 	if err != nil {
 		return nil, err
+	}
+	if p.Type == index.DocChallenge && !p.Expired {
+		// Decided at read time against the date: nothing is written when
+		// a deadline passes.
+		filter.OpenOn = today(s.now())
 	}
 	// The reader's audience's index: for anyone but brokers it holds only
 	// published postings as an outsider reads them, so a 摘要公开 challenge
@@ -153,7 +163,7 @@ func (s *Service) listFilter(ctx context.Context, p SearchParams) (index.Filter,
 	for _, x := range []struct {
 		v    string
 		into *[]string
-	}{{p.Industry, &f.Industries}, {p.RegionTier, &f.RegionTiers}, {p.Kind, &f.Kinds}, {p.Mode, &f.Modes}} {
+	}{{p.Industry, &f.Industries}, {p.RegionTier, &f.RegionTiers}, {p.Region, &f.Regions}, {p.Kind, &f.Kinds}, {p.Mode, &f.Modes}} {
 		if x.v != "" {
 			*x.into = []string{x.v}
 		}
@@ -173,8 +183,11 @@ func (s *Service) listFilter(ctx context.Context, p SearchParams) (index.Filter,
 	return f, nil
 }
 
-// sortHits orders hits by score (or newest first), ties by id, so that
-// equal scores list the same way every time.
+// sortHits orders hits by score (or newest first), ties by id ascending,
+// so that equal scores list the same way every time. The ties go the way
+// the index breaks them (by its _id, ascending): a page is cut from the
+// index's first offset+limit hits, and any other order would move a tie
+// that straddles a page boundary onto both pages.
 func sortHits(hits []index.Hit, newest bool) {
 	sort.SliceStable(hits, func(i, j int) bool {
 		a, b := hits[i], hits[j]
@@ -184,7 +197,7 @@ func sortHits(hits []index.Hit, newest bool) {
 		if !newest && a.Score != b.Score {
 			return a.Score > b.Score
 		}
-		return a.ID > b.ID
+		return a.ID < b.ID
 	})
 }
 
@@ -204,6 +217,13 @@ func facets(in map[string][]index.FacetCount) map[string][]Facet {
 				label = duijie.Industry(c.Value).Label()
 			case index.FieldRegionTier:
 				label = duijie.Tier(c.Value).Label()
+			case index.FieldRegion:
+				// The county facet: 六安's districts, counties and zones.
+				if r := duijie.Region(c.Value); r.County() {
+					label = r.Short()
+				} else {
+					label = ""
+				}
 			case index.FieldKind:
 				label = duijie.Kind(c.Value).Label()
 			case index.FieldTRL:
@@ -247,7 +267,7 @@ func (s *Service) item(ctx context.Context, a Actor, typ, id string, hit *index.
 		}
 		it := &Item{Type: typ, ID: c.ID, OrgName: c.OrgName, Industry: c.Industry, Field: c.Field, Region: c.Region,
 			Modes: c.Modes, TRL: c.TRLExpect, Status: c.Status, Visibility: c.Visibility, BudgetMin: c.BudgetMin,
-			BudgetMax: c.BudgetMax, Deadline: c.Deadline, Posted: c.Posted}
+			BudgetMax: c.BudgetMax, Deadline: c.Deadline, Posted: c.Posted, Expired: c.Expired(today(s.now()))}
 		body := match.ChallengeText(c)
 		if acc == duijie.AccessSummary {
 			it.Summary, it.OrgName, it.Region, body = true, "", "", ""
@@ -316,6 +336,7 @@ const (
 const (
 	FacetIndustry   = index.FieldIndustry
 	FacetRegionTier = index.FieldRegionTier
+	FacetRegion     = index.FieldRegion // 六安's counties
 	FacetKind       = index.FieldKind
 	FacetModes      = index.FieldModes
 	FacetTRL        = index.FieldTRL

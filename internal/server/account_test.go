@@ -41,7 +41,7 @@ func makeAccountFixtures(t *testing.T, st *stack, prefix string) accountFixtures
 		}
 	}
 	m, err := st.srv.svc.Register(ctx, portal.Actor{}, portal.Registration{OrgName: "六安" + prefix + "测试有限公司", OrgKind: duijie.OrgEnterprise,
-		Region: "安徽省六安市", CreditCode: f.creditCode, Username: f.memberName, Password: f.memberPassword, Confirm: f.memberPassword,
+		Region: "la-jinan", CreditCode: f.creditCode, Username: f.memberName, Password: f.memberPassword, Confirm: f.memberPassword,
 		Phone: "13900000077"})
 	if err != nil {
 		t.Fatal(err)
@@ -224,7 +224,7 @@ func testAccounts(t *testing.T, st *stack, rec *recorder) {
 
 	t.Run("credit code taken", func(t *testing.T) {
 		c := st.anon(t)
-		res, body := c.do(t, "POST", "/register", url.Values{"org_kind": {"enterprise"}, "org_name": {"六安重复代码有限公司"}, "region": {"安徽省六安市"},
+		res, body := c.do(t, "POST", "/register", url.Values{"org_kind": {"enterprise"}, "org_name": {"六安重复代码有限公司"}, "region": {"la-jinan"},
 			"credit_code": {strings.ToLower(f.creditCode)}, "username": {"dup.code"}, "password": {"Dup-Code-2026"}, "password2": {"Dup-Code-2026"}, "phone": {"13900000088"}}, nil)
 		if res.StatusCode != 422 || !strings.Contains(body, "该统一社会信用代码已注册") || strings.Contains(body, "六安acct测试有限公司") {
 			t.Errorf("a second registration of a code: %d %.400s", res.StatusCode, body)

@@ -85,11 +85,14 @@ func (s *Server) apiChallengeSave(c *fiber.Ctx, id string) error {
 func (s *Server) apiStatus(c *fiber.Ctx, typ string) error {
 	var in struct {
 		Status string `json:"status"`
+		Reason string `json:"reason"` // closing a challenge: duijie.CloseReason
+		Note   string `json:"note"`
 	}
 	if err := decode(c, &in); err != nil {
 		return err
 	}
-	if err := s.svc.SetStatus(c.UserContext(), actor(c), typ, c.Params("id"), duijie.Status(in.Status)); err != nil {
+	why := duijie.Closure{Reason: duijie.CloseReason(in.Reason), Note: in.Note}
+	if err := s.svc.SetStatus(c.UserContext(), actor(c), typ, c.Params("id"), duijie.Status(in.Status), why); err != nil {
 		return err
 	}
 	return c.JSON(fiber.Map{"id": c.Params("id"), "status": in.Status})

@@ -38,7 +38,11 @@ type challengeJSON struct {
 	Modes       []string `json:"modes"`
 	Visibility  string   `json:"visibility"`
 	TRLExpect   int      `json:"trl_expect"`
+	Region      string   `json:"region,omitempty"` // output: the organisation's region code
 	Status      string   `json:"status,omitempty"`
+	Expired     bool     `json:"expired,omitempty"` // output: published and past its deadline (已截止)
+	CloseReason string   `json:"close_reason,omitempty"`
+	CloseNote   string   `json:"close_note,omitempty"`
 	Posted      string   `json:"posted,omitempty"`
 	Summary     bool     `json:"summary,omitempty"`
 	Publish     bool     `json:"publish,omitempty"` // input: publish a draft
@@ -75,7 +79,9 @@ type itemJSON struct {
 	Region   string `json:"region,omitempty"`
 	TRL      int    `json:"trl"`
 	Status   string `json:"status"`
+	Expired  bool   `json:"expired,omitempty"`
 	Summary  bool   `json:"summary,omitempty"`
+	Deadline string `json:"deadline,omitempty"`
 	Posted   string `json:"posted,omitempty"`
 }
 
@@ -128,7 +134,8 @@ func toChallengeJSON(c *portal.ChallengeView) challengeJSON {
 	return challengeJSON{ID: c.ID, Org: c.OrgID, OrgName: c.OrgName, Title: c.Title, Problem: c.Problem, Targets: c.Targets,
 		Tried: c.Tried, Constraints: c.Constraints, Industry: string(c.Industry), Field: c.Field, Keywords: nonNil(c.Keywords),
 		BudgetMin: c.BudgetMin, BudgetMax: c.BudgetMax, Deadline: day(c.Deadline), Modes: nonNil(duijie.ModeNames(c.Modes)),
-		Visibility: string(c.Visibility), TRLExpect: c.TRLExpect, Status: string(c.Status), Posted: day(c.Posted),
+		Visibility: string(c.Visibility), TRLExpect: c.TRLExpect, Region: string(c.Region), Status: string(c.Status),
+		Expired: c.Expired, CloseReason: string(c.Closure.Reason), CloseNote: c.Closure.Note, Posted: day(c.Posted),
 		Summary: c.Access == duijie.AccessSummary}
 }
 
@@ -148,7 +155,7 @@ func (j challengeJSON) challenge() (*duijie.Challenge, fieldErrs) {
 func toCapabilityJSON(c *portal.CapabilityView) capabilityJSON {
 	return capabilityJSON{ID: c.ID, Org: c.OrgID, OrgName: c.OrgName, Kind: string(c.Kind), Title: c.Title,
 		Description: c.Description, TRL: c.TRL, IP: nonNil(c.IP), Fields: nonNil(c.Fields), Industry: string(c.Industry),
-		Modes: nonNil(duijie.ModeNames(c.Modes)), Team: c.Team, Region: c.Region, Keywords: nonNil(c.Keywords),
+		Modes: nonNil(duijie.ModeNames(c.Modes)), Team: c.Team, Region: string(c.Region), Keywords: nonNil(c.Keywords),
 		Status: string(c.Status), Posted: day(c.Posted)}
 }
 
@@ -156,7 +163,7 @@ func (j capabilityJSON) capability() (*duijie.Capability, fieldErrs) {
 	errs := fieldErrs{}
 	return &duijie.Capability{Kind: duijie.Kind(j.Kind), Title: j.Title, Description: j.Description, TRL: j.TRL, IP: j.IP,
 		Fields: j.Fields, Industry: duijie.Industry(j.Industry), Modes: parseModes(j.Modes, errs), Team: j.Team,
-		Region: j.Region, Keywords: j.Keywords}, errs
+		Region: duijie.Region(strings.TrimSpace(j.Region)), Keywords: j.Keywords}, errs
 }
 
 func text(fs []portal.Fragment) string {
@@ -169,8 +176,8 @@ func text(fs []portal.Fragment) string {
 
 func toItemJSON(it portal.Item) itemJSON {
 	return itemJSON{Type: it.Type, ID: it.ID, Title: text(it.Title), Snippet: text(it.Snippet), OrgName: it.OrgName,
-		Industry: string(it.Industry), Kind: string(it.Kind), Region: it.Region, TRL: it.TRL, Status: string(it.Status),
-		Summary: it.Summary, Posted: day(it.Posted)}
+		Industry: string(it.Industry), Kind: string(it.Kind), Region: string(it.Region), TRL: it.TRL, Status: string(it.Status),
+		Expired: it.Expired, Summary: it.Summary, Deadline: day(it.Deadline), Posted: day(it.Posted)}
 }
 
 func nonNil(xs []string) []string {

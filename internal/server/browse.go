@@ -36,7 +36,8 @@ func (s *Server) handleCapabilityList(c *fiber.Ctx) error {
 // to defaults rather than failing.
 func listParams(c *fiber.Ctx, typ string) portal.SearchParams {
 	p := portal.SearchParams{Type: typ, Q: c.Query("q"), Industry: c.Query("industry"), RegionTier: c.Query("region_tier"),
-		Kind: c.Query("kind"), Mode: c.Query("modes"), Sort: c.Query("sort")}
+		Region: c.Query("region"), Kind: c.Query("kind"), Mode: c.Query("modes"), Sort: c.Query("sort"),
+		Expired: c.Query("expired") == "1"}
 	p.TRLMin, _ = strconv.Atoi(c.Query("trl"))
 	p.Offset, _ = strconv.Atoi(c.Query("offset"))
 	p.Limit, _ = strconv.Atoi(c.Query("limit"))
@@ -49,7 +50,7 @@ func listParams(c *fiber.Ctx, typ string) portal.SearchParams {
 func (s *Server) list(c *fiber.Ctx, typ, base, title string) error {
 	p := listParams(c, typ)
 	res, err := s.svc.Search(c.UserContext(), actor(c), p)
-	page := &ListPage{Page: s.page(c, title), Type: typ, Base: base, Sort: p.Sort}
+	page := &ListPage{Page: s.page(c, title), Type: typ, Base: base, Sort: p.Sort, Expired: p.Expired}
 	page.Nav = typ
 	if de, ok := err.(*duijie.Error); ok && de.Code == duijie.EINVALID {
 		page.Errors = de.Fields
@@ -73,6 +74,7 @@ func (s *Server) list(c *fiber.Ctx, typ, base, title string) error {
 	}
 	groups := []struct{ name, param, label string }{
 		{portal.FacetIndustry, "industry", "产业"}, {portal.FacetRegionTier, "region_tier", "地区"},
+		{portal.FacetRegion, "region", "六安区县"},
 		{portal.FacetKind, "kind", "类型"}, {portal.FacetModes, "modes", "合作方式"}, {portal.FacetTRL, "trl", "成熟度"},
 	}
 	for _, g := range groups {
@@ -93,6 +95,15 @@ func (s *Server) list(c *fiber.Ctx, typ, base, title string) error {
 		if len(fg.Values) > 0 {
 			page.Groups = append(page.Groups, fg)
 		}
+	}
+	if typ == portal.TypeChallenge {
+		v := cloneValues(values)
+		if p.Expired {
+			v.Del("expired")
+		} else {
+			v.Set("expired", "1")
+		}
+		page.ExpiredHref = link(v)
 	}
 	lim := res.Params.Limit
 	page.From, page.To = res.Params.Offset+1, res.Params.Offset+len(res.Items)

@@ -281,7 +281,7 @@ func TestBrowserJourneys(t *testing.T) {
 	if !step(ent, "enterprise registers", func(p *browserPage) {
 		p.open("/register", 200)
 		form := `main form[action="/register"]`
-		typed := map[string]string{"org_name": orgName, "region": "安徽省六安市金寨县", "username": entUser, "display_name": "周经理", "phone": "13956400099"}
+		typed := map[string]string{"org_name": orgName, "region": "la-jinzhai", "username": entUser, "display_name": "周经理", "phone": "13956400099"}
 		good, bad := browserCreditCode(prefix), prefix+"X" // X: a wrong check character
 		if bad == good {
 			bad = prefix + "Y"

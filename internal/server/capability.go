@@ -101,7 +101,7 @@ func (s *Server) saveCapability(c *fiber.Ctx, id string) error {
 }
 
 func (s *Server) handleCapabilityStatus(c *fiber.Ctx) error {
-	return s.setStatus(c, portal.TypeCapability, "/capabilities/")
+	return s.setStatus(c, portal.TypeCapability, "/capabilities/", duijie.Closure{})
 }
 
 func (s *Server) handleCapabilityInterest(c *fiber.Ctx) error {

@@ -16,10 +16,18 @@ func (s *Server) handleChallengeShow(c *fiber.Ctx) error {
 // showChallenge renders a challenge with its matches, and the proposal
 // form with its errors when a proposal failed.
 func (s *Server) showChallenge(c *fiber.Ctx, id string, f interestForm, errs map[string]string) error {
+	p, err := s.challengePage(c, id, f, errs)
+	if err != nil {
+		return err
+	}
+	return s.render(c, "challenge", p)
+}
+
+func (s *Server) challengePage(c *fiber.Ctx, id string, f interestForm, errs map[string]string) (*ChallengePage, error) {
 	ctx, a := c.UserContext(), actor(c)
 	ch, err := s.svc.Challenge(ctx, a, id)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	p := &ChallengePage{Page: s.page(c, ch.Title), C: ch, Proposal: f, Errors: errs}
 	p.Nav = portal.TypeChallenge
@@ -27,27 +35,27 @@ func (s *Server) showChallenge(c *fiber.Ctx, id string, f interestForm, errs map
 		p.Missing = ch.Missing()
 		p.Completeness = 100 * (duijie.CompletenessItems - len(p.Missing)) / duijie.CompletenessItems
 	}
-	p.CanPropose = a.User.Is(duijie.RoleInstitute) && ch.Status == duijie.StatusPublished && s.svc.MayPost(ctx, a)
+	p.CanPropose = a.User.Is(duijie.RoleInstitute) && ch.Status == duijie.StatusPublished && !ch.Expired && s.svc.MayPost(ctx, a)
 	if p.CanPropose {
 		if p.Proposed, err = s.svc.Interested(ctx, a, portal.TypeChallenge, id); err != nil {
-			return err
+			return nil, err
 		}
 	}
 	if ch.Access == duijie.AccessFull {
 		offset, _ := strconv.Atoi(c.Query("moffset"))
 		m, err := s.svc.Matches(ctx, a, portal.TypeChallenge, id, c.Query("local") == "1", offset, 10)
 		if err != nil {
-			return err
+			return nil, err
 		}
 		p.Matches = m
 		p.Dispatch = s.dispatchForm(c, portal.TypeChallenge, id, m)
 	}
 	if ch.Visibility == duijie.VisibilitySummary && (a.User.Is(duijie.RoleBroker) || ch.CanEdit) {
 		if p.Invites, err = s.inviteBox(c, id); err != nil {
-			return err
+			return nil, err
 		}
 	}
-	return s.render(c, "challenge", p)
+	return p, nil
 }
 
 func (s *Server) handleChallengeNew(c *fiber.Ctx) error {
@@ -125,15 +133,29 @@ func (s *Server) saveChallenge(c *fiber.Ctx, id string) error {
 	return c.Redirect("/challenges/"+ch.ID+"?ok="+ok, fiber.StatusSeeOther)
 }
 
+// handleChallengeStatus closes (with a reason), reopens or publishes a
+// challenge; a close without a valid reason brings the page back with
+// the form's messages.
 func (s *Server) handleChallengeStatus(c *fiber.Ctx) error {
-	return s.setStatus(c, portal.TypeChallenge, "/challenges/")
+	why := duijie.Closure{Reason: duijie.CloseReason(c.FormValue("reason")), Note: c.FormValue("note")}
+	err := s.setStatus(c, portal.TypeChallenge, "/challenges/", why)
+	if de, ok := err.(*duijie.Error); ok && de.Code == duijie.EINVALID && len(de.Fields) > 0 {
+		c.Status(fiber.StatusUnprocessableEntity)
+		p, err := s.challengePage(c, c.Params("id"), interestForm{}, de.Fields)
+		if err != nil {
+			return err
+		}
+		p.Closing = why
+		return s.render(c, "challenge", p)
+	}
+	return err
 }
 
 // setStatus closes, reopens or publishes a posting.
-func (s *Server) setStatus(c *fiber.Ctx, typ, base string) error {
+func (s *Server) setStatus(c *fiber.Ctx, typ, base string, why duijie.Closure) error {
 	to := duijie.Status(c.FormValue("status"))
 	id := c.Params("id")
-	if err := s.svc.SetStatus(c.UserContext(), actor(c), typ, id, to); err != nil {
+	if err := s.svc.SetStatus(c.UserContext(), actor(c), typ, id, to, why); err != nil {
 		return err
 	}
 	ok := map[duijie.Status]string{duijie.StatusClosed: "closed", duijie.StatusPublished: "listed"}[to]

@@ -83,7 +83,7 @@ func readCapabilityForm(c *fiber.Ctx) capabilityForm {
 
 func capabilityFormOf(c *duijie.Capability) capabilityForm {
 	f := capabilityForm{Kind: string(c.Kind), Title: c.Title, Description: c.Description, IP: strings.Join(c.IP, "\n"),
-		Fields: strings.Join(c.Fields, "、"), Industry: string(c.Industry), Team: c.Team, Region: c.Region,
+		Fields: strings.Join(c.Fields, "、"), Industry: string(c.Industry), Team: c.Team, Region: string(c.Region),
 		Keywords: strings.Join(c.Keywords, "、"), Modes: duijie.ModeNames(c.Modes)}
 	if c.TRL > 0 {
 		f.TRL = strconv.Itoa(c.TRL)
@@ -95,7 +95,7 @@ func (f capabilityForm) capability() (*duijie.Capability, fieldErrs) {
 	errs := fieldErrs{}
 	c := &duijie.Capability{Kind: duijie.Kind(f.Kind), Title: f.Title, Description: f.Description,
 		IP: splitLines(f.IP), Fields: splitList(f.Fields), Industry: duijie.Industry(f.Industry),
-		Team: strings.TrimSpace(f.Team), Region: strings.TrimSpace(f.Region), Keywords: splitList(f.Keywords),
+		Team: strings.TrimSpace(f.Team), Region: duijie.Region(strings.TrimSpace(f.Region)), Keywords: splitList(f.Keywords),
 		Modes: parseModes(f.Modes, errs)}
 	c.TRL = errs.int("trl", "成熟度", f.TRL, 0, 9)
 	return c, errs

@@ -334,7 +334,10 @@ func (s *Server) handleBrokerScopes(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	p := &BrokersPage{Page: s.page(c, "经纪人职责"), Rows: rows, Counties: duijie.Counties}
+	p := &BrokersPage{Page: s.page(c, "经纪人职责"), Rows: rows}
+	for _, r := range duijie.LocalRegions() {
+		p.Counties = append(p.Counties, Option{string(r.Code), r.Short})
+	}
 	p.Nav = "admin"
 	return s.render(c, "brokers", p)
 }

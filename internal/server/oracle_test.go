@@ -26,7 +26,9 @@ func TestOracleHiddenPostingsHTTP(t *testing.T) {
 	targets := []string{
 		"/", "/challenges", "/capabilities", "/challenges?q=" + url.QueryEscape("氮化硅陶瓷球"),
 		"/capabilities?q=" + url.QueryEscape("氮化硅陶瓷球 坯体"), "/challenges?q=" + url.QueryEscape("陶瓷"),
-		"/challenges?region_tier=local", "/capabilities/cap-a093", "/capabilities/cap-a093?local=1",
+		"/challenges?region_tier=local", "/challenges?region=la-etdz", "/challenges?region=la-jinan&expired=1",
+		"/capabilities?region=la-yuan", "/challenges?expired=1&q=" + url.QueryEscape("陶瓷"),
+		"/api/v1/challenges?region=la-etdz", "/capabilities/cap-a093", "/capabilities/cap-a093?local=1",
 		"/capabilities/cap-a001", "/challenges/ch-a001", "/challenges/ch-a024?local=1",
 		"/api/v1/challenges?q=" + url.QueryEscape("坯体"), "/api/v1/capabilities?q=" + url.QueryEscape("氮化硅陶瓷球"),
 		"/api/v1/capabilities/cap-a093/matches", "/api/v1/capabilities/cap-a093/matches?local=1",

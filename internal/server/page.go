@@ -96,6 +96,37 @@ func visibilityOptions() []Option {
 
 func modeNames() []string { return duijie.ModeNames(duijie.Modes) }
 
+// OptionGroup is an <optgroup> of a select.
+type OptionGroup struct {
+	Label   string
+	Options []Option
+}
+
+// regionGroups is the region picker's list, grouped by tier.
+func regionGroups() []OptionGroup {
+	var out []OptionGroup
+	for _, r := range duijie.Regions {
+		label := r.Tier.Label()
+		if r.Tier == duijie.TierOther {
+			label = "其他"
+		}
+		if n := len(out); n == 0 || out[n-1].Label != label {
+			out = append(out, OptionGroup{Label: label})
+		}
+		g := &out[len(out)-1]
+		g.Options = append(g.Options, Option{string(r.Code), r.Label})
+	}
+	return out
+}
+
+func closeReasonOptions() []Option {
+	var out []Option
+	for _, r := range duijie.CloseReasons {
+		out = append(out, Option{string(r), r.Label()})
+	}
+	return out
+}
+
 // HomePage is /.
 type HomePage struct {
 	Page
@@ -118,6 +149,10 @@ type ListPage struct {
 	Next     string
 	From, To int
 	Errors   map[string]string
+	// Expired: challenges past their deadline are listed too (显示已截止);
+	// ExpiredHref toggles it.
+	Expired     bool
+	ExpiredHref string
 }
 
 // FacetGroup is one facet with links that toggle its values.
@@ -146,6 +181,7 @@ type ChallengePage struct {
 	CanPropose   bool
 	Proposed     bool // our organisation's proposal is in the queue
 	Proposal     interestForm
+	Closing      duijie.Closure // the close form as sent, when it failed
 	Errors       map[string]string
 	Dispatch     *DispatchForm // brokers: 派单 from the matches
 	Invites      *InviteBox    // 摘要公开: owner and brokers

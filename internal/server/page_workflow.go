@@ -103,5 +103,5 @@ type InviteBox struct {
 type BrokersPage struct {
 	Page
 	Rows     []workflow.BrokerRow
-	Counties []string
+	Counties []Option // 六安's counties and zones
 }

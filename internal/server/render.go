@@ -110,7 +110,6 @@ var funcs = template.FuncMap{
 	},
 	"add":    func(a, b int) int { return a + b },
 	"sub":    func(a, b int) int { return a - b },
-	"tier":   func(region string) string { return duijie.RegionTier(region).Label() },
 	"stages": func() []duijie.Stage { return duijie.Stages[:len(duijie.Stages)-1] },
 	"stageDone": func(s, current duijie.Stage) bool {
 		return current != duijie.StageEnded && stageIndex(s) < stageIndex(current)
@@ -128,6 +127,8 @@ var funcs = template.FuncMap{
 		}
 		return out
 	},
+	"regions":      regionGroups,
+	"closeReasons": closeReasonOptions,
 	"action": func(a string) string {
 		if l, ok := auditLabels[a]; ok {
 			return l

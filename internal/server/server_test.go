@@ -25,6 +25,7 @@ import (
 // stack is a whole portal over a temp store with the demo set loaded.
 type stack struct {
 	srv      *Server
+	db       *sqlite.DB        // the store under the service, for tests that set data up past the service
 	logins   map[string]string // username -> password
 	mu       sync.Mutex
 	sessions map[string]*client
@@ -79,7 +80,7 @@ func newStack(dir string) (*stack, error) {
 	if err != nil {
 		return nil, err
 	}
-	st := &stack{srv: srv, logins: map[string]string{}, sessions: map[string]*client{}}
+	st := &stack{srv: srv, db: db, logins: map[string]string{}, sessions: map[string]*client{}}
 	for _, l := range logins {
 		st.logins[l.Username] = l.Password
 	}

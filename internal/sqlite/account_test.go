@@ -15,7 +15,7 @@ func accountFixture(t *testing.T) *DB {
 	t.Helper()
 	db, _ := MustOpen(t)
 	ctx := context.Background()
-	bureau := duijie.Organization{ID: "b1", Name: "六安市科学技术局", Kind: duijie.OrgBureau, Region: "安徽省六安市"}
+	bureau := duijie.Organization{ID: "b1", Name: "六安市科学技术局", Kind: duijie.OrgBureau, Region: "la-jinan"}
 	for _, o := range []duijie.Organization{enterprise, bureau} {
 		if err := db.PutOrganization(ctx, &o); err != nil {
 			t.Fatal(err)
@@ -185,7 +185,7 @@ func TestCreditCodeUnique(t *testing.T) {
 	}
 	// Institutes without a code: any number.
 	for _, id := range []string{"i1", "i2"} {
-		o := duijie.Organization{ID: id, Name: "院所" + id, Kind: duijie.OrgInstitute, Region: "安徽省合肥市"}
+		o := duijie.Organization{ID: id, Name: "院所" + id, Kind: duijie.OrgInstitute, Region: "hefei"}
 		if err := db.PutOrganization(ctx, &o); err != nil {
 			t.Errorf("institute %s without a code: %v", id, err)
 		}

@@ -30,10 +30,11 @@ const introFrom = ` FROM introductions n
 
 func scanIntro(sc interface{ Scan(...any) error }) (duijie.Introduction, error) {
 	var n duijie.Introduction
-	var origin, stage, ea, ia, reason, due, created, updated string
+	var origin, stage, ea, ia, reason, due, created, updated, region string
 	err := sc.Scan(&n.ID, &origin, &n.InterestID, &n.ChallengeID, &n.CapabilityID, &n.EntOrgID, &n.InstOrgID, &stage, &ea, &ia,
 		&n.BrokerID, &n.Message, &reason, &n.ReasonNote, &due, &created, &updated, &n.ChallengeTitle, &n.CapabilityTitle,
-		&n.EntOrgName, &n.InstOrgName, &n.EntRegion, &n.BrokerName)
+		&n.EntOrgName, &n.InstOrgName, &region, &n.BrokerName)
+	n.EntRegion = duijie.Region(region)
 	n.Origin, n.Stage, n.EntAnswer, n.InstAnswer, n.Reason = duijie.Origin(origin), duijie.Stage(stage), duijie.Answer(ea), duijie.Answer(ia), duijie.Reason(reason)
 	n.Due, n.Created, n.Updated = parseStamp(due), parseStamp(created), parseStamp(updated)
 	return n, err
@@ -73,7 +74,7 @@ type IntroFilter struct {
 	OverdueAt  time.Time // due before this time (and open)
 	OrgID      string    // either side
 	// Counties keeps introductions whose enterprise is in one of these
-	// places (names matched in its region); empty: anywhere.
+	// regions (codes of 六安's counties and zones); empty: anywhere.
 	Counties     []string
 	ChallengeID  string
 	CapabilityID string
@@ -108,11 +109,11 @@ func (f IntroFilter) where() (string, []any) {
 		conds, args = append(conds, "(n.ent_org_id = ? OR n.inst_org_id = ?)"), append(args, f.OrgID, f.OrgID)
 	}
 	if len(f.Counties) > 0 {
-		var or []string
+		var qs []string
 		for _, c := range f.Counties {
-			or, args = append(or, "instr(eo.region, ?) > 0"), append(args, c)
+			qs, args = append(qs, "?"), append(args, c)
 		}
-		conds = append(conds, "("+strings.Join(or, " OR ")+")")
+		conds = append(conds, "eo.region IN ("+strings.Join(qs, ", ")+")")
 	}
 	if f.ChallengeID != "" {
 		conds, args = append(conds, "n.challenge_id = ?"), append(args, f.ChallengeID)

@@ -13,11 +13,11 @@ const orgColumns = `id, name, short, kind, region, credit_code, status`
 
 func scanOrg(row interface{ Scan(...any) error }) (*duijie.Organization, error) {
 	var o duijie.Organization
-	var kind, status string
-	if err := row.Scan(&o.ID, &o.Name, &o.Short, &kind, &o.Region, &o.CreditCode, &status); err != nil {
+	var kind, region, status string
+	if err := row.Scan(&o.ID, &o.Name, &o.Short, &kind, &region, &o.CreditCode, &status); err != nil {
 		return nil, err
 	}
-	o.Kind, o.Status = duijie.OrgKind(kind), duijie.OrgStatus(status)
+	o.Kind, o.Region, o.Status = duijie.OrgKind(kind), duijie.Region(region), duijie.OrgStatus(status)
 	return &o, nil
 }
 

@@ -54,7 +54,7 @@ func idsOf[T any](xs []T, id func(T) string) []string {
 	return out
 }
 
-var institute2 = duijie.Organization{ID: "i2", Name: "中国科学技术大学", Kind: duijie.OrgInstitute, Region: "安徽省合肥市蜀山区"}
+var institute2 = duijie.Organization{ID: "i2", Name: "中国科学技术大学", Kind: duijie.OrgInstitute, Region: "hefei"}
 
 // portalDB opens a store with a fake clock, three organisations, a user of
 // each (ue, ui, ui2), challenge c1 of e1 and capability p1 of i1.

@@ -35,6 +35,12 @@ type DB struct {
 // Open opens (creating if needed) the database file at path and applies
 // pending migrations.
 func Open(ctx context.Context, path string) (*DB, error) {
+	return open(ctx, path, 0)
+}
+
+// open is Open applying migrations up to number upTo (0: all), for tests
+// of a migration over data written before it.
+func open(ctx context.Context, path string, upTo int) (*DB, error) {
 	// Pragmas, per connection:
 	//   busy_timeout  wait for a lock instead of failing at once;
 	//   journal_mode  WAL: readers do not block the writer;
@@ -59,7 +65,7 @@ func Open(ctx context.Context, path string) (*DB, error) {
 	}
 	r.SetMaxOpenConns(4)
 	db := &DB{w: w, r: r, now: func() time.Time { return time.Now().UTC() }}
-	if err := db.migrate(ctx); err != nil {
+	if err := db.migrate(ctx, upTo); err != nil {
 		db.Close()
 		return nil, err
 	}
@@ -71,9 +77,9 @@ func (db *DB) Close() error {
 	return errors.Join(db.r.Close(), db.w.Close())
 }
 
-// migrate applies every migration file not yet applied, each in its own
-// transaction, in the order of its number.
-func (db *DB) migrate(ctx context.Context) error {
+// migrate applies every migration file not yet applied (up to number
+// upTo, 0: all), each in its own transaction, in the order of its number.
+func (db *DB) migrate(ctx context.Context, upTo int) error {
 	if _, err := db.w.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS migrations (name TEXT PRIMARY KEY, applied_at TEXT NOT NULL)`); err != nil {
 		return fmt.Errorf("sqlite: migrations table: %w", err)
 	}
@@ -83,6 +89,9 @@ func (db *DB) migrate(ctx context.Context) error {
 	}
 	sort.Slice(names, func(i, j int) bool { return migrationNumber(names[i]) < migrationNumber(names[j]) })
 	for _, name := range names {
+		if upTo > 0 && migrationNumber(name) > upTo {
+			break
+		}
 		if err := db.apply(ctx, name); err != nil {
 			return err
 		}

@@ -22,8 +22,8 @@ func MustOpen(tb testing.TB) (*DB, string) {
 }
 
 var (
-	enterprise = duijie.Organization{ID: "e1", Name: "安徽淠源新能源科技有限公司", Kind: duijie.OrgEnterprise, Region: "安徽省六安市金安区", CreditCode: "91341500MA2T8K3L6G"}
-	institute  = duijie.Organization{ID: "i1", Name: "合肥工业大学", Short: "合工大", Kind: duijie.OrgInstitute, Region: "安徽省合肥市包河区"}
+	enterprise = duijie.Organization{ID: "e1", Name: "安徽淠源新能源科技有限公司", Kind: duijie.OrgEnterprise, Region: "la-jinan", CreditCode: "91341500MA2T8K3L6G"}
+	institute  = duijie.Organization{ID: "i1", Name: "合肥工业大学", Short: "合工大", Kind: duijie.OrgInstitute, Region: "hefei"}
 )
 
 func sampleChallenge() duijie.Challenge {
@@ -56,7 +56,7 @@ func TestRoundTrip(t *testing.T) {
 
 	cap := duijie.Capability{ID: "p1", OrgID: "i1", Kind: duijie.KindAchievement, Title: "微通道液冷板", Description: "研制了液冷板。",
 		TRL: 7, IP: []string{"发明专利 ZL2022xxxxxxxxx.x"}, Fields: []string{"储能"}, Industry: "nev", Modes: []duijie.Mode{"技术转让"},
-		Team: "张教授团队", Region: "安徽省合肥市", Keywords: []string{"液冷"}, Status: duijie.StatusPublished, Posted: duijie.ParseDate("2026-05-01")}
+		Team: "张教授团队", Region: "hefei", Keywords: []string{"液冷"}, Status: duijie.StatusPublished, Posted: duijie.ParseDate("2026-05-01")}
 	if err := db.PutCapability(ctx, &cap); err != nil {
 		t.Fatal(err)
 	}

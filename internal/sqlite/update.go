@@ -42,7 +42,7 @@ func (db *DB) UpdateCapability(ctx context.Context, c *duijie.Capability) error 
 		res, err := tx.ExecContext(ctx, `UPDATE capabilities SET kind = ?, title = ?, description = ?, trl = ?, ip = ?,
 			fields = ?, industry = ?, modes = ?, team = ?, region = ?, keywords = ?, updated_at = ? WHERE id = ? AND org_id = ?`,
 			string(c.Kind), c.Title, c.Description, c.TRL, jsonList(c.IP), jsonList(c.Fields), string(c.Industry),
-			jsonList(duijie.ModeNames(c.Modes)), c.Team, c.Region, jsonList(c.Keywords), db.stamp(), c.ID, c.OrgID)
+			jsonList(duijie.ModeNames(c.Modes)), c.Team, string(c.Region), jsonList(c.Keywords), db.stamp(), c.ID, c.OrgID)
 		if err != nil {
 			return fmt.Errorf("sqlite: capability %s: %w", c.ID, err)
 		}
@@ -56,15 +56,28 @@ func (db *DB) UpdateCapability(ctx context.Context, c *duijie.Capability) error 
 // SetStatus moves one of org's postings from one status to another, in one
 // statement: if the posting changed status meanwhile, nothing is written
 // and the answer is ECONFLICT. posted is set as the posting date when it
-// has none (a first publication).
-func (db *DB) SetStatus(ctx context.Context, docType, id, orgID string, from, to duijie.Status, posted string) error {
+// has none (a first publication). A challenge keeps why it was closed:
+// closure is stored with the change (validated when closing) and cleared
+// by any other change.
+func (db *DB) SetStatus(ctx context.Context, docType, id, orgID string, from, to duijie.Status, posted string, closure duijie.Closure) error {
 	table, err := postingTable(docType)
 	if err != nil {
 		return err
 	}
+	set := ""
+	var args []any
+	if docType == "challenge" {
+		if to != duijie.StatusClosed {
+			closure = duijie.Closure{}
+		} else if err := closure.Validate(); err != nil {
+			return err
+		}
+		set, args = "close_reason = ?, close_note = ?, ", []any{string(closure.Reason), closure.Note}
+	}
+	args = append(args, string(to), posted, db.stamp(), id, orgID, string(from))
 	return db.write(ctx, func(tx *sql.Tx) error {
-		res, err := tx.ExecContext(ctx, `UPDATE `+table+` SET status = ?, posted = CASE WHEN posted = '' THEN ? ELSE posted END,
-			updated_at = ? WHERE id = ? AND org_id = ? AND status = ?`, string(to), posted, db.stamp(), id, orgID, string(from))
+		res, err := tx.ExecContext(ctx, `UPDATE `+table+` SET `+set+`status = ?, posted = CASE WHEN posted = '' THEN ? ELSE posted END,
+			updated_at = ? WHERE id = ? AND org_id = ? AND status = ?`, args...)
 		if err != nil {
 			return fmt.Errorf("sqlite: %s %s: %w", docType, id, err)
 		}

@@ -294,6 +294,9 @@ func (s *Service) Recommend(ctx context.Context, a Actor, typ, id string, target
 		if ch.Status != duijie.StatusPublished || cp.Status != duijie.StatusPublished {
 			return nil, duijie.Errorf(duijie.ECONFLICT, "只能推荐已发布的技术需求和科技成果（%s ↔ %s）", ch.Title, cp.Title)
 		}
+		if ch.Expired(duijie.Today(now)) {
+			return nil, duijie.Errorf(duijie.ECONFLICT, "技术需求“%s”已截止", ch.Title)
+		}
 		if ch.OrgID == cp.OrgID {
 			return nil, duijie.Errorf(duijie.ECONFLICT, "需求和成果属于同一单位：%s", ch.OrgName)
 		}
@@ -629,17 +632,13 @@ func (s *Service) SetScope(ctx context.Context, a Actor, brokerID string, lead b
 		return duijie.Errorf(duijie.EFORBIDDEN, "只有系统管理员可以设置经纪人的职责范围")
 	}
 	for _, c := range counties {
-		known := false
-		for _, k := range duijie.Counties {
-			known = known || k == c
-		}
-		if !known {
+		if r := duijie.Region(c); !r.Valid() || r.Tier() != duijie.TierLocal {
 			return &duijie.Error{Code: duijie.EINVALID, Message: "请检查填写的内容", Fields: map[string]string{"counties": "未知的县区：" + c}}
 		}
 	}
 	if err := s.db.SetBrokerScope(ctx, brokerID, sqlite.BrokerScope{Lead: lead, Counties: counties}); err != nil {
 		return err
 	}
-	s.audit(ctx, a, AuditBrokerScope, "user:"+brokerID, fmt.Sprintf("lead=%v counties=%s", lead, strings.Join(counties, "、")))
+	s.audit(ctx, a, AuditBrokerScope, "user:"+brokerID, fmt.Sprintf("lead=%v counties=%s", lead, strings.Join(counties, ",")))
 	return nil
 }
