@@ -405,8 +405,7 @@ func TestBrowserJourneys(t *testing.T) {
 			p.t.Fatalf("queue link = %q, want the title %q; queue: %.400s", got, title, p.text("main"))
 		}
 		p.wantText("table.data tbody", "皖西学院")
-		p.wantText("table.data tbody", "待受理")
-		p.shot("queue.png")
+		p.wantText("table.data tbody", "待受理") // queue.png: TestBrowserContractJourney
 	}) {
 		return
 	}
