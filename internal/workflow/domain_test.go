@@ -95,7 +95,7 @@ func TestCheckReason(t *testing.T) {
 	}
 }
 
-func TestDeadlines(t *testing.T) {
+func TestDueAfter(t *testing.T) {
 	d := duijie.DefaultDeadlines
 	if d.Queue != 7*24*time.Hour || d.Answer != 7*24*time.Hour || d.Negotiate != 30*24*time.Hour {
 		t.Fatalf("default deadlines %+v", d)

@@ -3,6 +3,7 @@ package workflow_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"io"
 	"log/slog"
 	"path/filepath"
@@ -237,4 +238,97 @@ func kinds(evs []duijie.Event) []string {
 		out = append(out, strings.Join([]string{string(e.Kind), string(e.From) + ">" + string(e.To), string(e.Side), string(e.Answer), string(e.Reason)}, ":"))
 	}
 	return out
+}
+
+// stager hands out fresh introductions between ent-a01 (qiye) and 皖西学院
+// (yuansuo) at any stage, each about a pair of postings of its own, made
+// through the service the way people would.
+type stager struct {
+	e     *env
+	chs   []string // ent-a01's published challenges
+	caps  []string // 皖西学院's published capabilities
+	next  int      // next (challenge, capability) pair
+	asked int      // next capability for a request (待受理)
+	regNo int
+}
+
+func (e *env) stager() *stager {
+	e.t.Helper()
+	s := &stager{e: e}
+	for _, p := range []struct {
+		typ, org string
+		into     *[]string
+	}{{"challenge", "ent-a01", &s.chs}, {"capability", "inst-wxc", &s.caps}} {
+		ids, err := e.db.PostingsOf(e.ctx, p.typ, p.org)
+		must(e.t, err)
+		for _, id := range ids {
+			if p.typ == "challenge" {
+				c, err := e.db.Challenge(e.ctx, id)
+				must(e.t, err)
+				if c.Status != duijie.StatusPublished || c.Visibility == duijie.VisibilityBureau {
+					continue
+				}
+			}
+			*p.into = append(*p.into, id)
+		}
+	}
+	slices.Sort(s.chs)
+	slices.Sort(s.caps)
+	return s
+}
+
+// at returns a new introduction at stage.
+func (s *stager) at(stage duijie.Stage) string {
+	e := s.e
+	e.t.Helper()
+	ctx, broker := e.ctx, e.user("jingjiren")
+	if stage == duijie.StageQueued {
+		i := &duijie.Interest{CapabilityID: s.caps[s.asked%len(s.caps)], Approach: "希望了解该成果的应用条件。"}
+		s.asked++
+		must(e.t, e.portal.RequestIntro(ctx, e.pactor("qiye"), i))
+		return sqlite.IntroOf(i.ID)
+	}
+	if s.next >= len(s.chs)*len(s.caps) {
+		e.t.Fatal("stager: out of postings")
+	}
+	id := e.recommend("jingjiren", s.chs[s.next%len(s.chs)], s.caps[s.next/len(s.chs)])
+	s.next++
+	switch stage {
+	case duijie.StageRecommended:
+		return id
+	case duijie.StageEnded:
+		must(e.t, e.wf.Move(ctx, broker, id, duijie.StageEnded, duijie.ReasonNoResponse, ""))
+		return id
+	}
+	must(e.t, e.wf.Answer(ctx, e.user("qiye"), id, true, "", ""))
+	must(e.t, e.wf.Answer(ctx, e.user("yuansuo"), id, true, "", ""))
+	if stage == duijie.StageConfirmed {
+		return id
+	}
+	must(e.t, e.wf.Move(ctx, broker, id, duijie.StageNegotiating, "", "双方约定下周走访"))
+	if stage == duijie.StageNegotiating {
+		return id
+	}
+	c := s.contract(id)
+	must(e.t, e.wf.RecordContract(ctx, broker, c))
+	if stage == duijie.StageSigned {
+		return id
+	}
+	must(e.t, e.wf.RegisterContract(ctx, broker, c.ID, s.reg(), e.clock.Now()))
+	if stage != duijie.StageRegistered {
+		e.t.Fatalf("stager: unknown stage %q", stage)
+	}
+	return id
+}
+
+// contract is a valid contract for introduction id, signed today.
+func (s *stager) contract(id string) *duijie.Contract {
+	return &duijie.Contract{IntroID: id, Type: duijie.ContractDevelopment, Title: "技术开发合同 " + id,
+		Amount: 1_234_567, LocalAmount: 1_000_000, Signed: s.e.clock.Now()}
+}
+
+// reg is a new registration number.
+func (s *stager) reg() string {
+	s.regNo++
+	return fmt.Sprintf("2026340015%06d", s.regNo)
 }
