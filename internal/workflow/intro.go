@@ -121,6 +121,18 @@ func (s *Service) Get(ctx context.Context, a Actor, id string) (*View, error) {
 		}
 		if c.Visibility != duijie.VisibilityPublic {
 			v.EntHidden, v.EntOrgName, v.EntRegion = true, "", ""
+			// Nor do its people show on the timeline (an answer's actor).
+			users, err := s.db.UsersOf(ctx, n.EntOrgID)
+			if err != nil {
+				return nil, err
+			}
+			for i := range v.Events {
+				for _, u := range users {
+					if v.Events[i].ActorID == u.ID {
+						v.Events[i].ActorID, v.Events[i].Actor = "", ""
+					}
+				}
+			}
 		}
 	}
 	return v, nil
