@@ -330,5 +330,5 @@ func (s *stager) contract(id string) *duijie.Contract {
 // reg is a new registration number.
 func (s *stager) reg() string {
 	s.regNo++
-	return fmt.Sprintf("2026340015%06d", s.regNo)
+	return fmt.Sprintf("ST-2026-%06d", s.regNo)
 }
