@@ -838,3 +838,45 @@ func TestConcurrentTake(t *testing.T) {
 		t.Errorf("%d assignment entries after concurrent takes", len(assigns))
 	}
 }
+
+// TestConcurrentAnswers: two people of one side answer at once, one
+// accepting, one declining; exactly one answer counts, and an introduction
+// never ends up confirmed with a decline on it.
+func TestConcurrentAnswers(t *testing.T) {
+	e := newEnv(t)
+	st := e.stager()
+	for round := range 10 {
+		id := st.at(duijie.StageRecommended)
+		must(t, e.wf.Answer(e.ctx, e.user("yuansuo"), id, true, "", ""))
+		e.clock.Add(time.Minute)
+		var wg sync.WaitGroup
+		var errAccept, errDecline error
+		wg.Add(2)
+		go func() {
+			defer wg.Done()
+			errDecline = e.wf.Answer(e.ctx, e.user("qiye"), id, false, duijie.ReasonBudget, "")
+		}()
+		go func() {
+			defer wg.Done()
+			errAccept = e.wf.Answer(e.ctx, e.user("qiye2"), id, true, "", "")
+		}()
+		wg.Wait()
+		n := e.intro(id)
+		switch {
+		case errAccept == nil && errDecline == nil:
+			t.Errorf("round %d: both answers counted, ended at %s (%s)", round, n.Stage, n.EntAnswer)
+		case errAccept == nil:
+			wantCode(t, "the decline", errDecline, duijie.ECONFLICT)
+			if n.Stage != duijie.StageConfirmed || n.EntAnswer != duijie.AnswerAccepted {
+				t.Errorf("round %d: accepted, stored %s %s", round, n.Stage, n.EntAnswer)
+			}
+		case errDecline == nil:
+			wantCode(t, "the accept", errAccept, duijie.ECONFLICT)
+			if n.Stage != duijie.StageEnded || n.EntAnswer != duijie.AnswerDeclined {
+				t.Errorf("round %d: declined, stored %s %s", round, n.Stage, n.EntAnswer)
+			}
+		default:
+			t.Errorf("round %d: neither answer counted: %v / %v", round, errAccept, errDecline)
+		}
+	}
+}
