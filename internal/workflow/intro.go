@@ -414,9 +414,11 @@ func (s *Service) Answer(ctx context.Context, a Actor, id string, accept bool, r
 	if !v.MayAnswer {
 		return duijie.Errorf(duijie.ECONFLICT, "这条对接当前（%s）无需您答复", v.Stage.Label())
 	}
-	n := &v.Introduction
-	// Get redacted the enterprise for the institute: write from the store.
-	if n, err = s.db.Introduction(ctx, id); err != nil {
+	// Get redacted the enterprise for the institute: write from the store,
+	// on condition that nothing changed since Get decided MayAnswer.
+	readAt := v.Updated
+	n, err := s.db.Introduction(ctx, id)
+	if err != nil {
 		return err
 	}
 	note = strings.TrimSpace(note)
@@ -429,7 +431,7 @@ func (s *Service) Answer(ctx context.Context, a Actor, id string, accept bool, r
 	} else {
 		reason = ""
 	}
-	now, from, readAt := s.now(), n.Stage, n.Updated
+	now, from := s.now(), n.Stage
 	if v.Side == duijie.SideEnterprise {
 		n.EntAnswer = answer
 	} else {
