@@ -457,20 +457,22 @@ func validRegNo(s string) bool {
 // Yuan formats an amount of 元 in 万元 with two decimals, the way the
 // bureau reports it (1234567 → "123.46"), without floats.
 func Yuan(amount int64) string {
-	neg := amount < 0
-	if neg {
-		amount = -amount
+	// The magnitude as uint64: -math.MinInt64 and math.MaxInt64+50 do not
+	// fit an int64.
+	m := uint64(amount)
+	if amount < 0 {
+		m = -m
 	}
 	// 万元 with two decimals = hundreds of 元, rounded half up.
-	h := (amount + 50) / 100
+	h := m/100 + (m%100+50)/100
 	s := itoa(h/100) + "." + pad2(h%100)
-	if neg {
+	if amount < 0 && h > 0 { // no "-0.00"
 		s = "-" + s
 	}
 	return s
 }
 
-func itoa(n int64) string {
+func itoa(n uint64) string {
 	if n == 0 {
 		return "0"
 	}
@@ -484,7 +486,7 @@ func itoa(n int64) string {
 	return string(b[i:])
 }
 
-func pad2(n int64) string {
+func pad2(n uint64) string {
 	if n < 10 {
 		return "0" + itoa(n)
 	}

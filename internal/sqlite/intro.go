@@ -250,6 +250,13 @@ func (db *DB) SaveIntroduction(ctx context.Context, n *duijie.Introduction, read
 }
 
 func updateIntro(ctx context.Context, tx *sql.Tx, n *duijie.Introduction, readAt time.Time) error {
+	// The stored stamp must change with every write, or another writer that
+	// read the same stamp would pass the check below: a write stamped at or
+	// before the time it read (a clock that did not move, a coarse or
+	// stepped clock) moves on by a nanosecond.
+	if !n.Updated.After(readAt) {
+		n.Updated = readAt.Add(time.Nanosecond)
+	}
 	res, err := tx.ExecContext(ctx, `UPDATE introductions SET stage = ?, ent_answer = ?, inst_answer = ?, broker_id = ?,
 		message = ?, reason = ?, reason_note = ?, due_at = ?, updated_at = ? WHERE id = ? AND updated_at = ?`,
 		string(n.Stage), string(n.EntAnswer), string(n.InstAnswer), nullable(n.BrokerID), n.Message, string(n.Reason),

@@ -136,6 +136,18 @@ func (s *Service) Get(ctx context.Context, a Actor, id string) (*View, error) {
 		}
 		if c.Visibility != duijie.VisibilityPublic {
 			v.EntHidden, v.EntOrgName, v.EntRegion = true, "", ""
+			// Nor do its people show on the timeline (an answer's actor).
+			users, err := s.db.UsersOf(ctx, n.EntOrgID)
+			if err != nil {
+				return nil, err
+			}
+			for i := range v.Events {
+				for _, u := range users {
+					if v.Events[i].ActorID == u.ID {
+						v.Events[i].ActorID, v.Events[i].Actor = "", ""
+					}
+				}
+			}
 		}
 	}
 	return v, nil
@@ -435,9 +447,11 @@ func (s *Service) Answer(ctx context.Context, a Actor, id string, accept bool, r
 	if !v.MayAnswer {
 		return duijie.Errorf(duijie.ECONFLICT, "这条对接当前（%s）无需您答复", v.Stage.Label())
 	}
-	n := &v.Introduction
-	// Get redacted the enterprise for the institute: write from the store.
-	if n, err = s.db.Introduction(ctx, id); err != nil {
+	// Get redacted the enterprise for the institute: write from the store,
+	// on condition that nothing changed since Get decided MayAnswer.
+	readAt := v.Updated
+	n, err := s.db.Introduction(ctx, id)
+	if err != nil {
 		return err
 	}
 	note = strings.TrimSpace(note)
@@ -450,7 +464,7 @@ func (s *Service) Answer(ctx context.Context, a Actor, id string, accept bool, r
 	} else {
 		reason = ""
 	}
-	now, from, readAt := s.now(), n.Stage, n.Updated
+	now, from := s.now(), n.Stage
 	if v.Side == duijie.SideEnterprise {
 		n.EntAnswer = answer
 	} else {
