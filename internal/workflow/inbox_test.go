@@ -112,7 +112,7 @@ func TestReviewMessages(t *testing.T) {
 	register := func(name, username string) *duijie.User {
 		t.Helper()
 		u, err := e.portal.Register(ctx, portal.Actor{}, portal.Registration{OrgName: name, OrgKind: duijie.OrgInstitute,
-			Region: "安徽省六安市", Username: username, Password: "Passw0rd-2026", Confirm: "Passw0rd-2026", Phone: "13812345678"})
+			Region: "la-yuan", Username: username, Password: "Passw0rd-2026", Confirm: "Passw0rd-2026", Phone: "13812345678"})
 		must(t, err)
 		return u
 	}

@@ -122,7 +122,7 @@ func TestMoveRules(t *testing.T) {
 	t.Run("recommending a request", func(t *testing.T) {
 		id := st.at(duijie.StageQueued)
 		n := e.intro(id)
-		if n.Origin != duijie.OriginRequest || n.EntAnswer != duijie.AnswerAccepted || n.InstAnswer != duijie.AnswerNone || n.BrokerID != "" {
+		if n.Origin != duijie.OriginRequest || n.EntAnswer != duijie.AnswerNone || n.InstAnswer != duijie.AnswerNone || n.BrokerID != "" {
 			t.Fatalf("request stored as %+v", n)
 		}
 		for _, who := range []string{"qiye", "yuansuo"} {
@@ -134,24 +134,27 @@ func TestMoveRules(t *testing.T) {
 		if n.Message != "该团队有中试线，建议面谈" || n.BrokerID != broker.User.ID || !n.Due.Equal(e.clock.Now().Add(7*24*time.Hour)) {
 			t.Errorf("recommended as %+v", n)
 		}
-		// The side that asked is told it went on; the other is asked to answer.
+		// Both sides are asked to confirm, the side that asked too.
 		ent, inst := e.inbox("qiye"), e.inbox("yuansuo")
-		if len(ent) == 0 || !strings.HasPrefix(ent[0].Subject, "科技局已将您的意向推荐给对方") || ent[0].Link != "/introductions/"+id {
+		if len(ent) == 0 || !strings.HasPrefix(ent[0].Subject, "科技局已受理您的企业申请对接，请确认对接") || ent[0].Link != "/introductions/"+id {
 			t.Errorf("enterprise told %+v", ent)
 		}
 		if len(inst) == 0 || !strings.HasPrefix(inst[0].Subject, "科技局为您推荐了对接") || !strings.Contains(inst[0].Body, "7 天内") {
 			t.Errorf("institute told %+v", inst)
 		}
-		if v := e.get("qiye", id); v.MayAnswer {
-			t.Error("the enterprise that asked may answer again")
+		for _, who := range []string{"qiye", "yuansuo"} {
+			if v := e.get(who, id); !v.MayAnswer {
+				t.Errorf("%s may not answer", who)
+			}
 		}
-		if v := e.get("yuansuo", id); !v.MayAnswer {
-			t.Error("the institute may not answer")
-		}
-		// Accepting the request confirms it at once.
+		// One side's acceptance is not enough; both confirm it.
 		must(t, e.wf.Answer(ctx, e.user("yuansuo"), id, true, "", ""))
+		if n := e.intro(id); n.Stage != duijie.StageRecommended {
+			t.Errorf("request accepted by one side: %s", n.Stage)
+		}
+		must(t, e.wf.Answer(ctx, e.user("qiye"), id, true, "", ""))
 		if n := e.intro(id); n.Stage != duijie.StageConfirmed {
-			t.Errorf("request accepted: %s", n.Stage)
+			t.Errorf("request accepted by both: %s", n.Stage)
 		}
 	})
 }
@@ -333,9 +336,9 @@ func TestAnswer(t *testing.T) {
 	})
 }
 
-// TestAnswerOnlyWhenAsked: a proposal waits for the broker; the institute
-// that proposed has accepted by proposing; the enterprise answers once the
-// broker recommends it.
+// TestAnswerOnlyWhenAsked: a proposal waits for the broker, the enterprise
+// not yet told who proposed or what; once the broker recommends it both
+// sides confirm, the proposing institute too.
 func TestAnswerOnlyWhenAsked(t *testing.T) {
 	e := newEnv(t)
 	ctx := e.ctx
@@ -343,19 +346,24 @@ func TestAnswerOnlyWhenAsked(t *testing.T) {
 	must(t, e.portal.Propose(ctx, e.pactor("yuansuo"), i))
 	id := sqlite.IntroOf(i.ID)
 	n := e.intro(id)
-	if n.Stage != duijie.StageQueued || n.Origin != duijie.OriginProposal || n.InterestID != i.ID || n.InstAnswer != duijie.AnswerAccepted ||
+	if n.Stage != duijie.StageQueued || n.Origin != duijie.OriginProposal || n.InterestID != i.ID || n.InstAnswer != "" ||
 		n.EntAnswer != "" || n.BrokerID != "" {
 		t.Fatalf("proposal's introduction: %+v", n)
 	}
+	if v := e.get("yuansuo", id); v.MayAnswer || v.Screening || v.Interest == nil || v.Interest.ID != i.ID {
+		t.Errorf("the proposer at 待受理: may answer %v, screening %v, interest %+v", v.MayAnswer, v.Screening, v.Interest)
+	}
+	if v := e.get("qiye", id); v.MayAnswer || !v.Screening || v.Interest != nil || v.InstOrgName != "" || len(v.Events) != 0 {
+		t.Errorf("the enterprise at 待受理 learns who proposed or what: %+v", v)
+	}
 	for _, who := range []string{"qiye", "yuansuo"} {
-		v := e.get(who, id)
-		if v.MayAnswer || v.Interest == nil || v.Interest.ID != i.ID {
-			t.Errorf("%s at 待受理: may answer %v, interest %+v", who, v.MayAnswer, v.Interest)
-		}
 		wantCode(t, who+" answers at 待受理", e.wf.Answer(ctx, e.user(who), id, true, "", ""), duijie.ECONFLICT)
 	}
 	must(t, e.wf.Move(ctx, e.user("jingjiren"), id, duijie.StageRecommended, "", ""))
-	wantCode(t, "the proposing institute answers", e.wf.Answer(ctx, e.user("yuansuo"), id, false, duijie.ReasonBudget, ""), duijie.ECONFLICT)
+	if v := e.get("qiye", id); v.Screening || v.Interest == nil || v.InstOrgName == "" {
+		t.Errorf("the enterprise once recommended: %+v", v)
+	}
+	must(t, e.wf.Answer(ctx, e.user("yuansuo"), id, true, "", ""))
 	// The enterprise of a public challenge is not hidden.
 	if v := e.get("yuansuo", id); v.EntHidden || v.EntOrgName == "" {
 		t.Errorf("public challenge: hidden %v, %q", v.EntHidden, v.EntOrgName)
@@ -690,7 +698,7 @@ func TestAssignment(t *testing.T) {
 
 	// A broker scoped to 裕安区 sees that county in the shared views, and
 	// whatever is assigned to it under 我的.
-	must(t, e.db.SetBrokerScope(ctx, b2.User.ID, sqlite.BrokerScope{Counties: []string{"裕安区"}}))
+	must(t, e.db.SetBrokerScope(ctx, b2.User.ID, sqlite.BrokerScope{Counties: []string{"la-yuan"}}))
 	if got := queue(b2, workflow.ViewOpen); !slices.Equal(got, []string{nB}) {
 		t.Errorf("裕安区 open: %v", got)
 	}
@@ -706,7 +714,7 @@ func TestAssignment(t *testing.T) {
 	if got := queue(b2, workflow.ViewMine); !slices.Equal(got, sorted(nA, nC)) {
 		t.Errorf("b2's own outside its counties: %v", got)
 	}
-	must(t, e.db.SetBrokerScope(ctx, b2.User.ID, sqlite.BrokerScope{Counties: []string{"金安区", "六安经济技术开发区"}}))
+	must(t, e.db.SetBrokerScope(ctx, b2.User.ID, sqlite.BrokerScope{Counties: []string{"la-jinan", "la-etdz"}}))
 	if got := queue(b2, workflow.ViewOpen); !slices.Equal(got, sorted(nA, nC)) {
 		t.Errorf("金安区 + 开发区 open: %v", got)
 	}
