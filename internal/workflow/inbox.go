@@ -118,12 +118,24 @@ func (s *Service) inviter(ctx context.Context, a Actor, challengeID string) (*du
 }
 
 // Remind sends, once per introduction and step, a reminder to the broker
-// in charge and to the sides asked to answer, for every open introduction
+// in charge (to the leads when nobody is) and to the sides asked to answer, for every open introduction
 // due within soon. It returns how many messages it stored.
 func (s *Service) Remind(ctx context.Context, soon time.Duration) (int, error) {
 	ns, _, err := s.db.Introductions(ctx, sqlite.IntroFilter{OverdueAt: s.now().Add(soon), Limit: 1000})
 	if err != nil {
 		return 0, err
+	}
+	// Nobody is in charge of an unassigned item: the leads, who assign,
+	// are reminded of it.
+	var leads []string
+	brokers, err := s.db.Brokers(ctx)
+	if err != nil {
+		return 0, err
+	}
+	for _, b := range brokers {
+		if scope, err := s.db.BrokerScope(ctx, b.ID); err == nil && scope.Lead {
+			leads = append(leads, b.ID)
+		}
 	}
 	var msgs []duijie.Message
 	for i := range ns {
@@ -135,6 +147,13 @@ func (s *Service) Remind(ctx context.Context, soon time.Duration) (int, error) {
 		}
 		m := duijie.Message{Kind: duijie.MsgDeadline, Subject: subject, Link: introLink(n.ID), Dedup: key}
 		msgs = append(msgs, s.messageToBroker(n, m)...)
+		if n.BrokerID == "" {
+			for _, id := range leads {
+				lm := m
+				lm.UserID, lm.Created, lm.Subject = id, s.now(), "（未分派）"+m.Subject
+				msgs = append(msgs, lm)
+			}
+		}
 		if n.Stage == duijie.StageRecommended {
 			for _, side := range []struct {
 				org string

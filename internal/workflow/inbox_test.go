@@ -4,9 +4,11 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"duijie/internal/duijie"
 	"duijie/internal/portal"
+	"duijie/internal/sqlite"
 	"duijie/internal/workflow"
 )
 
@@ -230,5 +232,29 @@ func TestInvitations(t *testing.T) {
 	must(t, e.wf.Uninvite(ctx, e.user("qiye2"), chSummary, "inst-wxc"))
 	if a := access("yuansuo", chSummary); a != duijie.AccessSummary {
 		t.Errorf("withdrawn by the owner: %v", a)
+	}
+}
+
+// TestRemindLeadsOfUnassigned: a proposal nobody took up reminds the
+// bureau's leads, once, when it falls due.
+func TestRemindLeadsOfUnassigned(t *testing.T) {
+	e := newEnv(t)
+	ctx := e.ctx
+	lead := e.user("jingjiren")
+	must(t, e.db.SetBrokerScope(ctx, lead.User.ID, sqlite.BrokerScope{Lead: true}))
+	i := &duijie.Interest{ChallengeID: chPublic, Approach: "分区流量控制。", Team: "皖西学院", Months: 6}
+	must(t, e.portal.Propose(ctx, e.pactor("yuansuo"), i))
+	if n, err := e.wf.Remind(ctx, 48*time.Hour); err != nil || n != 0 {
+		t.Fatalf("a week before it is due: %d reminders, %v", n, err)
+	}
+	e.clock.Add(6 * 24 * time.Hour)
+	if n, err := e.wf.Remind(ctx, 48*time.Hour); err != nil || n != 1 {
+		t.Fatalf("a day before it is due: %d reminders, %v; want one, to the lead", n, err)
+	}
+	if ss := subjects(e.inbox("jingjiren"), duijie.MsgDeadline); len(ss) != 1 || !strings.HasPrefix(ss[0], "（未分派）") {
+		t.Errorf("the lead's reminders: %q", ss)
+	}
+	if n, err := e.wf.Remind(ctx, 48*time.Hour); err != nil || n != 0 {
+		t.Errorf("reminded again: %d, %v", n, err)
 	}
 }
