@@ -78,3 +78,11 @@ func ValidUsername(name string) bool {
 	}
 	return true
 }
+
+// IDOrEmpty is u's id, "" for an anonymous caller (nil).
+func (u *User) IDOrEmpty() string {
+	if u == nil {
+		return ""
+	}
+	return u.ID
+}

@@ -202,7 +202,7 @@ func (s *Service) CreateUser(ctx context.Context, a Actor, u *duijie.User) (stri
 
 func (s *Service) createUser(ctx context.Context, u *duijie.User, password string, mustChange bool) error {
 	if u.ID == "" {
-		u.ID = newID("u-")
+		u.ID = duijie.NewID("u-")
 	}
 	h, err := s.hasher.Hash(ctx, password)
 	if err != nil {

@@ -25,7 +25,7 @@ func (s *Service) Propose(ctx context.Context, a Actor, i *duijie.Interest) erro
 	if c.Expired {
 		return duijie.Errorf(duijie.ECONFLICT, "该技术需求已截止，不再接受揭榜")
 	}
-	i.ID, i.Kind, i.CapabilityID, i.OrgID, i.UserID = newID("int-"), duijie.InterestProposal, "", org.ID, a.User.ID
+	i.ID, i.Kind, i.CapabilityID, i.OrgID, i.UserID = duijie.NewID("int-"), duijie.InterestProposal, "", org.ID, a.User.ID
 	if err := s.db.CreateInterest(ctx, i, s.now().Add(s.wf.Deadlines().Queue)); err != nil {
 		return err
 	}
@@ -47,7 +47,7 @@ func (s *Service) RequestIntro(ctx context.Context, a Actor, i *duijie.Interest)
 	if c.Status != duijie.StatusPublished {
 		return duijie.Errorf(duijie.ECONFLICT, "该成果已下架，暂不接受对接申请")
 	}
-	i.ID, i.Kind, i.ChallengeID, i.OrgID, i.UserID = newID("int-"), duijie.InterestIntro, "", org.ID, a.User.ID
+	i.ID, i.Kind, i.ChallengeID, i.OrgID, i.UserID = duijie.NewID("int-"), duijie.InterestIntro, "", org.ID, a.User.ID
 	if err := s.db.CreateInterest(ctx, i, s.now().Add(s.wf.Deadlines().Queue)); err != nil {
 		return err
 	}

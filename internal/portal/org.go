@@ -27,7 +27,7 @@ type Registration struct {
 // Register stores a new organisation, pending the bureau's review, with
 // its first user. Every field error comes back at once.
 func (s *Service) Register(ctx context.Context, a Actor, r Registration) (*duijie.User, error) {
-	o := &duijie.Organization{ID: newID("org-"), Name: strings.TrimSpace(r.OrgName), Kind: r.OrgKind,
+	o := &duijie.Organization{ID: duijie.NewID("org-"), Name: strings.TrimSpace(r.OrgName), Kind: r.OrgKind,
 		Region: duijie.Region(strings.TrimSpace(r.Region)), CreditCode: strings.ToUpper(strings.TrimSpace(r.CreditCode))}
 	fields := map[string]string{}
 	if err := o.Validate(); err != nil {
@@ -83,7 +83,7 @@ func (s *Service) Register(ctx context.Context, a Actor, r Registration) (*duiji
 	if o.Kind == duijie.OrgInstitute {
 		role = duijie.RoleInstitute
 	}
-	u := &duijie.User{ID: newID("u-"), OrgID: o.ID, Username: r.Username, DisplayName: strings.TrimSpace(r.DisplayName), Role: role,
+	u := &duijie.User{ID: duijie.NewID("u-"), OrgID: o.ID, Username: r.Username, DisplayName: strings.TrimSpace(r.DisplayName), Role: role,
 		Phone: r.Phone, Email: r.Email}
 	h, err := s.hasher.Hash(ctx, r.Password)
 	if err != nil {

@@ -6,10 +6,7 @@ package portal
 
 import (
 	"context"
-	"crypto/rand"
-	"encoding/base32"
 	"log/slog"
-	"strings"
 	"sync"
 	"time"
 
@@ -122,20 +119,7 @@ func (s *Service) view(a Actor) (*index.Index, *match.Matcher) {
 
 // audit records an entry; a failure to audit is logged loudly.
 func (s *Service) audit(ctx context.Context, a Actor, action, object, detail string) {
-	e := duijie.AuditEntry{Action: action, Object: object, Detail: detail, IP: a.IP}
-	if a.User != nil {
-		e.Actor = a.User.ID
-	}
-	if err := s.db.Record(context.WithoutCancel(ctx), e); err != nil {
-		s.log.Error("audit write failed", "action", action, "object", object, "err", err)
-	}
-}
-
-// newID returns prefix + 12 random base32 characters (60 bits).
-func newID(prefix string) string {
-	b := make([]byte, 8)
-	rand.Read(b) // never fails (crypto/rand)
-	return prefix + strings.ToLower(base32.StdEncoding.WithPadding(base32.NoPadding).EncodeToString(b))[:12]
+	s.db.Audit(ctx, s.log, duijie.AuditEntry{Actor: a.User.IDOrEmpty(), Action: action, Object: object, Detail: detail, IP: a.IP})
 }
 
 // Keywords suggests keywords for a draft posting's text, from the text

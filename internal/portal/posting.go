@@ -109,7 +109,7 @@ func (s *Service) SaveChallenge(ctx context.Context, a Actor, c *duijie.Challeng
 		return joinInvalid(err, c.Validate())
 	}
 	if c.ID == "" {
-		c.ID, c.Status = newID("ch-"), duijie.StatusDraft
+		c.ID, c.Status = duijie.NewID("ch-"), duijie.StatusDraft
 		if publish {
 			c.Status, c.Posted = duijie.StatusPublished, today(s.now())
 		}
@@ -145,7 +145,7 @@ func (s *Service) SaveCapability(ctx context.Context, a Actor, c *duijie.Capabil
 		c.Region = org.Region
 	}
 	if c.ID == "" {
-		c.ID, c.Status = newID("cap-"), duijie.StatusDraft
+		c.ID, c.Status = duijie.NewID("cap-"), duijie.StatusDraft
 		if publish {
 			c.Status, c.Posted = duijie.StatusPublished, today(s.now())
 		}

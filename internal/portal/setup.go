@@ -69,7 +69,7 @@ func (s *Service) LoadDemo(ctx context.Context, keep func([]Login) error) ([]Log
 // sign-in before the store commits, so that no administrator exists whose
 // password nobody saw.
 func (s *Service) FirstAdmin(ctx context.Context, show func(Login) error) (Login, error) {
-	u := duijie.User{ID: newID("u-"), Username: "admin", DisplayName: "系统管理员", Role: duijie.RoleSysAdmin, MustChange: true}
+	u := duijie.User{ID: duijie.NewID("u-"), Username: "admin", DisplayName: "系统管理员", Role: duijie.RoleSysAdmin, MustChange: true}
 	login := Login{Username: u.Username, Role: u.Role, Password: IssuePassword()}
 	h, err := s.hasher.Hash(ctx, login.Password)
 	if err != nil {

@@ -1,7 +1,6 @@
 package server_test
 
 import (
-	"context"
 	"strings"
 	"testing"
 	"time"
@@ -16,18 +15,10 @@ import (
 // records a contract with its 登记编号; the enterprise sees the stage and
 // the inbox message.
 func TestBrowserContractJourney(t *testing.T) {
-	chromium := browserFind(t)
 	start := time.Now()
-	base, passwords := browserStack(t)
-	newTab := browserStart(t, chromium)
-	ent, broker, inst := newTab(), newTab(), newTab()
-	step := func(tab context.Context, name string, f func(p *browserPage)) bool {
-		return t.Run(name, func(t *testing.T) {
-			ctx, cancel := context.WithTimeout(tab, browserJourneyTimeout)
-			defer cancel()
-			f(&browserPage{t: t, ctx: ctx, base: base})
-		})
-	}
+	j := newBrowserJourney(t)
+	passwords, step := j.passwords, j.step
+	ent, broker, inst := j.tab(), j.tab(), j.tab()
 	const (
 		challenge = "/challenges/ch-a001" // 安徽淠源新能源 (qiye), public
 		title     = "动力电池模组液冷板优化"

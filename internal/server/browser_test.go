@@ -242,20 +242,36 @@ func browserCreditCode(prefix string) string {
 	panic("no check character for " + prefix)
 }
 
-func TestBrowserJourneys(t *testing.T) {
+// browserJourney is a story told in Chromium against a fresh demo portal:
+// one tab per person, and its steps.
+type browserJourney struct {
+	t         *testing.T
+	base      string
+	passwords map[string]string
+	tab       func() context.Context
+}
+
+func newBrowserJourney(t *testing.T) *browserJourney {
 	chromium := browserFind(t)
-	start := time.Now()
 	base, passwords := browserStack(t)
-	newTab := browserStart(t, chromium)
-	anon, ent, broker, inst := newTab(), newTab(), newTab(), newTab()
-	// step runs one step of the story on a person's tab, with its own deadline.
-	step := func(tab context.Context, name string, f func(p *browserPage)) bool {
-		return t.Run(name, func(t *testing.T) {
-			ctx, cancel := context.WithTimeout(tab, browserJourneyTimeout)
-			defer cancel()
-			f(&browserPage{t: t, ctx: ctx, base: base})
-		})
-	}
+	return &browserJourney{t: t, base: base, passwords: passwords, tab: browserStart(t, chromium)}
+}
+
+// step runs one step of the story on a person's tab, with its own
+// deadline; false when it failed (the story stops there).
+func (j *browserJourney) step(tab context.Context, name string, f func(p *browserPage)) bool {
+	return j.t.Run(name, func(t *testing.T) {
+		ctx, cancel := context.WithTimeout(tab, browserJourneyTimeout)
+		defer cancel()
+		f(&browserPage{t: t, ctx: ctx, base: j.base})
+	})
+}
+
+func TestBrowserJourneys(t *testing.T) {
+	start := time.Now()
+	j := newBrowserJourney(t)
+	passwords, step := j.passwords, j.step
+	anon, ent, broker, inst := j.tab(), j.tab(), j.tab(), j.tab()
 
 	const (
 		orgName = "六安市栗香园食品有限公司"

@@ -1,7 +1,6 @@
 package server
 
 import (
-	"strconv"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
@@ -11,20 +10,14 @@ import (
 
 func (s *Server) handleContractList(c *fiber.Ctx) error {
 	const size = 50
-	offset, _ := strconv.Atoi(c.Query("offset"))
-	offset = max(offset, 0)
+	offset := offsetOf(c)
 	list, total, amount, err := s.wf.Contracts(c.UserContext(), wfActor(c), offset, size)
 	if err != nil {
 		return err
 	}
 	p := &ContractsPage{Page: s.page(c, "技术合同"), Contracts: list, Total: total, Amount: amount}
 	p.Nav = "contracts"
-	if offset > 0 {
-		p.Prev = "/broker/contracts?offset=" + strconv.Itoa(max(offset-size, 0))
-	}
-	if offset+size < total {
-		p.Next = "/broker/contracts?offset=" + strconv.Itoa(offset+size)
-	}
+	p.Prev, p.Next = pageLinks("/broker/contracts", offset, size, total)
 	return s.render(c, "contracts", p)
 }
 

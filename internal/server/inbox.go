@@ -10,20 +10,14 @@ import (
 
 func (s *Server) handleInbox(c *fiber.Ctx) error {
 	const size = 30
-	offset, _ := strconv.Atoi(c.Query("offset"))
-	offset = max(offset, 0)
+	offset := offsetOf(c)
 	msgs, total, err := s.wf.Inbox(c.UserContext(), wfActor(c), offset, size)
 	if err != nil {
 		return err
 	}
 	p := &InboxPage{Page: s.page(c, "站内消息"), Messages: msgs, Total: total}
 	p.Nav = "inbox"
-	if offset > 0 {
-		p.Prev = "/inbox?offset=" + strconv.Itoa(max(offset-size, 0))
-	}
-	if offset+size < total {
-		p.Next = "/inbox?offset=" + strconv.Itoa(offset+size)
-	}
+	p.Prev, p.Next = pageLinks("/inbox", offset, size, total)
 	return s.render(c, "inbox", p)
 }
 

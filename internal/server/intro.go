@@ -1,6 +1,7 @@
 package server
 
 import (
+	"net/url"
 	"sort"
 	"strconv"
 	"strings"
@@ -238,8 +239,7 @@ func (s *Server) handleDispatch(c *fiber.Ctx) error {
 
 func (s *Server) handleQueue(c *fiber.Ctx) error {
 	const size = 50
-	offset, _ := strconv.Atoi(c.Query("offset"))
-	offset = max(offset, 0)
+	offset := offsetOf(c)
 	view := c.Query("view", workflow.ViewOpen)
 	items, total, err := s.wf.Queue(c.UserContext(), wfActor(c), view, offset, size)
 	if err != nil {
@@ -256,13 +256,7 @@ func (s *Server) handleQueue(c *fiber.Ctx) error {
 			p.Overdue[n.ID] = true
 		}
 	}
-	link := "/broker/queue?view=" + view + "&offset="
-	if offset > 0 {
-		p.Prev = link + strconv.Itoa(max(offset-size, 0))
-	}
-	if offset+size < total {
-		p.Next = link + strconv.Itoa(offset+size)
-	}
+	p.Prev, p.Next = pageLinks("/broker/queue?view="+url.QueryEscape(view), offset, size, total)
 	return s.render(c, "queue", p)
 }
 

@@ -6,11 +6,21 @@ import (
 	"database/sql"
 	"encoding/hex"
 	"fmt"
+	"log/slog"
 	"strings"
 	"time"
 
 	"duijie/internal/duijie"
 )
+
+// Audit records an entry for the services: even when the request that
+// made it was cancelled, and a failure to audit is logged loudly rather
+// than failing what was done.
+func (db *DB) Audit(ctx context.Context, log *slog.Logger, e duijie.AuditEntry) {
+	if err := db.Record(context.WithoutCancel(ctx), e); err != nil {
+		log.Error("audit write failed", "action", e.Action, "object", e.Object, "err", err)
+	}
+}
 
 // Record appends an entry to the audit log, chained to the entry before it.
 func (db *DB) Record(ctx context.Context, e duijie.AuditEntry) error {

@@ -19,7 +19,7 @@ func (s *Service) RecordContract(ctx context.Context, a Actor, c *duijie.Contrac
 		return err
 	}
 	now := s.now()
-	c.ID, c.CreatedBy, c.Created = newID("ct-"), a.User.ID, now
+	c.ID, c.CreatedBy, c.Created = duijie.NewID("ct-"), a.User.ID, now
 	c.Title, c.Buyer, c.Seller = strings.TrimSpace(c.Title), strings.TrimSpace(c.Buyer), strings.TrimSpace(c.Seller)
 	var n *duijie.Introduction
 	var readAt time.Time

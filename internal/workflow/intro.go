@@ -287,7 +287,7 @@ func (s *Service) Recommend(ctx context.Context, a Actor, typ, id string, target
 			continue
 		}
 		seen[t] = true
-		n := &duijie.Introduction{ID: newID("in-"), Origin: duijie.OriginBroker, Stage: duijie.StageRecommended,
+		n := &duijie.Introduction{ID: duijie.NewID("in-"), Origin: duijie.OriginBroker, Stage: duijie.StageRecommended,
 			BrokerID: a.User.ID, Message: message, Due: s.deadlines.DueAfter(duijie.StageRecommended, now), Created: now, Updated: now}
 		chID, capID := id, t
 		if typ == "capability" {

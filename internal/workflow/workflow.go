@@ -9,10 +9,7 @@ package workflow
 
 import (
 	"context"
-	"crypto/rand"
-	"encoding/base32"
 	"log/slog"
-	"strings"
 	"time"
 
 	"duijie/internal/duijie"
@@ -63,19 +60,7 @@ const (
 )
 
 func (s *Service) audit(ctx context.Context, a Actor, action, object, detail string) {
-	e := duijie.AuditEntry{Action: action, Object: object, Detail: detail, IP: a.IP}
-	if a.User != nil {
-		e.Actor = a.User.ID
-	}
-	if err := s.db.Record(context.WithoutCancel(ctx), e); err != nil {
-		s.log.Error("audit write failed", "action", action, "object", object, "err", err)
-	}
-}
-
-func newID(prefix string) string {
-	b := make([]byte, 8)
-	rand.Read(b)
-	return prefix + strings.ToLower(base32.StdEncoding.WithPadding(base32.NoPadding).EncodeToString(b))[:12]
+	s.db.Audit(ctx, s.log, duijie.AuditEntry{Actor: a.User.IDOrEmpty(), Action: action, Object: object, Detail: detail, IP: a.IP})
 }
 
 func brokerOnly(a Actor) error {
