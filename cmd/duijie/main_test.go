@@ -43,6 +43,8 @@ func TestUsageErrors(t *testing.T) {
 		wantErr  string
 	}{
 		{"serve with a bad flag", []string{"--nope"}, 2, "flag provided but not defined"},
+		{"serve with no time to answer", []string{"serve", "--answer-days", "0"}, 2, "--answer-days must be between 1 and 365 days"},
+		{"serve with a year and a day to negotiate", []string{"--negotiate-days", "366"}, 2, "--negotiate-days must be between 1 and 365 days"},
 		{"unknown command", []string{"serve-me"}, 2, `unknown command "serve-me"`},
 		{"eval without data", []string{"eval"}, 2, "eval needs --data DIR"},
 		{"eval with a bad flag", []string{"eval", "--nope"}, 2, "flag provided but not defined"},

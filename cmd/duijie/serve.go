@@ -10,11 +10,13 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"text/tabwriter"
 	"time"
 
 	"duijie/internal/auth"
+	"duijie/internal/duijie"
 	"duijie/internal/indexer"
 	"duijie/internal/portal"
 	"duijie/internal/server"
@@ -30,8 +32,16 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	withDemo := fs.Bool("demo", envOr("DUIJIE_DEMO", "true") != "false", "load the demo set into a new store (env DUIJIE_DEMO)")
 	insecure := fs.Bool("insecure-cookies", os.Getenv("DUIJIE_INSECURE_COOKIES") == "true",
 		"cookies without Secure, for plain HTTP on a LAN (env DUIJIE_INSECURE_COOKIES); localhost works without it")
+	queueDays := fs.Int("queue-days", envInt("DUIJIE_QUEUE_DAYS", 7), "days a broker has to take up a proposal or request (env DUIJIE_QUEUE_DAYS)")
+	answerDays := fs.Int("answer-days", envInt("DUIJIE_ANSWER_DAYS", 7), "days both sides have to answer a recommendation (env DUIJIE_ANSWER_DAYS)")
+	negotiateDays := fs.Int("negotiate-days", envInt("DUIJIE_NEGOTIATE_DAYS", 30), "days in 洽谈中 without a broker's note before it is overdue (env DUIJIE_NEGOTIATE_DAYS)")
 	if err := parseFlags(fs, args, stderr); err != nil {
 		return err
+	}
+	deadlines, err := deadlinesOf(*queueDays, *answerDays, *negotiateDays)
+	if err != nil {
+		fmt.Fprintln(stderr, err)
+		return errUsage
 	}
 	log := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: slog.LevelInfo}))
 	db, idxPath, err := openStore(ctx, *dir, true)
@@ -51,7 +61,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		return err
 	}
 	defer ix.Close() // the index is closed on every way out: bleve holds a file lock
-	svc, err := portal.New(ctx, db, ix, auth.NewHasher(auth.DefaultParams, 2), log)
+	svc, err := portal.NewWith(ctx, db, ix, auth.NewHasher(auth.DefaultParams, 2), log, deadlines)
 	if err != nil {
 		return err
 	}
@@ -91,6 +101,31 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		err = nil
 	}
 	return err
+}
+
+// deadlinesOf checks the reply deadlines given in days.
+func deadlinesOf(queue, answer, negotiate int) (duijie.Deadlines, error) {
+	for _, d := range []struct {
+		flag string
+		days int
+	}{{"--queue-days", queue}, {"--answer-days", answer}, {"--negotiate-days", negotiate}} {
+		if d.days < 1 || d.days > 365 {
+			return duijie.Deadlines{}, fmt.Errorf("%s must be between 1 and 365 days, not %d", d.flag, d.days)
+		}
+	}
+	day := 24 * time.Hour
+	return duijie.Deadlines{Queue: time.Duration(queue) * day, Answer: time.Duration(answer) * day,
+		Negotiate: time.Duration(negotiate) * day}, nil
+}
+
+// envInt reads a whole number from the environment; def when unset or not
+// a number (the flag's own check reports a bad value given on the command
+// line).
+func envInt(key string, def int) int {
+	if n, err := strconv.Atoi(os.Getenv(key)); err == nil {
+		return n
+	}
+	return def
 }
 
 func envOr(key, def string) string {

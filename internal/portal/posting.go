@@ -293,3 +293,58 @@ func joinInvalid(errs ...error) error {
 	}
 	return &duijie.Error{Code: duijie.EINVALID, Message: "请检查填写的内容", Fields: fields}
 }
+
+// MaxReturnNote is the longest reason a broker gives for returning a
+// posting, in characters.
+const MaxReturnNote = 500
+
+// ReturnPosting is a broker's 退回: a published posting goes back to its
+// owner as a draft (out of every list and ranking), with the reason in
+// the owner's inbox and in the audit log.
+func (s *Service) ReturnPosting(ctx context.Context, a Actor, typ, id, note string) error {
+	if !a.User.Is(duijie.RoleBroker) {
+		return duijie.Errorf(duijie.EFORBIDDEN, "只有科技局技术经纪人可以退回发布")
+	}
+	var orgID, title string
+	var status duijie.Status
+	switch typ {
+	case TypeChallenge:
+		c, err := s.db.Challenge(ctx, id)
+		if err != nil {
+			return hide(err, "技术需求")
+		}
+		orgID, title, status = c.OrgID, c.Title, c.Status
+	case TypeCapability:
+		c, err := s.db.Capability(ctx, id)
+		if err != nil {
+			return hide(err, "科技成果")
+		}
+		orgID, title, status = c.OrgID, c.Title, c.Status
+	default:
+		return duijie.Errorf(duijie.ENOTFOUND, "不存在")
+	}
+	note = strings.TrimSpace(note)
+	switch n := len([]rune(note)); {
+	case n == 0:
+		return &duijie.Error{Code: duijie.EINVALID, Message: "请填写退回原因", Fields: map[string]string{"note": "请填写退回原因，发布方会收到这条说明"}}
+	case n > MaxReturnNote:
+		return &duijie.Error{Code: duijie.EINVALID, Message: "退回原因太长", Fields: map[string]string{"note": "退回原因不能超过 500 个字"}}
+	}
+	if status != duijie.StatusPublished {
+		return duijie.Errorf(duijie.ECONFLICT, "只能退回已发布的内容（当前：%s）", status.Label())
+	}
+	if err := s.db.SetStatus(ctx, typ, id, orgID, duijie.StatusPublished, duijie.StatusDraft, today(s.now()).Format(duijie.DateLayout), duijie.Closure{}); err != nil {
+		return err
+	}
+	s.audit(ctx, a, AuditPostingReturn, typ+":"+id, note)
+	path := map[string]string{TypeChallenge: "/challenges/", TypeCapability: "/capabilities/"}[typ] + id
+	if err := s.wf.Notify(ctx, orgID, duijie.Message{Kind: duijie.MsgReview, Subject: "科技局退回了您的发布：" + title,
+		Body: note + "（修改后可重新发布）", Link: path}); err != nil {
+		s.log.Error("return message failed", "posting", id, "err", err) // the return itself stands
+	}
+	s.Sync(ctx)
+	return nil
+}
+
+// AuditPostingReturn is a broker's 退回 of a posting.
+const AuditPostingReturn = "posting.return"

@@ -357,3 +357,14 @@ func fieldMessage(err error) error {
 	}
 	return err
 }
+
+// handleReturn is a broker's 退回 of a published posting to its owner.
+func (s *Server) handleReturn(typ, base string) fiber.Handler {
+	return func(c *fiber.Ctx) error {
+		id := c.Params("id")
+		if err := s.svc.ReturnPosting(c.UserContext(), actor(c), typ, id, c.FormValue("note")); err != nil {
+			return fieldMessage(err)
+		}
+		return c.Redirect(base+id+"?ok=returned", fiber.StatusSeeOther)
+	}
+}

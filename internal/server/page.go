@@ -44,6 +44,7 @@ var flashes = map[string]string{
 	"invited":             "已邀请，对方可查看该需求的完整内容。",
 	"uninvited":           "邀请已撤回。",
 	"read":                "已全部标为已读。",
+	"returned":            "已退回，发布方已收到站内消息。",
 
 	// account lifecycle
 	"disabled": "账号已停用，其全部登录会话和 API 令牌已失效。",

@@ -156,6 +156,7 @@ var auditLabels = map[string]string{
 	duijie.AuditImport:        "导入演示数据",
 	duijie.AuditContactReveal: "查看联系方式",
 	workflow.AuditIntroCreate: "创建对接",
+	portal.AuditPostingReturn: "退回发布",
 	workflow.AuditIntroStage:  "对接阶段变更",
 	workflow.AuditIntroAnswer: "对接答复",
 	workflow.AuditIntroAssign: "分派对接",

@@ -4,6 +4,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"duijie/internal/duijie"
+	"duijie/internal/portal"
 )
 
 // route is one entry of the route table: what answers and who may call it.
@@ -84,6 +85,8 @@ func (s *Server) routes() []route {
 		{"GET", "/broker/contracts/new", broker, s.handleContractNew},
 		{"POST", "/broker/contracts", broker, s.handleContractCreate},
 		{"POST", "/broker/contracts/:id/register", broker, s.handleContractRegister},
+		{"POST", "/challenges/:id/return", broker, s.handleReturn(portal.TypeChallenge, "/challenges/")},
+		{"POST", "/capabilities/:id/return", broker, s.handleReturn(portal.TypeCapability, "/capabilities/")},
 		{"POST", "/challenges/:id/invitations", inviters, s.handleInvite},
 		{"POST", "/challenges/:id/invitations/:org/withdraw", inviters, s.handleUninvite},
 		{"GET", "/admin/brokers", sysadmin, s.handleBrokerScopes},

@@ -154,7 +154,18 @@ func testWorkflow(t *testing.T, st *stack, rec *recorder) {
 		{name: "withdraw missing", as: "jingjiren", method: "POST", url: "/challenges/nope/invitations/inst-aiitla/withdraw", form: url.Values{}, status: 404},
 		{name: "withdraw", as: "jingjiren", method: "POST", url: "/challenges/ch-a002/invitations/inst-aiitla/withdraw", form: url.Values{}, status: 303},
 		{name: "dispatch form under a broker's matches", as: "jingjiren", method: "GET", url: "/challenges/ch-a024", status: 200, want: []string{"派单：推荐给双方", `name="targets"`}},
-		{name: "no dispatch form for others", as: "yuansuo", method: "GET", url: "/challenges/ch-a024", status: 200, notWant: []string{"派单"}},
+		{name: "no dispatch form for others", as: "yuansuo", method: "GET", url: "/challenges/ch-a024", status: 200, notWant: []string{"派单", "退回发布方修改"}},
+		{name: "return without a reason", as: "jingjiren", method: "POST", url: "/capabilities/cap-a008/return", form: url.Values{"note": {" "}}, status: 422, want: []string{"请填写退回原因"}},
+		{name: "return wrong role", as: "yuansuo", method: "POST", url: "/capabilities/cap-a008/return", form: url.Values{"note": {"x"}}, status: 403},
+		{name: "return missing", as: "jingjiren", method: "POST", url: "/capabilities/nope/return", form: url.Values{"note": {"x"}}, status: 404},
+		{name: "return a capability", as: "jingjiren", method: "POST", url: "/capabilities/cap-a008/return", form: url.Values{"note": {"成果简介缺少技术指标，请补充后再发布。"}}, status: 303},
+		{name: "a returned capability is out of the lists", method: "GET", url: "/capabilities/cap-a008", status: 404},
+		{name: "its owner is told why", as: "yuansuo", method: "GET", url: "/inbox", status: 200, want: []string{"科技局退回了您的发布", "成果简介缺少技术指标"}},
+		{name: "return a draft", as: "jingjiren", method: "POST", url: "/capabilities/cap-a008/return", form: url.Values{"note": {"x"}}, status: 409},
+		{name: "return a challenge wrong role", as: "qiye", method: "POST", url: "/challenges/ch-a024/return", form: url.Values{"note": {"x"}}, status: 403},
+		{name: "return a challenge missing", as: "jingjiren", method: "POST", url: "/challenges/nope/return", form: url.Values{"note": {"x"}}, status: 404},
+		{name: "return a challenge without a reason", as: "jingjiren", method: "POST", url: "/challenges/ch-a024/return", form: url.Values{}, status: 422},
+		{name: "return a challenge", as: "jingjiren", method: "POST", url: "/challenges/ch-a024/return", form: url.Values{"note": {"预算与期限不一致，请核对。"}}, status: 303},
 	})
 	msgs, _, err := wf.Inbox(ctx, workflow.Actor{User: &duijie.User{ID: "u-demo-qiye", Role: duijie.RoleEnterprise}}, 0, 1)
 	if err != nil || len(msgs) == 0 {
@@ -179,7 +190,7 @@ func testWorkflow(t *testing.T, st *stack, rec *recorder) {
 func testWorkflowAPI(t *testing.T, st *stack, rec *recorder) {
 	ent, inst, broker := apiToken(t, st, "qiye"), apiToken(t, st, "yuansuo"), apiToken(t, st, "jingjiren")
 	admin := apiToken(t, st, "xitong")
-	code, body := st.anon(t).doRaw2(t, "POST", "/api/v1/introductions", `{"type":"challenge","id":"ch-a002","targets":["cap-a008"],"message":"建议先交流低温预热方案"}`, broker)
+	code, body := st.anon(t).doRaw2(t, "POST", "/api/v1/introductions", `{"type":"challenge","id":"ch-a002","targets":["cap-a018"],"message":"建议先交流低温预热方案"}`, broker)
 	if code != 201 {
 		t.Fatalf("dispatch: %d %s", code, body)
 	}
@@ -190,9 +201,9 @@ func testWorkflowAPI(t *testing.T, st *stack, rec *recorder) {
 	in := "/api/v1/introductions/" + created.IDs[0]
 	rec.hit("POST", "/api/v1/introductions", 201)
 	runAPIScenarios(t, st, rec, []apiScenario{
-		{"intro dispatch wrong role", "POST", "/api/v1/introductions", ent, `{"type":"challenge","id":"ch-a002","targets":["cap-a008"]}`, 403, nil, nil},
-		{"intro dispatch bad type", "POST", "/api/v1/introductions", broker, `{"type":"x","id":"ch-a002","targets":["cap-a008"]}`, 422, nil, nil},
-		{"intro dispatch missing", "POST", "/api/v1/introductions", broker, `{"type":"challenge","id":"nope","targets":["cap-a008"]}`, 404, nil, nil},
+		{"intro dispatch wrong role", "POST", "/api/v1/introductions", ent, `{"type":"challenge","id":"ch-a002","targets":["cap-a018"]}`, 403, nil, nil},
+		{"intro dispatch bad type", "POST", "/api/v1/introductions", broker, `{"type":"x","id":"ch-a002","targets":["cap-a018"]}`, 422, nil, nil},
+		{"intro dispatch missing", "POST", "/api/v1/introductions", broker, `{"type":"challenge","id":"nope","targets":["cap-a018"]}`, 404, nil, nil},
 		{"intros for the broker", "GET", "/api/v1/introductions?view=mine", broker, "", 200, []string{`"stage":"recommended"`, created.IDs[0]}, nil},
 		{"intros bad view", "GET", "/api/v1/introductions?view=x", broker, "", 422, nil, nil},
 		{"intros wrong role", "GET", "/api/v1/introductions", admin, "", 403, nil, nil},
