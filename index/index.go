@@ -180,6 +180,14 @@ func (x *Index) Upsert(docs ...Doc) error {
 	return nil
 }
 
+// Generation counts the writes to the index: what was derived from its
+// content at one generation holds until the next.
+func (x *Index) Generation() uint64 {
+	x.dfMu.Lock()
+	defer x.dfMu.Unlock()
+	return x.dfVersion
+}
+
 // written invalidates what was derived from the index's content.
 func (x *Index) written() {
 	x.dfMu.Lock()

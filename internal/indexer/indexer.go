@@ -115,7 +115,23 @@ func (x *Indexer) index(ctx context.Context, ids map[string][]string) error {
 	for _, aud := range duijie.Audiences {
 		ix := x.ix.For(aud)
 		for typ, list := range gone[aud] {
-			if err := ix.Delete(typ, list...); err != nil {
+			// Only what the index holds: a draft saved again and again is
+			// not in the public index, and a delete of nothing would still
+			// count as a write there (and drop what was derived from it).
+			held, err := ix.Docs(ctx, typ, list)
+			if err != nil {
+				return err
+			}
+			var del []string
+			for _, id := range list {
+				if _, ok := held[id]; ok {
+					del = append(del, id)
+				}
+			}
+			if len(del) == 0 {
+				continue
+			}
+			if err := ix.Delete(typ, del...); err != nil {
 				return err
 			}
 		}

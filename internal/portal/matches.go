@@ -87,10 +87,19 @@ func (s *Service) Matches(ctx context.Context, a Actor, typ, id string, localFir
 	// 摘要公开 challenge by title, keywords and field, without body,
 	// enterprise or region), so every candidate is scored on one scale and
 	// nothing hidden counts in a score, a statistic or the order.
-	_, m := s.view(a)
-	r, err := m.Match(ctx, src, opt)
-	if err != nil {
-		return nil, err
+	ix, m := s.view(a)
+	aud := duijie.AudienceOf(a.User)
+	// The generation is read before ranking: a write during the ranking
+	// makes the result older than the cache's generation, and it is not kept.
+	gen, key := ix.Generation(), matchKey(src, opt)
+	r, ok := s.matches.get(aud, gen, key)
+	if !ok || len(opt.Filter.ExcludeIDs) > 0 {
+		if r, err = m.Match(ctx, src, opt); err != nil {
+			return nil, err
+		}
+		if len(opt.Filter.ExcludeIDs) == 0 { // the index is behind the store: rank afresh until it caught up
+			s.matches.put(aud, gen, key, r)
+		}
 	}
 	page.Total = r.Total
 	for _, t := range r.Terms {

@@ -33,6 +33,7 @@ type Service struct {
 	m       map[duijie.Audience]*match.Matcher // one per audience's index
 	indexer *indexer.Indexer
 	wf      *workflow.Service
+	matches *matchCache
 	hasher  *auth.Hasher
 	log     *slog.Logger
 	now     func() time.Time
@@ -51,7 +52,8 @@ func New(ctx context.Context, db *sqlite.DB, ix *indexer.Indexes, hasher *auth.H
 
 // NewWith is New with the workflow's reply deadlines.
 func NewWith(ctx context.Context, db *sqlite.DB, ix *indexer.Indexes, hasher *auth.Hasher, log *slog.Logger, d duijie.Deadlines) (*Service, error) {
-	s := &Service{db: db, ix: ix, m: map[duijie.Audience]*match.Matcher{}, indexer: indexer.New(db, ix), hasher: hasher, log: log, now: time.Now}
+	s := &Service{db: db, ix: ix, m: map[duijie.Audience]*match.Matcher{}, indexer: indexer.New(db, ix), hasher: hasher, log: log, now: time.Now,
+		matches: newMatchCache()}
 	s.wf = workflow.New(db, log, func() time.Time { return s.now() }, d)
 	for _, aud := range duijie.Audiences {
 		s.m[aud] = match.New(ix.For(aud))

@@ -121,7 +121,7 @@ func (db *DB) Invited(ctx context.Context, challengeID, orgID string) (bool, err
 		return false, nil
 	}
 	var n int
-	err := db.r.QueryRowContext(ctx, `SELECT count(*) FROM invitations WHERE challenge_id = ? AND org_id = ?`, challengeID, orgID).Scan(&n)
+	err := db.queryRow(ctx, `SELECT count(*) FROM invitations WHERE challenge_id = ? AND org_id = ?`, challengeID, orgID).Scan(&n)
 	if err != nil {
 		return false, fmt.Errorf("sqlite: invitations: %w", err)
 	}

@@ -488,7 +488,7 @@ func (db *DB) Messages(ctx context.Context, userID string, offset, limit int) ([
 // Unread is how many unread messages a user has.
 func (db *DB) Unread(ctx context.Context, userID string) (int, error) {
 	var n int
-	err := db.r.QueryRowContext(ctx, `SELECT count(*) FROM messages WHERE user_id = ? AND read_at = ''`, userID).Scan(&n)
+	err := db.queryRow(ctx, `SELECT count(*) FROM messages WHERE user_id = ? AND read_at = ''`, userID).Scan(&n)
 	if err != nil {
 		return 0, fmt.Errorf("sqlite: messages: %w", err)
 	}

@@ -90,7 +90,7 @@ func (db *DB) putCapability(ctx context.Context, tx *sql.Tx, c *duijie.Capabilit
 
 // Challenge returns a challenge with its organisation's name.
 func (db *DB) Challenge(ctx context.Context, id string) (*duijie.Challenge, error) {
-	row := db.r.QueryRowContext(ctx, `SELECT c.id, c.org_id, o.name, o.region, c.title, c.problem, c.targets, c.tried,
+	row := db.queryRow(ctx, `SELECT c.id, c.org_id, o.name, o.region, c.title, c.problem, c.targets, c.tried,
 		c.constraints, c.industry, c.field, c.keywords, c.budget_min, c.budget_max, c.deadline, c.modes, c.visibility,
 		c.trl_expect, c.status, c.posted, c.close_reason, c.close_note
 		FROM challenges c JOIN organizations o ON o.id = c.org_id WHERE c.id = ?`, id)
@@ -114,7 +114,7 @@ func (db *DB) Challenge(ctx context.Context, id string) (*duijie.Challenge, erro
 
 // Capability returns a capability with its organisation's name.
 func (db *DB) Capability(ctx context.Context, id string) (*duijie.Capability, error) {
-	row := db.r.QueryRowContext(ctx, `SELECT c.id, c.org_id, o.name, c.kind, c.title, c.description, c.trl, c.ip, c.fields,
+	row := db.queryRow(ctx, `SELECT c.id, c.org_id, o.name, c.kind, c.title, c.description, c.trl, c.ip, c.fields,
 		c.industry, c.modes, c.team, c.region, c.keywords, c.status, c.posted
 		FROM capabilities c JOIN organizations o ON o.id = c.org_id WHERE c.id = ?`, id)
 	var c duijie.Capability

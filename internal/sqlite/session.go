@@ -27,7 +27,7 @@ func (db *DB) CreateSession(ctx context.Context, s *duijie.Session) error {
 func (db *DB) Session(ctx context.Context, idHash string) (*duijie.Session, *duijie.User, error) {
 	var s duijie.Session
 	var created, seen string
-	err := db.r.QueryRowContext(ctx, `SELECT id_hash, user_id, csrf, created_at, seen_at FROM sessions WHERE id_hash = ?`, idHash).
+	err := db.queryRow(ctx, `SELECT id_hash, user_id, csrf, created_at, seen_at FROM sessions WHERE id_hash = ?`, idHash).
 		Scan(&s.ID, &s.UserID, &s.CSRF, &created, &seen)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, nil, notFound("会话", "")

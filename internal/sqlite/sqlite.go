@@ -15,6 +15,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	_ "modernc.org/sqlite" // registers the "sqlite" driver
@@ -30,6 +31,31 @@ type DB struct {
 	w   *sql.DB // the one writer
 	r   *sql.DB // readers
 	now func() time.Time
+
+	// Statements of the hottest reads (a posting by id, for every hit of
+	// every list and ranking), prepared once: SQLite's parser costs more
+	// than the lookup.
+	stmtMu sync.Mutex
+	stmts  map[string]*sql.Stmt
+}
+
+// queryRow runs one of the hot reads through its prepared statement.
+func (db *DB) queryRow(ctx context.Context, query string, args ...any) *sql.Row {
+	db.stmtMu.Lock()
+	st, ok := db.stmts[query]
+	if !ok {
+		var err error
+		if st, err = db.r.PrepareContext(ctx, query); err != nil {
+			db.stmtMu.Unlock()
+			return db.r.QueryRowContext(ctx, query, args...) // the same error, from the query itself
+		}
+		if db.stmts == nil {
+			db.stmts = map[string]*sql.Stmt{}
+		}
+		db.stmts[query] = st
+	}
+	db.stmtMu.Unlock()
+	return st.QueryRowContext(ctx, args...)
 }
 
 // Open opens (creating if needed) the database file at path and applies
@@ -74,7 +100,14 @@ func open(ctx context.Context, path string, upTo int) (*DB, error) {
 
 // Close closes the database.
 func (db *DB) Close() error {
-	return errors.Join(db.r.Close(), db.w.Close())
+	db.stmtMu.Lock()
+	var errs []error
+	for _, st := range db.stmts {
+		errs = append(errs, st.Close())
+	}
+	db.stmts = nil
+	db.stmtMu.Unlock()
+	return errors.Join(append(errs, db.r.Close(), db.w.Close())...)
 }
 
 // migrate applies every migration file not yet applied (up to number

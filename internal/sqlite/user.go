@@ -70,7 +70,7 @@ func (db *DB) UserByUsername(ctx context.Context, username string) (*duijie.User
 
 // User returns a user by id.
 func (db *DB) User(ctx context.Context, id string) (*duijie.User, error) {
-	u, _, err := scanUser(db.r.QueryRowContext(ctx, `SELECT `+userColumns+` FROM users WHERE id = ?`, id))
+	u, _, err := scanUser(db.queryRow(ctx, `SELECT `+userColumns+` FROM users WHERE id = ?`, id))
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, notFound("用户", id)
 	}
