@@ -30,6 +30,7 @@ func commands() []command {
 		{"bench", "benchmark analysis, indexing and matching against bleve-cjk", runBench},
 		{"import-demo", "load the demo set into the store and index it", runImportDemo},
 		{"reindex", "rebuild the search index from the store", runReindex},
+		{"load", "load a portal on this machine with bounded bursts of requests; req/s and latency", runLoad},
 	}
 }
 

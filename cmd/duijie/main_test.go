@@ -55,6 +55,8 @@ func TestUsageErrors(t *testing.T) {
 		{"segeval without gold", []string{"segeval"}, 2, "segeval needs --gold FILE"},
 		{"bench with too many docs", []string{"bench", "--docs", "2000000"}, 1, "--docs must be"},
 		{"stray argument", []string{"eval", "--data", "x", "extra"}, 2, `unexpected argument "extra"`},
+		{"load of another machine", []string{"load", "--url", "http://192.0.2.7:8080"}, 1, "not a loopback address"},
+		{"load with too many clients", []string{"load", "-c", "500"}, 1, "-c must be between 1 and 200"},
 		{"help", []string{"help"}, 0, "Commands:"},
 	}
 	for _, tt := range tests {

@@ -362,3 +362,38 @@ func TestKeywordsIgnoreIndex(t *testing.T) {
 		t.Fatalf("suggestions depend on the index: %v vs %v", got, want)
 	}
 }
+
+// TestKeyTermsNoPlacesNoFragments: places (regions are a structured
+// signal), organisation and form boilerplate, and segmentation fragments
+// (a suffix, measure or degree character glued to its neighbour) never
+// become key terms, so never chips; real compounds the dictionary lacks
+// stay.
+func TestKeyTermsNoPlacesNoFragments(t *testing.T) {
+	caps := append([]duijie.Capability(nil), fixtureCaps...)
+	caps = append(caps, duijie.Capability{ID: "c-mush", OrgName: "皖西学院", Kind: duijie.KindAchievement,
+		Title: "香菇菌棒工厂化生产与出菇管理", Description: "菌棒出菇率高，畸形菇多，六个月出菇整齐；裕安区示范基地；高效浓缩；漏检率低于1%；流道压降。",
+		Industry: "food", Modes: []duijie.Mode{"技术服务"}, Region: "la-yuan", Status: duijie.StatusPublished, Posted: now})
+	ix := MustIndex(t, caps, nil)
+	m := New(ix)
+	src := Source{Type: index.DocChallenge, Title: "香菇菌棒出菇不齐，出菇率低于六成",
+		Keywords:    []string{"香菇菌棒", "出菇率"},
+		Description: "我公司位于六安市裕安区，菌棒养菌6个月后出菇率高低不一，畸形菇多，漏检率低于5%，评分按GB/T标准；采用高效浓缩；流道压降偏大。希望合作。"}
+	terms, _, err := m.Terms(context.Background(), src)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := map[string]bool{}
+	for _, tm := range terms {
+		got[tm.Text] = true
+	}
+	for _, bad := range []string{"率高", "率低于", "菇多", "效浓缩", "个月", "检率", "低于", "裕安区", "裕安", "六安", "六安市", "公司", "评分", "gb", "希望", "合作"} {
+		if got[bad] {
+			t.Errorf("%q is a key term: %v", bad, terms)
+		}
+	}
+	for _, good := range []string{"菌棒", "出菇率", "畸形菇", "漏检"} {
+		if !got[good] {
+			t.Errorf("%q is not a key term: %v", good, terms)
+		}
+	}
+}
