@@ -6,8 +6,8 @@ import (
 	"testing"
 	"time"
 
-	"duijie/internal/duijie"
 	"duijie/index"
+	"duijie/internal/duijie"
 )
 
 // TestMatchCache: a ranking is kept per audience until the audience's
