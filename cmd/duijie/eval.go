@@ -27,6 +27,7 @@ func runEval(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	variants := fs.String("variant", strings.Join(eval.Variants, ","), "comma-separated variants to run")
 	var sets multiFlag
 	fs.Var(&sets, "set", "override a ranking weight, name=value (repeatable; for tuning)")
+	calibrate := fs.Bool("calibrate", false, "fit the match confidence to the judgments (top 20 of every challenge) and print reliability tables instead of the report")
 	if err := parseFlags(fs, args, stderr); err != nil {
 		return err
 	}
@@ -48,6 +49,20 @@ func runEval(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	set, err := eval.Load(*dir)
 	if err != nil {
 		return err
+	}
+	if *calibrate {
+		samples, err := eval.Samples(ctx, set, w, 20)
+		if err != nil {
+			return err
+		}
+		fitted := eval.Fit(samples, 1)
+		fmt.Fprintf(stdout, "fitted: %+v\n\n", fitted)
+		eval.WriteReliability(stdout, "shipped calibration", match.DefaultCalibration, samples)
+		fmt.Fprintln(stdout)
+		eval.WriteReliability(stdout, "fitted calibration (in sample)", fitted, samples)
+		fmt.Fprintln(stdout)
+		eval.WriteReliability(stdout, "fitted on half the challenges, scored on the other half", fitted, eval.CrossFit(samples, 1))
+		return nil
 	}
 	rep, err := eval.Run(ctx, set, eval.Options{
 		Variants: strings.Split(*variants, ","),

@@ -18,7 +18,8 @@ var FieldLabels = map[string]string{
 }
 
 // explain scores hit with every signal and says why, in Chinese.
-func (m *Matcher) explain(src Source, terms []index.Term, h index.Hit, maxScore float64, opt Options) Match {
+func (m *Matcher) explain(src Source, q query, h index.Hit, maxScore float64, opt Options) Match {
+	terms := q.terms
 	w := m.W
 	out := Match{Type: h.Type, ID: h.ID, Doc: h.Doc}
 
@@ -30,6 +31,7 @@ func (m *Matcher) explain(src Source, terms []index.Term, h index.Hit, maxScore 
 		}
 	}
 	var total, covered float64
+	var ev Evidence
 	for _, t := range terms {
 		total += t.Weight
 		mt := MatchedTerm{Term: t.Text, Weight: t.Weight, Fields: append([]string(nil), found[t.Text]...)}
@@ -50,6 +52,11 @@ func (m *Matcher) explain(src Source, terms []index.Term, h index.Hit, maxScore 
 		if len(mt.Fields) > 0 {
 			covered += t.Weight
 			out.Terms = append(out.Terms, mt)
+			ev.Matched++
+			ev.Top = max(ev.Top, t.Weight)
+			if strongField(mt.Fields) {
+				ev.Strong += t.Weight
+			}
 		}
 	}
 
@@ -61,9 +68,16 @@ func (m *Matcher) explain(src Source, terms []index.Term, h index.Hit, maxScore 
 		coverage = covered / total
 	}
 
+	// The evidence counts the headline words no posting holds: matching
+	// the rest of a posting says less when its subject found nothing.
+	if total+q.missing > 0 {
+		ev.Strong /= total + q.missing
+		ev.Coverage = covered / (total + q.missing)
+	}
+	ev.Top /= max(1, q.missingTop)
 	industry := 0.0
 	if src.Industry != "" && duijie.Industry(h.Doc.Industry) == src.Industry {
-		industry = 1
+		industry, ev.Industry = 1, true
 		out.Reasons = append(out.Reasons, "同属产业："+src.Industry.Label())
 	}
 
@@ -127,6 +141,7 @@ func (m *Matcher) explain(src Source, terms []index.Term, h index.Hit, maxScore 
 		out.Parts[i].Signal = round3(out.Parts[i].Signal)
 		out.Parts[i].Value = round3(out.Parts[i].Value)
 	}
+	out.Evidence, out.Confidence = ev, m.C.Prob(ev)
 	out.hit = h
 	return out
 }

@@ -69,14 +69,16 @@ type Options struct {
 	Now    time.Time
 }
 
-// Matcher ranks with one set of weights.
+// Matcher ranks with one set of weights and says how confident each match
+// is with one calibration.
 type Matcher struct {
 	ix Searcher
 	W  Weights
+	C  Calibration
 }
 
-// New returns a Matcher with DefaultWeights.
-func New(ix Searcher) *Matcher { return &Matcher{ix: ix, W: DefaultWeights} }
+// New returns a Matcher with DefaultWeights and DefaultCalibration.
+func New(ix Searcher) *Matcher { return &Matcher{ix: ix, W: DefaultWeights, C: DefaultCalibration} }
 
 // Result is a ranked page of matches.
 type Result struct {
@@ -98,6 +100,12 @@ type Match struct {
 	// Title and Snippet are highlighted fragments of the target's text.
 	Title   []index.Fragment
 	Snippet []index.Fragment
+
+	// Evidence is what the match rests on, comparable across sources;
+	// Confidence its calibrated probability of being at least closely
+	// related (Matcher.C).
+	Evidence   Evidence
+	Confidence float64
 
 	hit index.Hit
 }
@@ -130,10 +138,11 @@ func (m *Matcher) Match(ctx context.Context, src Source, opt Options) (*Result, 
 	if opt.Now.IsZero() {
 		opt.Now = time.Now()
 	}
-	terms, phrases, err := m.Terms(ctx, src)
+	q, err := m.query(ctx, src)
 	if err != nil {
 		return nil, err
 	}
+	terms, phrases := q.terms, q.phrases
 	res := &Result{Terms: terms}
 	if len(terms) == 0 {
 		return res, nil
@@ -175,7 +184,7 @@ func (m *Matcher) Match(ctx context.Context, src Source, opt Options) (*Result, 
 	}
 	matches := make([]Match, 0, len(hits.Hits))
 	for _, h := range hits.Hits {
-		matches = append(matches, m.explain(src, terms, h, hits.MaxScore, opt))
+		matches = append(matches, m.explain(src, q, h, hits.MaxScore, opt))
 	}
 	sort.SliceStable(matches, func(i, j int) bool {
 		if matches[i].Score != matches[j].Score {

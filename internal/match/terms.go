@@ -17,6 +17,24 @@ import (
 // heaviest MaxTerms are kept, with their synonyms. Phrases are adjacent
 // pairs of kept title words.
 func (m *Matcher) Terms(ctx context.Context, src Source) ([]index.Term, [][]string, error) {
+	q, err := m.query(ctx, src)
+	return q.terms, q.phrases, err
+}
+
+// query is what Terms finds in a source, and the weight of the source's
+// headline words (title and keywords) that no posting of the target
+// collection holds: the subject of a posting nobody answers (卤鹅 among
+// food capabilities) must lower the confidence in what the remaining,
+// more general words match.
+type query struct {
+	terms   []index.Term
+	phrases [][]string
+	missing float64 // in the units of the terms' weights (the heaviest kept term = 1)
+	// missingTop is the heaviest of those words, in the same units.
+	missingTop float64
+}
+
+func (m *Matcher) query(ctx context.Context, src Source) (query, error) {
 	target := targetOf(src.Type)
 	w := m.W
 	sw := newSourceWords()
@@ -34,7 +52,7 @@ func (m *Matcher) Terms(ctx context.Context, src Source) ([]index.Term, [][]stri
 	add(src.Description, w.SrcDescription)
 	words, order := sw.at, m.keyWords(sw.order)
 	if len(order) == 0 {
-		return nil, nil, nil
+		return query{}, nil
 	}
 	// A long text has hundreds of words; looking each up in the index costs
 	// more than the search. Words that cannot make the cut whatever their
@@ -56,7 +74,7 @@ func (m *Matcher) Terms(ctx context.Context, src Source) ([]index.Term, [][]stri
 	// which inherit its place in the source. One round is enough: sub-words
 	// of sub-words are already among the sub-words.
 	dfOf := map[string]float64{}
-	var n float64
+	var n, missing, missingTop float64
 	for round := 0; round < 2 && len(order) > 0; round++ {
 		alts := make([][]string, len(order))
 		all := append([]string(nil), order...)
@@ -66,7 +84,7 @@ func (m *Matcher) Terms(ctx context.Context, src Source) ([]index.Term, [][]stri
 		}
 		df, total, err := m.docFreqs(ctx, target, all)
 		if err != nil {
-			return nil, nil, err
+			return query{}, err
 		}
 		n = float64(total)
 		next, at := []string(nil), len(order)
@@ -79,6 +97,11 @@ func (m *Matcher) Terms(ctx context.Context, src Source) ([]index.Term, [][]stri
 			}
 			info, subs := m.ix.Lookup(word)
 			if d == 0 {
+				if round == 0 && a.best >= min(w.SrcTitle, w.SrcKeywords) && utf8.RuneCountInString(word) > 1 {
+					// As heavy as the rarest word could be (df 1).
+					mw := a.base(w.Repeat) * math.Log(1+(float64(total)-0.5)/1.5) * m.specificity(word, info)
+					missing, missingTop = missing+mw, max(missingTop, mw)
+				}
 				for _, s := range subs {
 					if words[s] == nil && useful(s) {
 						words[s] = &wordWeight{best: a.best, count: a.count}
@@ -115,11 +138,12 @@ func (m *Matcher) Terms(ctx context.Context, src Source) ([]index.Term, [][]stri
 		for i := range terms {
 			terms[i].Weight = round3(terms[i].Weight / top)
 		}
+		missing, missingTop = round3(missing/top), round3(missingTop/top)
 	}
 	if w.Subword > 0 {
 		var err error
 		if terms, err = m.addSubwords(ctx, target, terms, n); err != nil {
-			return nil, nil, err
+			return query{}, err
 		}
 	}
 
@@ -156,7 +180,7 @@ func (m *Matcher) Terms(ctx context.Context, src Source) ([]index.Term, [][]stri
 			addPhrase([]string{a.Text, b.Text})
 		}
 	}
-	return terms, phrases, nil
+	return query{terms: terms, phrases: phrases, missing: missing, missingTop: missingTop}, nil
 }
 
 // keyWords keeps the words that may become key terms: not places (a

@@ -61,3 +61,45 @@ func TestMatchCache(t *testing.T) {
 		t.Errorf("the published capability is not first: %+v", p.Items)
 	}
 }
+
+// TestConfidence: the same calibrated number means the same across
+// postings: a challenge the demo set answers well has a partner that is
+// 很可能相关; the 卤鹅 packaging challenge of the issue, which matched a
+// 灵芝孢子 capability on 保质期 and 包装 at "100" when scores were relative
+// to the best, is no longer called very likely; and a challenge nothing
+// in the demo set answers has no strong partner at all.
+func TestConfidence(t *testing.T) {
+	s, _ := newTestService(t)
+	ctx := context.Background()
+	s.now = func() time.Time { return time.Date(2026, 6, 1, 9, 0, 0, 0, time.UTC) }
+	u, _, err := s.db.UserByUsername(ctx, "qiye")
+	must(t, err)
+	qiye := Actor{User: u}
+	good, err := s.Matches(ctx, Actor{}, index.DocChallenge, publicID, false, 0, 10)
+	must(t, err)
+	if !good.Strong || len(good.Items) == 0 || good.Items[0].Level != "很可能相关" {
+		t.Errorf("%s: strong %v, first %+v", publicID, good.Strong, good.Items[0].Level)
+	}
+	post := func(title, problem, field string, keywords ...string) *MatchPage {
+		t.Helper()
+		c := &duijie.Challenge{Title: title, Problem: problem, Industry: "food", Field: field, Keywords: keywords,
+			Modes: []duijie.Mode{"技术开发"}, Visibility: duijie.VisibilityPublic, Deadline: time.Date(2026, 12, 31, 0, 0, 0, 0, time.UTC)}
+		must(t, s.SaveChallenge(ctx, qiye, c, true))
+		p, err := s.Matches(ctx, qiye, index.DocChallenge, c.ID, false, 0, 10)
+		must(t, err)
+		return p
+	}
+	goose := post("卤鹅真空包装后胀袋，保质期只有十天", "卤鹅真空包装后常温放置一周左右出现胀袋，希望延长保质期到三个月，口味不变。", "食品加工", "卤鹅", "保质期", "包装")
+	for _, it := range goose.Items {
+		if it.Level == "很可能相关" {
+			t.Errorf("卤鹅: %s is %.3f %s", it.ID, it.Confidence, it.Level)
+		}
+	}
+	ship := post("船用柴油机缸套穴蚀", "船用中速柴油机气缸套外壁冷却水侧出现穴蚀坑，运行两千小时后深度超过一毫米。", "船舶动力", "缸套", "穴蚀", "柴油机")
+	if ship.Strong {
+		for _, it := range ship.Items {
+			t.Logf("%s %.3f %s", it.ID, it.Confidence, it.Level)
+		}
+		t.Error("a marine engine challenge has a strong partner among the demo's capabilities")
+	}
+}

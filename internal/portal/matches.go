@@ -15,10 +15,14 @@ import (
 // MatchItem is one likely partner, explained.
 type MatchItem struct {
 	Item
-	Score   float64
+	Score   float64 // the ranking's score (relative to this ranking)
 	Parts   []match.Part
 	Terms   []match.MatchedTerm
 	Reasons []string
+	// Confidence is the calibrated probability that the pair is at least
+	// closely related: the same number means the same across postings.
+	Confidence float64
+	Level      string // 很可能相关, 可能相关 or 仅领域相近
 }
 
 // MatchPage is the ranked partners of one posting.
@@ -30,9 +34,13 @@ type MatchPage struct {
 	Offset     int
 	Limit      int
 	Total      int
-	Top        float64      // the best score of the ranking: scores show relative to it
+	Top        float64      // the best score of the ranking
 	Terms      []index.Term // the key words the engine searched with
 	Items      []MatchItem
+	// Strong reports whether any partner of the ranking is at least
+	// possibly related (match.Possible); without one the page says so and
+	// suggests what helps instead of listing weak hits.
+	Strong bool
 }
 
 // Matches ranks the partners of a posting the caller may read in full:
@@ -111,6 +119,9 @@ func (s *Service) Matches(ctx context.Context, a Actor, typ, id string, localFir
 	if len(all) > 0 {
 		page.Top = all[0].Score
 	}
+	for _, m := range all {
+		page.Strong = page.Strong || m.Confidence >= match.Possible
+	}
 	for i := offset; i < len(all) && len(page.Items) < limit; i++ {
 		m := all[i]
 		it, err := s.item(ctx, a, target, m.ID, nil)
@@ -121,7 +132,8 @@ func (s *Service) Matches(ctx context.Context, a Actor, typ, id string, localFir
 			page.Total--
 			continue
 		}
-		mi := MatchItem{Item: *it, Score: m.Score, Parts: m.Parts, Terms: found(m.Terms, MaxChips), Reasons: m.Reasons}
+		mi := MatchItem{Item: *it, Score: m.Score, Parts: m.Parts, Terms: found(m.Terms, MaxChips), Reasons: m.Reasons,
+			Confidence: m.Confidence, Level: match.Level(m.Confidence)}
 		if it.Summary {
 			mi.Parts, mi.Reasons = withoutRegion(m.Parts, m.Reasons)
 		} else {

@@ -1,6 +1,7 @@
 package server
 
 import (
+	"math"
 	"strconv"
 
 	"github.com/gofiber/fiber/v2"
@@ -112,7 +113,8 @@ func (s *Server) apiMatches(c *fiber.Ctx, typ string) error {
 	}
 	out := listJSON[matchJSON]{Items: []matchJSON{}, Total: m.Total}
 	for _, it := range m.Items {
-		mj := matchJSON{itemJSON: toItemJSON(it.Item), Score: it.Score, Reasons: nonNil(it.Reasons)}
+		mj := matchJSON{itemJSON: toItemJSON(it.Item), Score: it.Score, Confidence: math.Round(it.Confidence*1000) / 1000,
+			Level: it.Level, Reasons: nonNil(it.Reasons)}
 		for _, t := range it.Terms {
 			mj.Terms = append(mj.Terms, termJSON{Term: t.Term, Found: t.Found, Fields: nonNil(t.Fields), Weight: t.Weight})
 		}

@@ -87,10 +87,12 @@ type itemJSON struct {
 
 type matchJSON struct {
 	itemJSON
-	Score   float64    `json:"score"`
-	Reasons []string   `json:"reasons"`
-	Terms   []termJSON `json:"terms"`
-	Parts   []partJSON `json:"parts"`
+	Score      float64    `json:"score"`
+	Confidence float64    `json:"confidence"` // calibrated probability of being at least closely related
+	Level      string     `json:"level"`      // 很可能相关, 可能相关, 仅领域相近
+	Reasons    []string   `json:"reasons"`
+	Terms      []termJSON `json:"terms"`
+	Parts      []partJSON `json:"parts"`
 }
 
 type termJSON struct {

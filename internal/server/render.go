@@ -89,11 +89,11 @@ var funcs = template.FuncMap{
 		return fmt.Sprintf("%d–%d 万元", lo, hi)
 	},
 	"pct": func(x float64) string { return fmt.Sprintf("%.0f", x*100) },
-	"rel": func(x, top float64) string {
-		if top <= 0 {
-			return "–"
+	"levelClass": func(level string) string {
+		if c, ok := map[string]string{"很可能相关": "likely", "可能相关": "possible"}[level]; ok {
+			return c
 		}
-		return fmt.Sprintf("%.0f", 100*x/top)
+		return "weak"
 	},
 	"num":  func(x float64) string { return fmt.Sprintf("%.2f", x) },
 	"join": func(xs []string, sep string) string { return strings.Join(xs, sep) },
