@@ -18,6 +18,7 @@ import (
 	"duijie/internal/duijie"
 	"duijie/internal/indexer"
 	"duijie/internal/match"
+	"duijie/internal/reports"
 	"duijie/internal/sqlite"
 	"duijie/internal/workflow"
 )
@@ -36,6 +37,7 @@ type Service struct {
 	m       map[duijie.Audience]*match.Matcher // one per audience's index
 	indexer *indexer.Indexer
 	wf      *workflow.Service
+	rp      *reports.Service
 	hasher  *auth.Hasher
 	log     *slog.Logger
 	now     func() time.Time
@@ -56,6 +58,7 @@ func New(ctx context.Context, db *sqlite.DB, ix *indexer.Indexes, hasher *auth.H
 func NewWith(ctx context.Context, db *sqlite.DB, ix *indexer.Indexes, hasher *auth.Hasher, log *slog.Logger, d duijie.Deadlines) (*Service, error) {
 	s := &Service{db: db, ix: ix, m: map[duijie.Audience]*match.Matcher{}, indexer: indexer.New(db, ix), hasher: hasher, log: log, now: time.Now}
 	s.wf = workflow.New(db, log, func() time.Time { return s.now() }, d)
+	s.rp = reports.New(db, log, func() time.Time { return s.now() })
 	for _, aud := range duijie.Audiences {
 		s.m[aud] = match.New(ix.For(aud))
 	}
@@ -111,6 +114,10 @@ func (s *Service) Run(ctx context.Context, interval time.Duration) {
 // Workflow is the bureau's brokering service, which shares the portal's
 // store and clock.
 func (s *Service) Workflow() *workflow.Service { return s.wf }
+
+// Reports is the bureau's figures and exports, over the portal's store
+// and clock.
+func (s *Service) Reports() *reports.Service { return s.rp }
 
 // view is the index and matcher of a's audience: whatever a reader sees
 // of search and matches is computed there, over what the reader's

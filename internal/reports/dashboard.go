@@ -227,7 +227,7 @@ var tiers = []struct {
 	Tier  duijie.Tier
 	Label string
 }{
-	{duijie.TierLocal, "六安本地"}, {duijie.TierHefei, "合肥"}, {duijie.TierYRD, "长三角其他（沪苏浙、安徽其他地市）"},
+	{duijie.TierLocal, "六安本地"}, {duijie.TierHefei, "合肥"}, {duijie.TierYRD, "长三角其他"},
 	{duijie.TierOther, "其他地区"}, {"", "未关联单位"},
 }
 
@@ -256,7 +256,7 @@ func (s *Service) partners(ctx context.Context, sc sqlite.ReportScope, d *Dashbo
 		x.contracts, x.amount = x.contracts+g.Count, x.amount+g.Amount
 	}
 	c := Chart{ID: "partners", Title: "合作院所所在地（对接数）", Unit: "条",
-		Note: "院所一方所在地区：对接按期间内新增，合同按期间内签订。",
+		Note: "院所一方所在地区（长三角其他：沪苏浙及安徽其他地市）：对接按期间内新增，合同按期间内签订。",
 		Table: Table{Name: "合作方地域", Columns: []Column{{"院所所在地", 30}, {"对接数", 10}, {"对接占比", 10},
 			{"合同份数", 10}, {"合同占比", 10}, {"合同金额（万元）", 16}, {"金额占比", 10}}}}
 	var labels, shown []string

@@ -205,3 +205,9 @@ func Quarters(now time.Time) []string {
 	}
 	return out
 }
+
+// Query resolves a query from the form's fields at the service's now.
+func (s *Service) Query(get func(string) string) (Query, error) { return ParseQuery(get, s.now()) }
+
+// Quarters lists the quarters the form offers, at the service's now.
+func (s *Service) Quarters() []string { return Quarters(s.now()) }

@@ -95,8 +95,9 @@ type Chart struct {
 	Table Table
 }
 
-// Bar is one bar, laid out for the SVG (a 640-wide view box: labels to
-// x=150, bars from x=160 up to 400 wide, the value after the bar).
+// Bar is one bar, laid out for the SVG (a 640-wide view box: labels end
+// at x=190, bars start at x=200 and are up to 300 wide, the value follows
+// the bar).
 type Bar struct {
 	Label, Value string
 	Y, TextY     int // top of the bar, baseline of its texts
@@ -106,8 +107,8 @@ type Bar struct {
 
 // Chart geometry.
 const (
-	chartBarX    = 160
-	chartBarMax  = 400
+	chartBarX    = 200
+	chartBarMax  = 300
 	chartRowStep = 30
 	chartBarH    = 20
 )
