@@ -194,6 +194,7 @@ func TestDashboardFunnelMatchViews(t *testing.T) {
 	must(t, db.PutChallenge(ctx, &c))
 	april := query(t, map[string]string{"period": "month", "month": "2026-04"})
 	count := func() int {
+		svc.WaitViews()
 		d, err := svc.Dashboard(ctx, brokerActor, april)
 		must(t, err)
 		return d.Funnel[1].Count

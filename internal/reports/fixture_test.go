@@ -196,6 +196,7 @@ func fixture(t *testing.T) (*Service, *sqlite.DB) {
 		must(t, db.RecordContract(ctx, &k, nil, time.Time{}, nil, nil))
 	}
 	svc := New(db, slog.New(slog.NewTextHandler(io.Discard, nil)), func() time.Time { return fixtureNow })
+	svc.views.every = 0
 	return svc, db
 }
 

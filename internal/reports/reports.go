@@ -10,6 +10,7 @@ package reports
 import (
 	"context"
 	"log/slog"
+	"sync"
 	"time"
 
 	"duijie/internal/duijie"
@@ -24,15 +25,30 @@ type Actor struct {
 
 // Service is the reports service.
 type Service struct {
-	db  *sqlite.DB
-	log *slog.Logger
-	now func() time.Time
+	db    *sqlite.DB
+	log   *slog.Logger
+	now   func() time.Time
+	views views
+}
+
+// views are match-list openings not yet written. A page view must not
+// wait for a durable write (a commit with synchronous=FULL costs about
+// as much as the page), so openings are counted in memory and written in
+// batches by one goroutine that runs while there is something to write.
+// Counts still in memory when the process dies are lost: they are a
+// statistic, not a record.
+type views struct {
+	mu      sync.Mutex
+	pending map[sqlite.MatchView]int // key: Views 0
+	running bool
+	wg      sync.WaitGroup
+	every   time.Duration // how long openings gather before a write
 }
 
 // New returns the service over an open store; now is the clock (shared
 // with the portal, so that tests move both).
 func New(db *sqlite.DB, log *slog.Logger, now func() time.Time) *Service {
-	return &Service{db: db, log: log, now: now}
+	return &Service{db: db, log: log, now: now, views: views{every: time.Second}}
 }
 
 // AuditExport is the audit action of an export: the object is the list
@@ -61,13 +77,54 @@ func brokerOnly(a Actor) error {
 // MatchViewed counts one opening of a challenge's match list, when the
 // reader can act on it: a member of the challenge's organisation or a
 // broker (the funnel step 查看匹配). Only a counter per challenge and day
-// is kept, nothing about the reader. A failure is logged: the page is
-// still worth showing.
+// is kept, nothing about the reader. The count is written shortly after,
+// off the request; a failure is logged.
 func (s *Service) MatchViewed(ctx context.Context, a Actor, challengeID, ownerOrgID string) {
 	if !a.User.Member(ownerOrgID) && !a.User.Is(duijie.RoleBroker) {
 		return
 	}
-	if err := s.db.RecordMatchView(context.WithoutCancel(ctx), "challenge", challengeID, duijie.Today(s.now())); err != nil {
-		s.log.Error("match view count failed", "challenge", challengeID, "err", err)
+	key := sqlite.MatchView{DocType: "challenge", DocID: challengeID, Day: duijie.Today(s.now())}
+	v := &s.views
+	v.mu.Lock()
+	defer v.mu.Unlock()
+	if v.pending == nil {
+		v.pending = map[sqlite.MatchView]int{}
+	}
+	v.pending[key]++
+	if !v.running {
+		v.running = true
+		v.wg.Add(1)
+		go s.writeViews()
 	}
 }
+
+// writeViews writes pending counts, at most one commit a second, until
+// there are none left.
+func (s *Service) writeViews() {
+	v := &s.views
+	defer v.wg.Done()
+	for {
+		time.Sleep(v.every) // let openings gather: one commit for all of them
+		v.mu.Lock()
+		batch := v.pending
+		v.pending = nil
+		if len(batch) == 0 {
+			v.running = false
+			v.mu.Unlock()
+			return
+		}
+		v.mu.Unlock()
+		var rows []sqlite.MatchView
+		for k, n := range batch {
+			k.Views = n
+			rows = append(rows, k)
+		}
+		if err := s.db.RecordMatchViews(context.Background(), rows); err != nil {
+			s.log.Error("match view count failed", "challenges", len(rows), "err", err)
+		}
+	}
+}
+
+// WaitViews waits until the counted match-list openings are written (for
+// tests and shutdown).
+func (s *Service) WaitViews() { s.views.wg.Wait() }

@@ -49,16 +49,32 @@ func (s ReportScope) county(col string) (string, []any) {
 	return " AND " + col + " IN (" + strings.Join(qs, ", ") + ")", args
 }
 
-// RecordMatchView counts one opening of a posting's match list on a day.
-func (db *DB) RecordMatchView(ctx context.Context, docType, docID string, day time.Time) error {
+// MatchView is how often a posting's match list was opened on a day.
+type MatchView struct {
+	DocType, DocID string
+	Day            time.Time
+	Views          int
+}
+
+// RecordMatchViews adds counts of match-list openings, in one
+// transaction.
+func (db *DB) RecordMatchViews(ctx context.Context, vs []MatchView) error {
 	return db.write(ctx, func(tx *sql.Tx) error {
-		_, err := tx.ExecContext(ctx, `INSERT INTO match_views (doc_type, doc_id, day, views) VALUES (?, ?, ?, 1)
-			ON CONFLICT (doc_type, doc_id, day) DO UPDATE SET views = views + 1`, docType, docID, day.Format(duijie.DateLayout))
-		if err != nil {
-			return fmt.Errorf("sqlite: match view: %w", err)
+		for _, v := range vs {
+			_, err := tx.ExecContext(ctx, `INSERT INTO match_views (doc_type, doc_id, day, views) VALUES (?, ?, ?, ?)
+				ON CONFLICT (doc_type, doc_id, day) DO UPDATE SET views = views + excluded.views`,
+				v.DocType, v.DocID, v.Day.Format(duijie.DateLayout), v.Views)
+			if err != nil {
+				return fmt.Errorf("sqlite: match view: %w", err)
+			}
 		}
 		return nil
 	})
+}
+
+// RecordMatchView counts one opening of a posting's match list on a day.
+func (db *DB) RecordMatchView(ctx context.Context, docType, docID string, day time.Time) error {
+	return db.RecordMatchViews(ctx, []MatchView{{DocType: docType, DocID: docID, Day: day, Views: 1}})
 }
 
 // ChallengeCounts are the challenges published in a scope and how far
