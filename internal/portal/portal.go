@@ -15,6 +15,7 @@ import (
 	"duijie/internal/duijie"
 	"duijie/internal/indexer"
 	"duijie/internal/match"
+	"duijie/internal/reports"
 	"duijie/internal/sqlite"
 	"duijie/internal/workflow"
 )
@@ -34,6 +35,7 @@ type Service struct {
 	indexer *indexer.Indexer
 	wf      *workflow.Service
 	matches *matchCache
+	rp      *reports.Service
 	hasher  *auth.Hasher
 	log     *slog.Logger
 	now     func() time.Time
@@ -55,6 +57,7 @@ func NewWith(ctx context.Context, db *sqlite.DB, ix *indexer.Indexes, hasher *au
 	s := &Service{db: db, ix: ix, m: map[duijie.Audience]*match.Matcher{}, indexer: indexer.New(db, ix), hasher: hasher, log: log, now: time.Now,
 		matches: newMatchCache()}
 	s.wf = workflow.New(db, log, func() time.Time { return s.now() }, d)
+	s.rp = reports.New(db, log, func() time.Time { return s.now() })
 	for _, aud := range duijie.Audiences {
 		s.m[aud] = match.New(ix.For(aud))
 	}
@@ -110,6 +113,10 @@ func (s *Service) Run(ctx context.Context, interval time.Duration) {
 // Workflow is the bureau's brokering service, which shares the portal's
 // store and clock.
 func (s *Service) Workflow() *workflow.Service { return s.wf }
+
+// Reports is the bureau's figures and exports, over the portal's store
+// and clock.
+func (s *Service) Reports() *reports.Service { return s.rp }
 
 // view is the index and matcher of a's audience: whatever a reader sees
 // of search and matches is computed there, over what the reader's

@@ -13,6 +13,7 @@ import (
 
 	"duijie/internal/duijie"
 	"duijie/internal/portal"
+	"duijie/internal/reports"
 	"duijie/internal/workflow"
 )
 
@@ -169,6 +170,8 @@ var auditLabels = map[string]string{
 	duijie.AuditUserDisable:   "停用账号",
 	duijie.AuditUserEnable:    "启用账号",
 	duijie.AuditUserRole:      "修改角色",
+	// reports
+	reports.AuditExport: "导出 Excel",
 }
 
 // contactList is what the "contacts" block shows: masked contacts, each

@@ -111,6 +111,10 @@ func (s *Server) routes() []route {
 		{"POST", "/admin/users/:id/status", sysadmin, s.handleUserStatus},
 		{"POST", "/admin/users/:id/role", sysadmin, s.handleUserRole},
 
+		// reports: the bureau's figures and the Excel exports
+		{"GET", "/broker/dashboard", broker, s.handleDashboard},
+		{"GET", "/broker/export/:kind.xlsx", broker, s.handleExport},
+
 		{"GET", "/api/v1/openapi.json", public, s.handleOpenAPI},
 		{"POST", "/api/v1/tokens", public, s.apiTokenCreate},
 		{"GET", "/api/v1/challenges", public, s.apiChallengeList},

@@ -79,6 +79,7 @@ func TestRoutes(t *testing.T) {
 	t.Run("pages", func(t *testing.T) { testPages(t, st, rec) })
 	t.Run("workflow", func(t *testing.T) { testWorkflow(t, st, rec) })
 	t.Run("workflow api", func(t *testing.T) { testWorkflowAPI(t, st, rec) })
+	t.Run("reports", func(t *testing.T) { testReports(t, st, rec) })
 	t.Run("api", func(t *testing.T) { testAPI(t, st, rec) })
 	rec.check(t)
 }

@@ -13,6 +13,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"duijie/internal/portal"
+	"duijie/internal/reports"
 	"duijie/internal/workflow"
 	"duijie/web"
 )
@@ -34,6 +35,7 @@ type Config struct {
 type Server struct {
 	svc    *portal.Service
 	wf     *workflow.Service
+	rp     *reports.Service
 	log    *slog.Logger
 	secure bool
 	pages  *pages
@@ -47,7 +49,7 @@ func New(cfg Config) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
-	s := &Server{svc: cfg.Service, wf: cfg.Service.Workflow(), log: cfg.Log, secure: cfg.SecureCookies, pages: p}
+	s := &Server{svc: cfg.Service, wf: cfg.Service.Workflow(), rp: cfg.Service.Reports(), log: cfg.Log, secure: cfg.SecureCookies, pages: p}
 	s.app = fiber.New(fiber.Config{
 		AppName:   "duijie",
 		Immutable: true, // strings from the context stay valid after the handler

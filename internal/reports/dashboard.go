@@ -1,0 +1,470 @@
+package reports
+
+import (
+	"context"
+	"fmt"
+	"sort"
+	"time"
+
+	"duijie/internal/duijie"
+	"duijie/internal/sqlite"
+)
+
+// Dashboard is every figure of the brokers' dashboard for one query.
+// What each counts:
+//
+//   - Challenges: the challenges first published on a day of the period
+//     (by their enterprise's region), and how far each got up to now.
+//   - Introductions, stages, brokers, institutes, partners, reply times:
+//     the introductions made in the period (by the enterprise side's
+//     region), at the stage they stand at now.
+//   - Contracts (count, 万元, by month, industry, county, type, broker,
+//     institute, partner tier; time to contract): the contracts signed in
+//     the period (by the enterprise side's region).
+//   - Overdue: open introductions past their due time now, whatever the
+//     period.
+type Dashboard struct {
+	Query Query
+	Now   time.Time
+
+	Challenges   sqlite.ChallengeCounts
+	Capabilities Table // by institute
+	CapabilityN  int
+	Intros       int // introductions made in the period
+	Contracts    int // signed in the period
+	Registered   int // of these, registered
+	Amount       int64
+
+	Funnel     []FunnelStep
+	FunnelH    int
+	Stages     Chart
+	ByMonth    Chart
+	ByIndustry Chart
+	ByCounty   Chart
+	ByType     Chart
+	Partners   Chart
+	// HefeiYRD is the share of introductions and contracts whose
+	// institute is in 合肥 or elsewhere in 长三角.
+	HefeiYRDIntros, HefeiYRDContracts Cell
+
+	Reply        Cell // median hours from recommendation to the first answer (tenths)
+	ReplyN       int
+	ReplyWaiting int
+	ToContract   Cell // median days from introduction to signing (tenths)
+	ToContractN  int
+
+	Brokers      Table
+	Institutes   Table
+	Overdue      Table
+	OverdueIDs   []string // the introductions of the Overdue table's rows, for links
+	OverdueTotal int
+	Summary      Table
+}
+
+// overdueShown is how many overdue introductions the dashboard lists.
+const overdueShown = 20
+
+// Dashboard computes the dashboard for a resolved query (ParseQuery).
+func (s *Service) Dashboard(ctx context.Context, a Actor, q Query) (*Dashboard, error) {
+	if err := brokerOnly(a); err != nil {
+		return nil, err
+	}
+	sc := sqlite.ReportScope{From: q.From, To: q.To, Counties: q.Counties()}
+	d := &Dashboard{Query: q, Now: s.now()}
+	var err error
+	if d.Challenges, err = s.db.ReportChallenges(ctx, sc); err != nil {
+		return nil, err
+	}
+	if err := s.capabilities(ctx, sc, d); err != nil {
+		return nil, err
+	}
+	if err := s.intros(ctx, sc, d); err != nil {
+		return nil, err
+	}
+	if err := s.contracts(ctx, sc, d); err != nil {
+		return nil, err
+	}
+	if err := s.partners(ctx, sc, d); err != nil {
+		return nil, err
+	}
+	if err := s.people(ctx, sc, d); err != nil {
+		return nil, err
+	}
+	if err := s.times(ctx, sc, d); err != nil {
+		return nil, err
+	}
+	if err := s.overdue(ctx, sc, d); err != nil {
+		return nil, err
+	}
+	s.funnel(d)
+	s.summary(d)
+	return d, nil
+}
+
+func (s *Service) capabilities(ctx context.Context, sc sqlite.ReportScope, d *Dashboard) error {
+	gs, err := s.db.ReportCapabilities(ctx, sc)
+	if err != nil {
+		return err
+	}
+	d.Capabilities = Table{Name: "院所发布成果", Columns: []Column{{"院所", 36}, {"新发布成果", 12}, {"其中已有对接", 14}}}
+	for _, g := range gs {
+		d.CapabilityN += g.Count
+		d.Capabilities.Rows = append(d.Capabilities.Rows, []Cell{Text(g.Label), Int(g.Count), Int(g.Count2)})
+	}
+	return nil
+}
+
+func (s *Service) intros(ctx context.Context, sc sqlite.ReportScope, d *Dashboard) error {
+	gs, err := s.db.ReportIntros(ctx, sc, sqlite.IntrosByStage)
+	if err != nil {
+		return err
+	}
+	by := map[string]int{}
+	for _, g := range gs {
+		by[g.Key] = g.Count
+		d.Intros += g.Count
+	}
+	c := Chart{ID: "stages", Title: "对接所处阶段", Unit: "条", Note: "期间内新增的对接，按其现在所处的阶段。",
+		Table: Table{Name: "对接阶段", Columns: []Column{{"阶段", 12}, {"对接数", 10}, {"占比", 10}}}}
+	var labels, shown []string
+	var values []int64
+	for _, st := range duijie.Stages {
+		n := by[string(st)]
+		labels, values, shown = append(labels, st.Label()), append(values, int64(n)), append(shown, fmt.Sprint(n))
+		c.Table.Rows = append(c.Table.Rows, []Cell{Text(st.Label()), Int(n), Share(int64(n), int64(d.Intros))})
+	}
+	c.Bars = bars(labels, values, shown)
+	d.Stages = c
+	return nil
+}
+
+// contractChart draws contracts grouped one way: bars of 万元, a table
+// of count, registered and 万元.
+func contractChart(id, title, head, sheet string, gs []sqlite.Group, label func(sqlite.Group) string) Chart {
+	c := Chart{ID: id, Title: title, Unit: "万元",
+		Table: Table{Name: sheet, Columns: []Column{{head, 24}, {"合同份数", 10}, {"其中已登记", 12}, {"合同金额（万元）", 16}}}}
+	var labels, shown []string
+	var values []int64
+	for _, g := range gs {
+		l := label(g)
+		labels, values = append(labels, l), append(values, g.Amount)
+		shown = append(shown, fmt.Sprintf("%s（%d 份）", duijie.Yuan(g.Amount), g.Count))
+		c.Table.Rows = append(c.Table.Rows, []Cell{Text(l), Int(g.Count), Int(g.Count2), Wan(g.Amount)})
+	}
+	c.Bars = bars(labels, values, shown)
+	return c
+}
+
+func (s *Service) contracts(ctx context.Context, sc sqlite.ReportScope, d *Dashboard) error {
+	months, err := s.db.ReportContracts(ctx, sc, sqlite.ContractsByMonth)
+	if err != nil {
+		return err
+	}
+	for _, g := range months {
+		d.Contracts, d.Registered, d.Amount = d.Contracts+g.Count, d.Registered+g.Count2, d.Amount+g.Amount
+	}
+	d.ByMonth = contractChart("months", "技术合同：按月", "签订月份", "合同按月", fillMonths(sc.From, sc.To, months),
+		func(g sqlite.Group) string { return g.Key })
+	d.ByMonth.Note = "按签订日期。"
+	gs, err := s.db.ReportContracts(ctx, sc, sqlite.ContractsByIndustry)
+	if err != nil {
+		return err
+	}
+	d.ByIndustry = contractChart("industries", "技术合同：按产业", "产业", "合同按产业", gs, func(g sqlite.Group) string {
+		return orDash(duijie.Industry(g.Key).Label(), "未关联需求或成果")
+	})
+	d.ByIndustry.Note = "产业取合同所关联的技术需求，其次科技成果（“5+1”产业链及战略性新兴产业）。"
+	if gs, err = s.db.ReportContracts(ctx, sc, sqlite.ContractsByCounty); err != nil {
+		return err
+	}
+	d.ByCounty = contractChart("counties", "技术合同：按企业所在县区", "县区", "合同按县区", gs, func(g sqlite.Group) string {
+		return orDash(duijie.Region(g.Key).Short(), "未关联单位")
+	})
+	d.ByCounty.Note = "按委托方（企业）所在地区。"
+	if gs, err = s.db.ReportContracts(ctx, sc, sqlite.ContractsByType); err != nil {
+		return err
+	}
+	d.ByType = contractChart("types", "技术合同：按类别", "合同类别", "合同按类别", gs, func(g sqlite.Group) string {
+		return orDash(duijie.ContractType(g.Key).Label(), g.Key)
+	})
+	return nil
+}
+
+func orDash(s, empty string) string {
+	if s == "" {
+		return empty
+	}
+	return s
+}
+
+// fillMonths lists every month of the period (up to three years; longer
+// periods list the months that have contracts), with zeros where there
+// are none.
+func fillMonths(from, to time.Time, gs []sqlite.Group) []sqlite.Group {
+	first := time.Date(from.Year(), from.Month(), 1, 0, 0, 0, 0, time.UTC)
+	n := (to.Year()-from.Year())*12 + int(to.Month()) - int(from.Month()) + 1
+	if n > 36 {
+		return gs
+	}
+	by := map[string]sqlite.Group{}
+	for _, g := range gs {
+		by[g.Key] = g
+	}
+	out := make([]sqlite.Group, 0, n)
+	for i := 0; i < n; i++ {
+		key := first.AddDate(0, i, 0).Format("2006-01")
+		g, ok := by[key]
+		if !ok {
+			g = sqlite.Group{Key: key}
+		}
+		out = append(out, g)
+	}
+	return out
+}
+
+// tiers are the partner tiers in display order, with their names.
+var tiers = []struct {
+	Tier  duijie.Tier
+	Label string
+}{
+	{duijie.TierLocal, "六安本地"}, {duijie.TierHefei, "合肥"}, {duijie.TierYRD, "长三角其他"},
+	{duijie.TierOther, "其他地区"}, {"", "未关联单位"},
+}
+
+func (s *Service) partners(ctx context.Context, sc sqlite.ReportScope, d *Dashboard) error {
+	is, err := s.db.ReportIntros(ctx, sc, sqlite.IntrosByInstituteRegion)
+	if err != nil {
+		return err
+	}
+	cs, err := s.db.ReportContracts(ctx, sc, sqlite.ContractsBySellerRegion)
+	if err != nil {
+		return err
+	}
+	type sums struct {
+		intros, contracts int
+		amount            int64
+	}
+	by := map[duijie.Tier]*sums{}
+	for _, t := range tiers {
+		by[t.Tier] = &sums{}
+	}
+	for _, g := range is {
+		by[duijie.Region(g.Key).Tier()].intros += g.Count
+	}
+	for _, g := range cs {
+		x := by[duijie.Region(g.Key).Tier()]
+		x.contracts, x.amount = x.contracts+g.Count, x.amount+g.Amount
+	}
+	c := Chart{ID: "partners", Title: "合作院所所在地（对接数）", Unit: "条",
+		Note: "院所一方所在地区（长三角其他：沪苏浙及安徽其他地市）：对接按期间内新增，合同按期间内签订。",
+		Table: Table{Name: "合作方地域", Columns: []Column{{"院所所在地", 30}, {"对接数", 10}, {"对接占比", 10},
+			{"合同份数", 10}, {"合同占比", 10}, {"合同金额（万元）", 16}, {"金额占比", 10}}}}
+	var labels, shown []string
+	var values []int64
+	var amount int64
+	for _, t := range tiers {
+		amount += by[t.Tier].amount
+	}
+	for _, t := range tiers {
+		x := by[t.Tier]
+		if t.Tier == "" && x.intros == 0 && x.contracts == 0 {
+			continue
+		}
+		labels, values = append(labels, t.Label), append(values, int64(x.intros))
+		shown = append(shown, fmt.Sprintf("%d（%s）", x.intros, Share(int64(x.intros), int64(d.Intros))))
+		c.Table.Rows = append(c.Table.Rows, []Cell{Text(t.Label), Int(x.intros), Share(int64(x.intros), int64(d.Intros)),
+			Int(x.contracts), Share(int64(x.contracts), int64(d.Contracts)), Wan(x.amount), Share(x.amount, amount)})
+	}
+	c.Bars = bars(labels, values, shown)
+	d.Partners = c
+	h, y := by[duijie.TierHefei], by[duijie.TierYRD]
+	d.HefeiYRDIntros = Share(int64(h.intros+y.intros), int64(d.Intros))
+	d.HefeiYRDContracts = Share(int64(h.contracts+y.contracts), int64(d.Contracts))
+	return nil
+}
+
+// person is one row of the per-broker or per-institute results.
+type person struct {
+	label                     string
+	intros, confirmed, signed int
+	contracts                 int
+	amount                    int64
+}
+
+func merge(is, cs []sqlite.Group, empty string) []*person {
+	by := map[string]*person{}
+	var order []string
+	get := func(key, label string) *person {
+		p, ok := by[key]
+		if !ok {
+			p = &person{label: orDash(label, empty)}
+			by[key] = p
+			order = append(order, key)
+		}
+		return p
+	}
+	for _, g := range is {
+		p := get(g.Key, g.Label)
+		p.intros, p.confirmed, p.signed = g.Count, g.Count2, g.Count3
+	}
+	for _, g := range cs {
+		p := get(g.Key, g.Label)
+		p.contracts, p.amount = g.Count, g.Amount
+	}
+	out := make([]*person, 0, len(order))
+	for _, k := range order {
+		out = append(out, by[k])
+	}
+	sort.SliceStable(out, func(i, j int) bool {
+		if out[i].amount != out[j].amount {
+			return out[i].amount > out[j].amount
+		}
+		return out[i].intros > out[j].intros
+	})
+	return out
+}
+
+func peopleTable(name, head string, ps []*person) Table {
+	t := Table{Name: name, Columns: []Column{{head, 30}, {"新增对接", 10}, {"双方确认", 10}, {"已签约", 10},
+		{"合同份数", 10}, {"合同金额（万元）", 16}}}
+	for _, p := range ps {
+		t.Rows = append(t.Rows, []Cell{Text(p.label), Int(p.intros), Int(p.confirmed), Int(p.signed), Int(p.contracts), Wan(p.amount)})
+	}
+	return t
+}
+
+func (s *Service) people(ctx context.Context, sc sqlite.ReportScope, d *Dashboard) error {
+	ib, err := s.db.ReportIntros(ctx, sc, sqlite.IntrosByBroker)
+	if err != nil {
+		return err
+	}
+	cb, err := s.db.ReportContracts(ctx, sc, sqlite.ContractsByBroker)
+	if err != nil {
+		return err
+	}
+	d.Brokers = peopleTable("经纪人成效", "技术经纪人", merge(ib, cb, "未分派"))
+	ii, err := s.db.ReportIntros(ctx, sc, sqlite.IntrosByInstitute)
+	if err != nil {
+		return err
+	}
+	ci, err := s.db.ReportContracts(ctx, sc, sqlite.ContractsBySeller)
+	if err != nil {
+		return err
+	}
+	d.Institutes = peopleTable("院所成效", "院所（受托方）", merge(ii, ci, "—"))
+	return nil
+}
+
+func (s *Service) times(ctx context.Context, sc sqlite.ReportScope, d *Dashboard) error {
+	replies, waiting, err := s.db.ReportReplies(ctx, sc)
+	if err != nil {
+		return err
+	}
+	d.ReplyN, d.ReplyWaiting = len(replies), waiting
+	d.Reply = Text("—")
+	if len(replies) > 0 {
+		sort.Slice(replies, func(i, j int) bool { return replies[i] < replies[j] })
+		m := replies[len(replies)/2]
+		if len(replies)%2 == 0 {
+			m = (replies[len(replies)/2-1] + m) / 2
+		}
+		d.Reply = Tenths((int64(m/time.Second)*10 + 1800) / 3600) // tenths of hours, rounded
+	}
+	days, err := s.db.ReportContractDays(ctx, sc)
+	if err != nil {
+		return err
+	}
+	d.ToContractN = len(days)
+	d.ToContract = Text("—")
+	if len(days) > 0 {
+		sort.Ints(days)
+		m := int64(days[len(days)/2]) * 10
+		if len(days)%2 == 0 {
+			m = int64(days[len(days)/2-1]+days[len(days)/2]) * 5
+		}
+		d.ToContract = Tenths(m)
+	}
+	return nil
+}
+
+func (s *Service) overdue(ctx context.Context, sc sqlite.ReportScope, d *Dashboard) error {
+	ns, total, err := s.db.Overdue(ctx, d.Now, sc.Counties, overdueShown)
+	if err != nil {
+		return err
+	}
+	d.OverdueTotal = total
+	d.Overdue = Table{Name: "逾期对接", Columns: []Column{{"对接", 40}, {"阶段", 10}, {"企业", 30}, {"院所", 30},
+		{"负责人", 12}, {"到期时间", 18}, {"逾期天数", 10}}}
+	for _, n := range ns {
+		late := int(d.Now.Sub(n.Due) / (24 * time.Hour))
+		d.Overdue.Rows = append(d.Overdue.Rows, []Cell{Text(n.Title()), Text(n.Stage.Label()), Text(n.EntOrgName),
+			Text(n.InstOrgName), textOr(n.BrokerName, "未分派"), Text(n.Due.In(duijie.ChinaTime).Format("2006-01-02 15:04")), Int(late)})
+		d.OverdueIDs = append(d.OverdueIDs, n.ID)
+	}
+	return nil
+}
+
+func (s *Service) funnel(d *Dashboard) {
+	c := d.Challenges
+	steps := []FunnelStep{
+		{Label: "发布需求", Count: c.Posted, Note: "期间内首次发布的技术需求"},
+		{Label: "查看匹配", Count: c.Viewed, Side: true, Note: "需求方或经纪人打开过其匹配列表（旁支：院所也可直接揭榜）"},
+		{Label: "产生对接", Count: c.AtIntro, Note: "至少有一条对接（揭榜、申请或派单），或已有合同"},
+		{Label: "双方确认", Count: c.AtConfirmed, Note: "至少一条对接双方都已接受，或已有合同"},
+		{Label: "签订合同", Count: c.AtContract, Note: "记录了技术合同（含不经对接单独记录的合同）"},
+		{Label: "合同登记", Count: c.AtRegistered, Note: "合同已取得技术合同登记编号"},
+	}
+	prev := 0 // the step before, the side step skipped
+	for i := range steps {
+		steps[i].Of = Share(int64(steps[i].Count), int64(c.Posted))
+		if i == 0 {
+			steps[i].Conv = Text("—")
+			continue
+		}
+		steps[i].Conv = Share(int64(steps[i].Count), int64(steps[prev].Count))
+		if !steps[i].Side {
+			prev = i
+		}
+	}
+	layoutFunnel(steps)
+	d.Funnel, d.FunnelH = steps, FunnelHeight(steps)
+}
+
+// FunnelTable is the funnel as a table.
+func (d *Dashboard) FunnelTable() Table {
+	t := Table{Name: "转化漏斗", Columns: []Column{{"环节", 12}, {"需求数", 10}, {"占发布", 10}, {"较上一环节", 12}, {"说明", 40}}}
+	for _, s := range d.Funnel {
+		t.Rows = append(t.Rows, []Cell{Text(s.Label), Int(s.Count), s.Of, s.Conv, Text(s.Note)})
+	}
+	return t
+}
+
+func (s *Service) summary(d *Dashboard) {
+	c := d.Challenges
+	t := Table{Name: "概览", Columns: []Column{{"指标", 28}, {"数值", 14}, {"单位", 8}, {"说明", 60}}}
+	row := func(label string, v Cell, unit, note string) {
+		t.Rows = append(t.Rows, []Cell{Text(label), v, Text(unit), Text(note)})
+	}
+	row("统计期间", Text(d.Query.Label), "", "生成于 "+d.Now.In(duijie.ChinaTime).Format("2006-01-02 15:04")+"（北京时间）")
+	row("发布技术需求", Int(c.Posted), "项", "期间内首次发布；需求不逐条审核，单位注册经科技局审核后发布即上线")
+	row("其中仍在征集", Int(c.Open), "项", "现为已发布状态（未关闭）")
+	row("其中已对接", Int(c.Introduced), "项", "至少有一条对接")
+	row("新发布科技成果", Int(d.CapabilityN), "项", "按院所分列见“院所发布成果”")
+	row("新增对接", Int(d.Intros), "条", "期间内新增的对接（揭榜、申请、派单）")
+	row("签订技术合同", Int(d.Contracts), "份", "期间内签订")
+	row("其中已登记", Int(d.Registered), "份", "已取得技术合同登记编号")
+	row("合同金额", Wan(d.Amount), "万元", "期间内签订的合同金额合计")
+	row("首次答复时长（中位数）", d.Reply, "小时", fmt.Sprintf("推荐给双方后任一方首次答复；%d 条已答复，%d 条尚未答复", d.ReplyN, d.ReplyWaiting))
+	row("对接到签约时长（中位数）", d.ToContract, "天", fmt.Sprintf("由对接产生的 %d 份合同", d.ToContractN))
+	row("合肥及长三角院所占对接", d.HefeiYRDIntros, "", "院所一方在合肥或沪苏浙、安徽其他地市")
+	row("合肥及长三角院所占合同", d.HefeiYRDContracts, "", "按份数")
+	row("逾期未办对接", Int(d.OverdueTotal), "条", "当前逾期，不受期间限制")
+	d.Summary = t
+}
+
+// Tables are the dashboard's tables, in the order of the page: the
+// sheets of its workbook.
+func (d *Dashboard) Tables() []Table {
+	return []Table{d.Summary, d.FunnelTable(), d.Stages.Table, d.ByMonth.Table, d.ByIndustry.Table, d.ByCounty.Table,
+		d.ByType.Table, d.Partners.Table, d.Brokers, d.Institutes, d.Capabilities, d.Overdue}
+}
