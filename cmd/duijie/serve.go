@@ -97,6 +97,9 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	err = srv.Listen(ctx, *addr, func(a string) {
 		fmt.Fprintf(stdout, "Duijie is serving http://%s/ (data in %s)\n", displayAddr(a), *dir)
 	})
+	// The match-list openings counted in memory are written before the
+	// store closes.
+	svc.Reports().WaitViews()
 	if errors.Is(err, context.Canceled) {
 		err = nil
 	}

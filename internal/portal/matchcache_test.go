@@ -3,6 +3,7 @@ package portal
 import (
 	"context"
 	"encoding/json"
+	"slices"
 	"testing"
 	"time"
 
@@ -101,5 +102,67 @@ func TestConfidence(t *testing.T) {
 			t.Logf("%s %.3f %s", it.ID, it.Confidence, it.Level)
 		}
 		t.Error("a marine engine challenge has a strong partner among the demo's capabilities")
+	}
+}
+
+// TestReverseOneScale is the reverse-matching case as a golden
+// order: for the 香菇菌棒 capability an outsider sees the 香菇 challenges
+// first, and the 摘要公开 challenges about motors and batteries (matched on
+// a title word or two) far below, scored on the same scale as every
+// public one.
+func TestReverseOneScale(t *testing.T) {
+	s, _ := newTestService(t)
+	ctx := context.Background()
+	s.now = func() time.Time { return time.Date(2026, 6, 1, 9, 0, 0, 0, time.UTC) }
+	p, err := s.Matches(ctx, Actor{}, index.DocCapability, "cap-b011", false, 0, 20)
+	must(t, err)
+	rank := map[string]int{}
+	for i, it := range p.Items {
+		rank[it.ID] = i + 1
+		t.Logf("%2d %s %.3f %s", i+1, it.ID, it.Confidence, it.Level)
+	}
+	if rank["ch-b004"] != 1 { // 香菇菌棒杂菌污染率高
+		t.Errorf("ch-b004 ranks %d, want 1", rank["ch-b004"])
+	}
+	exact := rank["ch-c020"] // 香菇出得不齐，怪菇多: colloquial, few shared words
+	if exact == 0 || exact > 10 {
+		t.Fatalf("ch-c020 ranks %d, want in the top 10", exact)
+	}
+	for _, id := range []string{"ch-a009", "ch-a002"} { // 扁线驱动电机啸叫, BMS估算: 摘要公开
+		if r := rank[id]; r != 0 && r < exact {
+			t.Errorf("%s ranks %d, above the 香菇 challenge at %d", id, r, exact)
+		}
+	}
+}
+
+// TestLocalFirstVisible: with local first, among partners of the same
+// confidence level 六安 comes before 合肥, 合肥 before the rest of 长三角,
+// and the ranking does change for ch-b001 (it did not before).
+func TestLocalFirstVisible(t *testing.T) {
+	s, _ := newTestService(t)
+	ctx := context.Background()
+	s.now = func() time.Time { return time.Date(2026, 6, 1, 9, 0, 0, 0, time.UTC) }
+	plain, err := s.Matches(ctx, Actor{}, index.DocChallenge, "ch-b001", false, 0, 10)
+	must(t, err)
+	local, err := s.Matches(ctx, Actor{}, index.DocChallenge, "ch-b001", true, 0, 10)
+	must(t, err)
+	ids := func(p *MatchPage) (out []string) {
+		for _, it := range p.Items {
+			out = append(out, it.ID)
+		}
+		return out
+	}
+	if slices.Equal(ids(plain), ids(local)) {
+		t.Errorf("local first does not change the ranking of ch-b001: %v", ids(local))
+	}
+	rankOf := map[string]int{"很可能相关": 0, "可能相关": 1, "仅领域相近": 2}
+	tierOf := func(r duijie.Region) int {
+		return map[duijie.Tier]int{duijie.TierLocal: 0, duijie.TierHefei: 1, duijie.TierYRD: 2}[r.Tier()] + map[bool]int{true: 3}[r.Tier() == duijie.TierOther || r == ""]
+	}
+	for i := 1; i < len(local.Items); i++ {
+		a, b := local.Items[i-1], local.Items[i]
+		if rankOf[a.Level] == rankOf[b.Level] && tierOf(a.Region) > tierOf(b.Region) {
+			t.Errorf("%s (%s, %s) before %s (%s, %s)", a.ID, a.Level, a.Region, b.ID, b.Level, b.Region)
+		}
 	}
 }

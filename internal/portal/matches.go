@@ -58,6 +58,11 @@ func (s *Service) Matches(ctx context.Context, a Actor, typ, id string, localFir
 	// the same all day long, whenever it is asked for.
 	opt := match.Options{LocalFirst: localFirst, Offset: 0, Limit: offset + limit, Now: today(s.now()),
 		Filter: index.Filter{Status: []string{string(duijie.StatusPublished)}}}
+	if localFirst {
+		// Local first reorders a wider list: a 六安 partner from further
+		// down may move up among the comparable ones.
+		opt.Limit = max(opt.Limit, localWindow)
+	}
 	if typ == index.DocCapability {
 		// Challenges past their deadline rank for nobody.
 		opt.Filter.OpenOn = opt.Now
@@ -116,6 +121,9 @@ func (s *Service) Matches(ctx context.Context, a Actor, typ, id string, localFir
 		}
 	}
 	all := r.Matches
+	if localFirst {
+		all = localOrder(all)
+	}
 	if len(all) > 0 {
 		page.Top = all[0].Score
 	}
@@ -183,4 +191,44 @@ func withoutRegion(parts []match.Part, reasons []string) ([]match.Part, []string
 		}
 	}
 	return ps, rs
+}
+
+// localWindow is how many ranked partners local first reorders.
+const localWindow = 50
+
+// localOrder puts, among partners of the same confidence level (很可能相关,
+// 可能相关, 仅领域相近: comparable hits), those of 六安 first, then 合肥, then
+// the rest of 长三角, keeping the ranking's order otherwise. A partner
+// whose region the reader may not know (a 摘要公开 challenge) keeps its
+// place among the others. The ranking's own slice is not touched (it may
+// be cached).
+func localOrder(ms []match.Match) []match.Match {
+	out := append([]match.Match(nil), ms...)
+	level := func(m match.Match) int {
+		switch {
+		case m.Confidence >= match.Likely:
+			return 0
+		case m.Confidence >= match.Possible:
+			return 1
+		}
+		return 2
+	}
+	tier := func(m match.Match) int {
+		switch duijie.Tier(m.Doc.RegionTier) {
+		case duijie.TierLocal:
+			return 0
+		case duijie.TierHefei:
+			return 1
+		case duijie.TierYRD:
+			return 2
+		}
+		return 3
+	}
+	sort.SliceStable(out, func(i, j int) bool {
+		if li, lj := level(out[i]), level(out[j]); li != lj {
+			return li < lj
+		}
+		return tier(out[i]) < tier(out[j])
+	})
+	return out
 }
