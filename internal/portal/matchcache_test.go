@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -163,6 +164,43 @@ func TestLocalFirstVisible(t *testing.T) {
 		a, b := local.Items[i-1], local.Items[i]
 		if rankOf[a.Level] == rankOf[b.Level] && tierOf(a.Region) > tierOf(b.Region) {
 			t.Errorf("%s (%s, %s) before %s (%s, %s)", a.ID, a.Level, a.Region, b.ID, b.Level, b.Region)
+		}
+	}
+}
+
+// TestSearchWholeWords: a compound is searched whole: 高温合金 lists only
+// postings that say 高温合金, 锂电池 none that say only 太阳电池 or 电池.
+func TestSearchWholeWords(t *testing.T) {
+	s, _ := newTestService(t)
+	ctx := context.Background()
+	for _, tc := range []struct{ q, typ, must string }{
+		{"高温合金", index.DocCapability, "高温合金"},
+		{"高温合金", index.DocChallenge, "高温合金"},
+		{"锂电池", index.DocCapability, "锂"},
+	} {
+		p, err := s.Search(ctx, Actor{}, SearchParams{Type: tc.typ, Q: tc.q, Limit: MaxLimit})
+		must(t, err)
+		if p.Total == 0 {
+			t.Errorf("%s in %s: nothing found", tc.q, tc.typ)
+		}
+		for _, it := range p.Items {
+			var text strings.Builder
+			for _, f := range append(append([]Fragment(nil), it.Title...), it.Snippet...) {
+				text.WriteString(f.Text)
+			}
+			full := text.String() + it.Field
+			if tc.typ == index.DocCapability {
+				c, err := s.db.Capability(ctx, it.ID)
+				must(t, err)
+				full += c.Title + c.Description + strings.Join(c.Keywords, " ") + strings.Join(c.Fields, " ")
+			} else {
+				c, err := s.db.Challenge(ctx, it.ID)
+				must(t, err)
+				full += c.Title + c.Problem + c.Targets + c.Tried + c.Constraints + strings.Join(c.Keywords, " ") + c.Field
+			}
+			if !strings.Contains(strings.ToLower(full), tc.must) {
+				t.Errorf("%s in %s lists %s, which does not say %s", tc.q, tc.typ, it.ID, tc.must)
+			}
 		}
 	}
 }

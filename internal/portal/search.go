@@ -131,7 +131,7 @@ func (s *Service) Search(ctx context.Context, a Actor, p SearchParams) (*SearchP
 		if len(terms) == 0 {
 			return &SearchPage{Params: p}, nil
 		}
-		q.Terms, q.Phrases, q.PhraseWeight = terms, phrases, 0.5
+		q.Terms, q.Phrases, q.PhraseWeight = wholeWords(terms), phrases, 0.5
 		q.Fields = []index.FieldBoost{{Field: index.FieldTitle, Boost: 2}, {Field: index.FieldKeywords, Boost: 1.5},
 			{Field: index.FieldDescription, Boost: 1}, {Field: index.FieldOrgName, Boost: 0.5}}
 	}
@@ -341,3 +341,25 @@ const (
 	FacetModes      = index.FieldModes
 	FacetTRL        = index.FieldTRL
 )
+
+// wholeWords keeps a searched compound whole: the sub-words of a word that
+// postings hold (高温 and 合金 of 高温合金, 电池 of 锂电池) are dropped, so
+// that a search for 高温合金 does not list what says only 高温, nor 锂电池
+// 太阳电池. Where no posting holds the compound the engine has already
+// put its sub-words in its place, and they stay.
+func wholeWords(terms []index.Term) []index.Term {
+	var out []index.Term
+	for i, t := range terms {
+		part := false
+		for j, u := range terms {
+			if i != j && len(u.Text) > len(t.Text) && strings.Contains(u.Text, t.Text) {
+				part = true
+				break
+			}
+		}
+		if !part {
+			out = append(out, t)
+		}
+	}
+	return out
+}
