@@ -33,8 +33,11 @@ func (m *Matcher) explain(src Source, q query, h index.Hit, maxScore float64, op
 	var total, covered float64
 	var ev Evidence
 	for _, t := range terms {
-		total += t.Weight
-		mt := MatchedTerm{Term: t.Text, Weight: t.Weight, Fields: append([]string(nil), found[t.Text]...)}
+		fb := q.feedback[t.Text]
+		if !fb {
+			total += t.Weight
+		}
+		mt := MatchedTerm{Term: t.Text, Weight: t.Weight, Fields: append([]string(nil), found[t.Text]...), Feedback: fb}
 		for _, alt := range t.Alts {
 			fields, ok := found[alt]
 			if !ok {
@@ -48,6 +51,10 @@ func (m *Matcher) explain(src Source, q query, h index.Hit, maxScore float64, op
 					mt.Fields = append(mt.Fields, l)
 				}
 			}
+		}
+		if len(mt.Fields) > 0 && fb {
+			out.Terms = append(out.Terms, mt) // explained, but no evidence of the source's own words
+			continue
 		}
 		if len(mt.Fields) > 0 {
 			covered += t.Weight

@@ -7,8 +7,10 @@ package match
 import (
 	"context"
 	"fmt"
+	"math"
 	"sort"
 	"time"
+	"unicode/utf8"
 
 	"duijie/index"
 	"duijie/internal/duijie"
@@ -124,6 +126,9 @@ type MatchedTerm struct {
 	Found  string   // the word found, when it was a synonym
 	Fields []string // Chinese field names where it was found
 	Weight float64  // the word's weight in the query, in (0, 1]
+	// Feedback marks a word the source does not say, added because the
+	// best partners share it (pseudo-relevance feedback).
+	Feedback bool
 }
 
 // Match ranks the postings of the other type for src.
@@ -142,12 +147,52 @@ func (m *Matcher) Match(ctx context.Context, src Source, opt Options) (*Result, 
 	if err != nil {
 		return nil, err
 	}
-	terms, phrases := q.terms, q.phrases
+	terms := q.terms
 	res := &Result{Terms: terms}
 	if len(terms) == 0 {
 		return res, nil
 	}
 	w := m.W
+	matches, err := m.rank(ctx, src, target, q, opt)
+	if err != nil {
+		return nil, err
+	}
+	if w.Feedback > 0 && len(matches) > 0 {
+		fb, err := m.feedback(ctx, target, q, matches)
+		if err != nil {
+			return nil, err
+		}
+		if len(fb.terms) > len(q.terms) {
+			if matches, err = m.rank(ctx, src, target, fb, opt); err != nil {
+				return nil, err
+			}
+		}
+	}
+	res.Total = len(matches)
+	if opt.Offset >= len(matches) {
+		return res, nil
+	}
+	res.Matches = matches[opt.Offset:min(len(matches), opt.Offset+opt.Limit)]
+	ids := make([]string, len(res.Matches))
+	for i, mt := range res.Matches {
+		ids[i] = mt.ID
+	}
+	docs, err := m.ix.Docs(ctx, target, ids)
+	if err != nil {
+		return nil, err
+	}
+	for i := range res.Matches {
+		if d, ok := docs[res.Matches[i].ID]; ok {
+			res.Matches[i].Doc = d
+		}
+		decorate(&res.Matches[i])
+	}
+	return res, nil
+}
+
+// rank finds and scores the candidates of a query, best first.
+func (m *Matcher) rank(ctx context.Context, src Source, target string, q query, opt Options) ([]Match, error) {
+	w, terms, phrases := m.W, q.terms, q.phrases
 	filter := opt.Filter
 	// Two stages keep a query cheap on a large index: the heaviest words
 	// pick the candidates (short posting lists), then every word, phrase and
@@ -159,11 +204,8 @@ func (m *Matcher) Match(ctx context.Context, src Source, opt Options) (*Result, 
 	}
 	fs := fields(w, opt.Fields)
 	cand, err := m.ix.Search(ctx, index.Query{Type: target, Terms: first, Fields: fs, Filter: filter, Size: size, IDsOnly: true})
-	if err != nil {
+	if err != nil || len(cand.Hits) == 0 {
 		return nil, err
-	}
-	if len(cand.Hits) == 0 {
-		return res, nil
 	}
 	filter.IDs = make([]string, len(cand.Hits))
 	for i, h := range cand.Hits {
@@ -192,26 +234,79 @@ func (m *Matcher) Match(ctx context.Context, src Source, opt Options) (*Result, 
 		}
 		return matches[i].ID < matches[j].ID
 	})
-	res.Total = len(matches)
-	if opt.Offset >= len(matches) {
-		return res, nil
-	}
-	res.Matches = matches[opt.Offset:min(len(matches), opt.Offset+opt.Limit)]
-	ids := make([]string, len(res.Matches))
-	for i, mt := range res.Matches {
+	return matches, nil
+}
+
+// feedback is q with the words the best partners of a first ranking share
+// added as lighter terms.
+func (m *Matcher) feedback(ctx context.Context, target string, q query, ranked []Match) (query, error) {
+	w := m.W
+	top := ranked[:min(len(ranked), w.FeedbackDocs)]
+	ids := make([]string, len(top))
+	for i, mt := range top {
 		ids[i] = mt.ID
 	}
 	docs, err := m.ix.Docs(ctx, target, ids)
 	if err != nil {
-		return nil, err
+		return q, err
 	}
-	for i := range res.Matches {
-		if d, ok := docs[res.Matches[i].ID]; ok {
-			res.Matches[i].Doc = d
+	have := map[string]bool{}
+	for _, t := range q.terms {
+		have[t.Text] = true
+		for _, a := range t.Alts {
+			have[a] = true
 		}
-		decorate(&res.Matches[i])
 	}
-	return res, nil
+	tf := map[string]float64{}
+	var order []string
+	for _, id := range ids {
+		d := docs[id]
+		seen := map[string]bool{}
+		for _, word := range m.ix.Analyze(d.Title + "\n" + d.Keywords + "\n" + d.Description) {
+			t := word.Text
+			if have[t] || word.Glued || utf8.RuneCountInString(t) < 2 || !useful(t) {
+				continue
+			}
+			if _, ok := tf[t]; !ok {
+				order = append(order, t)
+			}
+			tf[t]++
+			seen[t] = true
+		}
+	}
+	order = m.keyWords(order)
+	if len(order) == 0 {
+		return q, nil
+	}
+	df, n, err := m.docFreqs(ctx, target, order)
+	if err != nil {
+		return q, err
+	}
+	type cand struct {
+		word  string
+		score float64
+	}
+	var cands []cand
+	for i, word := range order {
+		d := float64(df[i])
+		// Words of one feedback posting only say nothing shared.
+		if d < 2 || d > w.GenericShare*float64(n) {
+			continue
+		}
+		info, _ := m.ix.Lookup(word)
+		idf := math.Log(1 + (float64(n)-d+0.5)/(d+0.5))
+		cands = append(cands, cand{word, math.Log1p(tf[word]) * idf * m.specificity(word, info)})
+	}
+	sort.SliceStable(cands, func(i, j int) bool { return cands[i].score > cands[j].score })
+	cands = cands[:min(len(cands), w.FeedbackTerms)]
+	out := q
+	out.terms = append([]index.Term(nil), q.terms...)
+	out.feedback = map[string]bool{}
+	for _, c := range cands {
+		out.terms = append(out.terms, index.Term{Text: c.word, Weight: round3(w.Feedback * c.score / cands[0].score)})
+		out.feedback[c.word] = true
+	}
+	return out, nil
 }
 
 // targetOf is the type of posting that matches a source of type typ.

@@ -32,6 +32,8 @@ type query struct {
 	missing float64 // in the units of the terms' weights (the heaviest kept term = 1)
 	// missingTop is the heaviest of those words, in the same units.
 	missingTop float64
+	// feedback marks the terms added by pseudo-relevance feedback.
+	feedback map[string]bool
 }
 
 func (m *Matcher) query(ctx context.Context, src Source) (query, error) {

@@ -67,6 +67,16 @@ type Weights struct {
 	FirstShare   float64
 	FirstMinDocs int
 
+	// Pseudo-relevance feedback, against vocabulary mismatch (an
+	// enterprise writes 胀袋, a paper 产气菌): the words that the
+	// FeedbackDocs best partners of a first ranking share, weighed by tf·idf,
+	// join the query as at most FeedbackTerms lighter terms (the heaviest
+	// Feedback) and the ranking is made again. They score and explain like
+	// any word but count in neither coverage nor confidence. 0 is off.
+	Feedback      float64
+	FeedbackDocs  int
+	FeedbackTerms int
+
 	// Blend, each signal in [0, 1]: the text parts add up to a base,
 	//   base  = Text·text + Coverage·coverage
 	// and the structured signals scale it, so they reorder postings of
@@ -112,6 +122,10 @@ var DefaultWeights = Weights{
 	FirstStage:   16,
 	FirstShare:   0.05,
 	FirstMinDocs: 5000,
+
+	Feedback:      0,
+	FeedbackDocs:  3,
+	FeedbackTerms: 10,
 
 	Text:      1,
 	Coverage:  0.5,

@@ -119,6 +119,7 @@ func (s *Service) Search(ctx context.Context, a Actor, p SearchParams) (*SearchP
 	// statistics behind the scores, totals and facets.
 	ix, m := s.view(a)
 	q := index.Query{Type: p.Type, Filter: filter, Size: p.Offset + p.Limit, Facets: true, SortByPosted: p.Sort == "newest"}
+	var all []index.Term // the query's terms with the sub-words of its compounds
 	if p.Q != "" {
 		other := index.DocChallenge
 		if p.Type == index.DocChallenge {
@@ -131,6 +132,7 @@ func (s *Service) Search(ctx context.Context, a Actor, p SearchParams) (*SearchP
 		if len(terms) == 0 {
 			return &SearchPage{Params: p}, nil
 		}
+		all = terms
 		q.Terms, q.Phrases, q.PhraseWeight = wholeWords(terms), phrases, 0.5
 		q.Fields = []index.FieldBoost{{Field: index.FieldTitle, Boost: 2}, {Field: index.FieldKeywords, Boost: 1.5},
 			{Field: index.FieldDescription, Boost: 1}, {Field: index.FieldOrgName, Boost: 0.5}}
@@ -138,6 +140,14 @@ func (s *Service) Search(ctx context.Context, a Actor, p SearchParams) (*SearchP
 	res, err := ix.Search(ctx, q)
 	if err != nil {
 		return nil, err
+	}
+	if len(q.Terms) < len(all) && res.Total < minWhole {
+		// Too few postings hold the whole concept: related ones too, the
+		// whole concept first (it matches more of the query).
+		q.Terms = all
+		if res, err = ix.Search(ctx, q); err != nil {
+			return nil, err
+		}
 	}
 	sortHits(res.Hits, p.Sort == "newest" || p.Q == "")
 	page := &SearchPage{Params: p, Total: int(res.Total), Facets: facets(res.Facets)}
@@ -342,11 +352,12 @@ const (
 	FacetTRL        = index.FieldTRL
 )
 
-// wholeWords keeps a searched compound whole: the sub-words of a word that
+// wholeWords keeps a searched compound whole: the sub-words of a word
 // postings hold (高温 and 合金 of 高温合金, 电池 of 锂电池) are dropped, so
 // that a search for 高温合金 does not list what says only 高温, nor 锂电池
 // 太阳电池. Where no posting holds the compound the engine has already
-// put its sub-words in its place, and they stay.
+// put its sub-words in its place, and they stay; where fewer than
+// minWhole postings hold it, Search asks again with them.
 func wholeWords(terms []index.Term) []index.Term {
 	var out []index.Term
 	for i, t := range terms {
@@ -363,3 +374,7 @@ func wholeWords(terms []index.Term) []index.Term {
 	}
 	return out
 }
+
+// minWhole is how many postings must hold the whole concept for a search
+// to list only them.
+const minWhole = 5
