@@ -45,12 +45,12 @@ var (
 	// workbook's parts: a nested archive is a second bomb waiting.
 	nestedMagics = [][]byte{
 		{'P', 'K', 3, 4}, {'P', 'K', 5, 6}, {'P', 'K', 7, 8}, // zip (xlsx, docx, jar …)
-		{0x1F, 0x8B},                        // gzip
-		{'7', 'z', 0xBC, 0xAF},              // 7z
-		{'R', 'a', 'r', '!'},                // rar
-		{'B', 'Z', 'h'},                     // bzip2
-		{0xFD, '7', 'z', 'X', 'Z'},          // xz
-		{0x28, 0xB5, 0x2F, 0xFD},            // zstd
+		{0x1F, 0x8B},                         // gzip
+		{'7', 'z', 0xBC, 0xAF},               // 7z
+		{'R', 'a', 'r', '!'},                 // rar
+		{'B', 'Z', 'h'},                      // bzip2
+		{0xFD, '7', 'z', 'X', 'Z'},           // xz
+		{0x28, 0xB5, 0x2F, 0xFD},             // zstd
 		{0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1}, // OLE (embedded objects, .xls)
 	}
 	nestedExts = map[string]bool{".zip": true, ".xlsx": true, ".xlsm": true, ".xls": true, ".docx": true, ".pptx": true,
