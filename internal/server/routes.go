@@ -108,6 +108,14 @@ func (s *Server) routes() []route {
 		{"POST", "/admin/users/:id/status", sysadmin, s.handleUserStatus},
 		{"POST", "/admin/users/:id/role", sysadmin, s.handleUserRole},
 
+		// Excel in, and the audit log readable
+		{"GET", "/broker/import", broker, s.handleImportForm},
+		{"POST", "/broker/import", broker, s.handleImportUpload},
+		{"GET", "/broker/import/template/:kind", broker, s.handleImportTemplate},
+		{"GET", "/broker/import/:id", broker, s.handleImportShow},
+		{"POST", "/broker/import/:id", broker, s.handleImportConfirm},
+		{"GET", "/admin/audit/export", auditor, s.handleAuditExport},
+
 		{"GET", "/api/v1/openapi.json", public, s.handleOpenAPI},
 		{"POST", "/api/v1/tokens", public, s.apiTokenCreate},
 		{"GET", "/api/v1/challenges", public, s.apiChallengeList},
