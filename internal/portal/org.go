@@ -3,6 +3,7 @@ package portal
 import (
 	"context"
 	"errors"
+	"fmt"
 	"strings"
 	"unicode/utf8"
 
@@ -132,6 +133,15 @@ func (s *Service) ReviewOrg(ctx context.Context, a Actor, id string, approve boo
 		return err
 	}
 	s.audit(ctx, a, duijie.AuditOrgReview, "org:"+id, string(status))
+	if approve {
+		// Postings imported with the organisation waited for this review.
+		if n, err := s.db.PublishPending(ctx, id, today(s.now()).Format(duijie.DateLayout)); err != nil {
+			s.log.Error("publishing imported postings failed", "org", id, "err", err) // the review itself stands
+		} else if n > 0 {
+			s.audit(ctx, a, duijie.AuditPostingStatus, "org:"+id, fmt.Sprintf("pending → published：%d 条导入的发布随单位审核通过而发布", n))
+			s.Sync(ctx)
+		}
+	}
 	m := duijie.Message{Kind: duijie.MsgReview, Subject: "贵单位的注册已通过科技局审核", Body: "现在可以发布需求或成果、提交对接意向。", Link: "/my"}
 	if !approve {
 		m.Subject, m.Body = "贵单位的注册未通过科技局审核", "如有疑问请联系六安市科技局。"

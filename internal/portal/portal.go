@@ -41,6 +41,8 @@ type Service struct {
 	now     func() time.Time
 
 	syncMu sync.Mutex
+	// imports are the dry runs waiting for a broker's confirmation.
+	imports *importPlans
 	// dummyHash is verified when a user does not exist, so that the answer
 	// takes as long as for a wrong password.
 	dummyHash string
@@ -55,7 +57,8 @@ func New(ctx context.Context, db *sqlite.DB, ix *indexer.Indexes, hasher *auth.H
 // NewWith is New with the workflow's reply deadlines.
 func NewWith(ctx context.Context, db *sqlite.DB, ix *indexer.Indexes, hasher *auth.Hasher, log *slog.Logger, d duijie.Deadlines) (*Service, error) {
 	s := &Service{db: db, ix: ix, m: map[duijie.Audience]*match.Matcher{}, indexer: indexer.New(db, ix), hasher: hasher, log: log, now: time.Now,
-		matches: newMatchCache()}
+		matches: newMatchCache(),
+		imports: newImportPlans()}
 	s.wf = workflow.New(db, log, func() time.Time { return s.now() }, d)
 	s.rp = reports.New(db, log, func() time.Time { return s.now() })
 	for _, aud := range duijie.Audiences {

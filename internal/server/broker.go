@@ -156,16 +156,6 @@ func (s *Server) handleUserCreate(c *fiber.Ctx) error {
 	return s.usersPage(c, nil, f, errs)
 }
 
-func (s *Server) handleAuditLog(c *fiber.Ctx) error {
-	entries, broken, err := s.svc.AuditLog(c.UserContext(), actor(c), 200)
-	if err != nil {
-		return err
-	}
-	p := &AuditPage{Page: s.page(c, "审计日志"), Entries: entries, Broken: broken}
-	p.Nav = "audit"
-	return s.render(c, "audit", p)
-}
-
 func (s *Server) handleLockList(c *fiber.Ctx) error {
 	users, err := s.svc.Users(c.UserContext(), actor(c))
 	if err != nil {

@@ -306,11 +306,17 @@ type LockRow struct {
 	Locked bool
 }
 
-// AuditPage is /admin/audit.
+// AuditPage is /admin/audit: the filters, a page of the log (nil when the
+// filters are wrong) and the seq bounds of the page for keyset links.
 type AuditPage struct {
 	Page
-	Entries []duijie.AuditEntry
-	Broken  int64
+	Query   portal.AuditQuery
+	Actions []Option
+	// links that keep the filters: the export, and the pages either side
+	ExportURL, NewerURL, OlderURL string
+	View                          *portal.AuditView
+	First, Last                   int64
+	Errors                        map[string]string
 }
 
 // ErrorPage is every error.

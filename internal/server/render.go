@@ -136,6 +136,16 @@ var funcs = template.FuncMap{
 		}
 		return a
 	},
+
+	// the audit log in Chinese (audittext.go)
+	"auditObject": auditObject,
+	"auditDetail": auditDetail,
+	"datetimeSec": func(t time.Time) string {
+		if t.IsZero() {
+			return ""
+		}
+		return t.In(duijie.ChinaTime).Format("2006-01-02 15:04:05")
+	},
 }
 
 // auditLabels are the audit actions in Chinese.
@@ -172,6 +182,13 @@ var auditLabels = map[string]string{
 	duijie.AuditUserRole:      "修改角色",
 	// reports
 	reports.AuditExport: "导出 Excel",
+
+	// the rest of the workflow, imports and the log's own export
+	workflow.AuditBrokerScope:   "设置经纪人职责",
+	workflow.AuditContactsShown: "查看对接双方联系方式",
+	portal.AuditImportPreview:   "导入预览",
+	portal.AuditImportCommit:    "确认导入",
+	portal.AuditExportAction:    "导出审计日志",
 }
 
 // contactList is what the "contacts" block shows: masked contacts, each

@@ -114,6 +114,13 @@ func (s *Server) routes() []route {
 		// reports: the bureau's figures and the Excel exports
 		{"GET", "/broker/dashboard", broker, s.handleDashboard},
 		{"GET", "/broker/export/:kind.xlsx", broker, s.handleExport},
+		// Excel in, and the audit log readable
+		{"GET", "/broker/import", broker, s.handleImportForm},
+		{"POST", "/broker/import", broker, s.handleImportUpload},
+		{"GET", "/broker/import/template/:kind", broker, s.handleImportTemplate},
+		{"GET", "/broker/import/:id", broker, s.handleImportShow},
+		{"POST", "/broker/import/:id", broker, s.handleImportConfirm},
+		{"GET", "/admin/audit/export", auditor, s.handleAuditExport},
 
 		{"GET", "/api/v1/openapi.json", public, s.handleOpenAPI},
 		{"POST", "/api/v1/tokens", public, s.apiTokenCreate},

@@ -81,6 +81,7 @@ func TestRoutes(t *testing.T) {
 	t.Run("workflow api", func(t *testing.T) { testWorkflowAPI(t, st, rec) })
 	t.Run("reports", func(t *testing.T) { testReports(t, st, rec) })
 	t.Run("api", func(t *testing.T) { testAPI(t, st, rec) })
+	t.Run("import and audit log", func(t *testing.T) { testImport(t, st, rec) })
 	rec.check(t)
 }
 

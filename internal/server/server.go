@@ -59,12 +59,12 @@ func New(cfg Config) (*Server, error) {
 		StrictRouting:         true,
 		DisableStartupMessage: true,
 		ErrorHandler:          s.handleError,
-		BodyLimit:             1 << 20,
+		BodyLimit:             maxUpload, // the import's upload; every other route: maxBody (limitBody)
 		ReadTimeout:           30 * time.Second,
 		WriteTimeout:          30 * time.Second,
 		IdleTimeout:           120 * time.Second,
 	})
-	s.app.Use(s.requestID, s.recoverPanics, s.securityHeaders)
+	s.app.Use(s.requestID, s.recoverPanics, s.securityHeaders, limitBody)
 	s.app.Use("/static", staticFiles())
 	s.app.Use(s.authenticate, s.checkOrigin)
 	s.app.Use(signInLimiter(cfg.SignInLimit))
@@ -105,3 +105,20 @@ func (s *Server) Listen(ctx context.Context, addr string, ready func(addr string
 
 // isAPI reports whether the request is for the JSON API.
 func isAPI(c *fiber.Ctx) bool { return strings.HasPrefix(c.Path(), "/api/") }
+
+// Body sizes: an import's upload (a 10 MiB file and its multipart
+// envelope), and everything else.
+const (
+	maxUpload = 11 << 20
+	maxBody   = 1 << 20
+)
+
+// limitBody keeps every route but the import's upload to maxBody, as
+// before the upload raised the server's limit (fasthttp has read the
+// body by now: this keeps the answer, not the memory, of a smaller limit).
+func limitBody(c *fiber.Ctx) error {
+	if len(c.Request().Body()) > maxBody && !(c.Method() == fiber.MethodPost && c.Path() == importPath) {
+		return fiber.ErrRequestEntityTooLarge
+	}
+	return c.Next()
+}
