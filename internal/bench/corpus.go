@@ -153,6 +153,12 @@ type challenge struct {
 	Industry    string   `json:"industry"`
 }
 
+// text is what the baselines match: title, description and keywords, as
+// the evaluation's bleve-cjk variant reads a challenge.
+func (c challenge) text() string {
+	return strings.Join(append([]string{c.Title, c.Description}, c.Keywords...), "\n")
+}
+
 func (g *generator) challenge() challenge {
 	return challenge{
 		Title: g.title(), Description: g.text(100, 1500),
