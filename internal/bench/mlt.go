@@ -12,10 +12,9 @@ import (
 
 // More-like-this settings. MaxQueryTerms and MinDocFreq are the defaults of
 // Elasticsearch's more_like_this query (max_query_terms 25, min_doc_freq 5).
-// MinTermFreq is 1, not Elasticsearch's 2: a challenge of 100 characters
-// repeats few of its words, and with 2 the short ones would keep only a
-// handful of terms, mostly generic ones (a word a text repeats is seldom
-// its most specific one).
+// MinTermFreq is 1, not Elasticsearch's 2: a short challenge repeats few
+// of its words, and with 2 it would keep only those few, whatever their
+// weight.
 const (
 	MLTMaxQueryTerms = 25
 	MLTMinTermFreq   = 1
