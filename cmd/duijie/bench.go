@@ -22,13 +22,14 @@ func runBench(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	asJSON := fs.Bool("json", false, "print the report as JSON")
 	probe := fs.String("probe", "", "internal: open this index in a fresh process and match")
 	analyzer := fs.String("analyzer", "", "internal: the probed index's analyzer")
+	method := fs.String("method", bench.MethodProduct, "internal: how the probe matches (product, match, mlt)")
 	qfile := fs.String("queries-file", "", "internal: the probe's queries")
 	budget := fs.Duration("budget", 2*time.Minute, "time for timing queries, per variant (at least 20 are timed)")
 	if err := parseFlags(fs, args, stderr); err != nil {
 		return err
 	}
 	if *probe != "" {
-		p, err := bench.ProbeIndex(ctx, *probe, *analyzer, *qfile, *budget)
+		p, err := bench.ProbeIndex(ctx, *probe, *analyzer, *method, *qfile, *budget)
 		if err != nil {
 			return err
 		}

@@ -140,7 +140,7 @@ func TestSegEval(t *testing.T) {
 // fresh process included.
 func TestBenchSmall(t *testing.T) {
 	if testing.Short() {
-		t.Skip("the benchmark builds two indexes")
+		t.Skip("the benchmark builds two indexes and probes four variants")
 	}
 	code, stdout, stderr := runCmd(t, "bench", "--docs", "300", "--queries", "5", "--dir", t.TempDir(), "--json")
 	if code != 0 {
@@ -150,11 +150,12 @@ func TestBenchSmall(t *testing.T) {
 	if err := json.Unmarshal([]byte(stdout), &rep); err != nil {
 		t.Fatalf("%v\n%s", err, stdout)
 	}
-	if rep.Docs != 300 || len(rep.Variants) != 2 {
+	if rep.Docs != 300 || len(rep.Variants) != len(bench.Variants) {
 		t.Fatalf("report %+v", rep)
 	}
-	for _, v := range rep.Variants {
-		if v.IndexDocsS <= 0 || v.P99MS <= 0 || v.Measured != 5 || v.IndexMB <= 0 {
+	for i, v := range rep.Variants {
+		if v.Name != bench.Variants[i].Name || v.Index != bench.Variants[i].Index || v.Method != bench.Variants[i].Method ||
+			v.IndexDocsS <= 0 || v.P99MS <= 0 || v.Measured != 5 || v.IndexMB <= 0 {
 			t.Errorf("%s: figures missing: %+v", v.Name, v)
 		}
 	}

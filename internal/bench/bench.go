@@ -22,10 +22,45 @@ import (
 	"duijie/internal/progress"
 )
 
-// Variants compared, product first.
-var Variants = []struct{ Name, Analyzer string }{
+// Indexes built, the product's first; each is named after the variant that
+// owns it.
+var Indexes = []struct{ Name, Analyzer string }{
 	{"duijie", index.AnalyzerIndex},
 	{"bleve-cjk", "cjk"},
+}
+
+// Ways of matching a challenge text against an index.
+const (
+	MethodProduct = "product" // internal/match, as the portal calls it
+	MethodMatch   = "match"   // the whole text as one match query per text field
+	MethodMLT     = "mlt"     // the text's top tf-idf terms, OR-ed (MLTTerms)
+)
+
+// Variant is a way of matching on one of the Indexes.
+type Variant struct {
+	Name   string
+	Index  string // a name in Indexes
+	Method string
+}
+
+// Variants compared, product first. Every baseline asks for ids and scores
+// of the top 10 only, as a Go developer would; mlt runs on both indexes:
+// on the cjk bigram index it is what a search engine offers out of the box,
+// on the product's index it differs from duijie by the query alone.
+var Variants = []Variant{
+	{"duijie", "duijie", MethodProduct},
+	{"bleve-cjk", "bleve-cjk", MethodMatch},
+	{"mlt-cjk", "bleve-cjk", MethodMLT},
+	{"mlt-gse", "duijie", MethodMLT},
+}
+
+func analyzerOf(indexName string) string {
+	for _, x := range Indexes {
+		if x.Name == indexName {
+			return x.Analyzer
+		}
+	}
+	return ""
 }
 
 // Options of a benchmark run.
@@ -39,9 +74,12 @@ type Options struct {
 	Budget   time.Duration // time for timing queries, per variant
 }
 
-// Figures are one variant's measurements.
+// Figures are one variant's measurements. Variants on the same index share
+// its analyzer, indexing and size figures.
 type Figures struct {
 	Name        string  `json:"name"`
+	Index       string  `json:"index"`
+	Method      string  `json:"method"`
 	AnalyzerMBs float64 `json:"analyzer_mb_s"`
 	IndexDocsS  float64 `json:"index_docs_s"`
 	IndexMB     float64 `json:"index_mb"`
@@ -92,27 +130,34 @@ func Run(ctx context.Context, opt Options) (*Report, error) {
 	}
 
 	rep := &Report{Docs: opt.Docs, Queries: opt.Queries, Seed: opt.Seed, CPUs: runtime.NumCPU()}
-	for _, variant := range Variants {
-		f := Figures{Name: variant.Name}
-		if f.AnalyzerMBs, err = analyzerRate(v, variant.Analyzer, opt.Seed+2); err != nil {
+	built := map[string]Figures{}
+	for _, x := range Indexes {
+		var f Figures
+		if f.AnalyzerMBs, err = analyzerRate(v, x.Analyzer, opt.Seed+2); err != nil {
 			return nil, err
 		}
-		dir := filepath.Join(opt.Dir, variant.Name)
+		dir := filepath.Join(opt.Dir, x.Name)
 		if err := os.RemoveAll(dir); err != nil {
 			return nil, err
 		}
-		if f.IndexDocsS, err = build(ctx, v, dir, variant.Analyzer, opt); err != nil {
+		if f.IndexDocsS, err = build(ctx, v, dir, x.Analyzer, opt); err != nil {
 			return nil, err
 		}
-		out, err := exec.CommandContext(ctx, opt.Self, "bench", "-probe", dir, "-analyzer", variant.Analyzer,
-			"-queries-file", qfile, "-budget", opt.Budget.String()).Output()
+		built[x.Name] = f
+	}
+	for _, variant := range Variants {
+		f := built[variant.Index]
+		f.Name, f.Index, f.Method = variant.Name, variant.Index, variant.Method
+		dir := filepath.Join(opt.Dir, variant.Index)
+		out, err := exec.CommandContext(ctx, opt.Self, "bench", "-probe", dir, "-analyzer", analyzerOf(variant.Index),
+			"-method", variant.Method, "-queries-file", qfile, "-budget", opt.Budget.String()).Output()
 		if err != nil {
 			return nil, fmt.Errorf("bench: probe of %s: %v", variant.Name, exitDetail(err))
 		}
 		if err := json.Unmarshal(out, &f.Probe); err != nil {
 			return nil, fmt.Errorf("bench: probe of %s: %v", variant.Name, err)
 		}
-		// Measured after the probe has opened the index once: scorch
+		// Measured after a probe has opened the index once: scorch
 		// deletes the files a merge made obsolete when it next opens.
 		if f.IndexMB, err = dirMB(dir); err != nil {
 			return nil, err
@@ -234,8 +279,14 @@ func dirMB(dir string) (float64, error) {
 	return float64(n) / (1 << 20), err
 }
 
-// ProbeIndex is the fresh process's part: open, measure heap, match.
-func ProbeIndex(ctx context.Context, dir, analyzer, queriesFile string, budget time.Duration) (*Probe, error) {
+// ProbeIndex is the fresh process's part: open, measure heap, match with
+// method (MethodProduct, MethodMatch or MethodMLT).
+func ProbeIndex(ctx context.Context, dir, analyzer, method, queriesFile string, budget time.Duration) (*Probe, error) {
+	switch method {
+	case MethodProduct, MethodMatch, MethodMLT:
+	default:
+		return nil, fmt.Errorf("bench: method %q", method)
+	}
 	start := time.Now()
 	if analyzer == index.AnalyzerIndex {
 		if _, err := index.LoadLexicon(index.LexiconDomain); err != nil {
@@ -280,13 +331,26 @@ func ProbeIndex(ctx context.Context, dir, analyzer, queriesFile string, budget t
 		}
 	}()
 	mt := match.New(ix)
+	an, err := registry.NewCache().AnalyzerNamed(analyzer)
+	if err != nil {
+		return nil, err
+	}
 	one := func(q challenge) error {
-		if analyzer != index.AnalyzerIndex {
-			_, err := ix.Search(ctx, index.Query{Type: index.DocCapability, Match: q.Title + "\n" + q.Description, Size: 10})
-			return err
+		var err error
+		switch method {
+		case MethodProduct:
+			_, err = mt.Match(ctx, match.Source{Type: index.DocChallenge, Title: q.Title, Description: q.Description,
+				Keywords: q.Keywords, Industry: duijie.Industry(q.Industry)}, match.Options{LocalFirst: true, Limit: 10})
+		case MethodMatch:
+			_, err = ix.Search(ctx, MatchQuery(index.DocCapability, q.text(), 10))
+		case MethodMLT:
+			var terms []MLTTerm
+			terms, err = MLTTerms(ctx, ix, an, index.DocCapability, index.TextFields, q.text(),
+				MLTMaxQueryTerms, MLTMinTermFreq, MLTMinDocFreq)
+			if err == nil && len(terms) > 0 {
+				_, err = ix.Search(ctx, MLTQuery(index.DocCapability, terms, 10))
+			}
 		}
-		_, err := mt.Match(ctx, match.Source{Type: index.DocChallenge, Title: q.Title, Description: q.Description,
-			Keywords: q.Keywords, Industry: duijie.Industry(q.Industry)}, match.Options{LocalFirst: true, Limit: 10})
 		return err
 	}
 	for _, q := range qs[:min(10, len(qs))] { // warm up
@@ -318,6 +382,13 @@ func ProbeIndex(ctx context.Context, dir, analyzer, queriesFile string, budget t
 	p.P50MS, p.P95MS, p.P99MS = pct(0.50), pct(0.95), pct(0.99)
 	p.Measured = len(lat)
 	return p, nil
+}
+
+// MatchQuery is the bleve-cjk baseline as a Go developer would write it:
+// the whole text as one match query per text field (BM25, OR), ids and
+// scores only (no stored fields, no term locations).
+func MatchQuery(typ, text string, size int) index.Query {
+	return index.Query{Type: typ, Match: text, Size: size, IDsOnly: true}
 }
 
 func ms(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }

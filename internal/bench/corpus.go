@@ -1,6 +1,7 @@
-// Package bench measures Duijie's search against bleve's cjk analyzer on a
-// seeded, realistic corpus: analyzer throughput, indexing rate, index size,
-// match latency, ready time and heap.
+// Package bench measures Duijie's search against baselines a Go developer
+// would write (bleve's cjk analyzer with the text as a match query, and
+// more-like-this on both indexes) on a seeded, realistic corpus: analyzer
+// throughput, indexing rate, index size, match latency, ready time and heap.
 package bench
 
 import (
@@ -151,6 +152,12 @@ type challenge struct {
 	Description string   `json:"description"`
 	Keywords    []string `json:"keywords"`
 	Industry    string   `json:"industry"`
+}
+
+// text is what the baselines match: title, description and keywords, as
+// the evaluation's bleve-cjk variant reads a challenge.
+func (c challenge) text() string {
+	return strings.Join(append([]string{c.Title, c.Description}, c.Keywords...), "\n")
 }
 
 func (g *generator) challenge() challenge {
