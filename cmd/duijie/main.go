@@ -27,7 +27,7 @@ func commands() []command {
 		{"eval", "rank an evaluation set with every variant and score it", runEval},
 		{"prepare-csl", "turn the CSL keyword set into an evaluation set", runPrepareCSL},
 		{"segeval", "score segmentation against an icwb2 gold file", runSegEval},
-		{"bench", "benchmark analysis, indexing and matching against bleve-cjk", runBench},
+		{"bench", "benchmark analysis, indexing and matching against bleve-cjk and MLT baselines", runBench},
 		{"import-demo", "load the demo set into the store and index it", runImportDemo},
 		{"reindex", "rebuild the search index from the store", runReindex},
 		{"load", "load a portal on this machine with bounded bursts of requests; req/s and latency", runLoad},
