@@ -3,6 +3,7 @@ package portal
 import (
 	"context"
 	"sort"
+	"strconv"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -23,6 +24,32 @@ type MatchItem struct {
 	// closely related: the same number means the same across postings.
 	Confidence float64
 	Level      string // 很可能相关, 可能相关 or 仅领域相近
+	// Chips and Rows are Terms and Parts as a page prints them, made once
+	// here rather than by template functions for every card.
+	Chips []Chip
+	Rows  []PartRow
+}
+
+// Chip is a matched word as a page shows it.
+type Chip struct {
+	Term, Found string
+	Where       string // the fields it was found in: 标题、正文
+	Short       string // the same, short: 标题·正文
+}
+
+// PartRow is one part of a score as a page shows it.
+type PartRow struct{ Label, Value string }
+
+// presentation fills the chips and rows of a match item.
+func (mi *MatchItem) presentation() {
+	for _, t := range mi.Terms {
+		if len(t.Fields) > 0 {
+			mi.Chips = append(mi.Chips, Chip{Term: t.Term, Found: t.Found, Where: strings.Join(t.Fields, "、"), Short: strings.Join(t.Fields, "·")})
+		}
+	}
+	for _, p := range mi.Parts {
+		mi.Rows = append(mi.Rows, PartRow{Label: p.Label, Value: strconv.FormatFloat(p.Value, 'f', 2, 64)})
+	}
 }
 
 // MatchPage is the ranked partners of one posting.
@@ -147,6 +174,7 @@ func (s *Service) Matches(ctx context.Context, a Actor, typ, id string, localFir
 		} else {
 			mi.Title, mi.Snippet = quiet(m.Title), quiet(m.Snippet)
 		}
+		mi.presentation()
 		page.Items = append(page.Items, mi)
 	}
 	return page, nil
