@@ -55,6 +55,7 @@ const (
 	AuditOrgReview     = "org.review"
 	AuditUserCreate    = "user.create"
 	AuditPassword      = "user.password"
+	AuditPasswordFail  = "user.password_fail" // a wrong current password when changing it
 	AuditUnlock        = "user.unlock"
 	AuditTokenCreate   = "token.create"
 	AuditPostingWrite  = "posting.write"
