@@ -22,6 +22,22 @@ func (db *DB) Audit(ctx context.Context, log *slog.Logger, e duijie.AuditEntry) 
 	}
 }
 
+// AuditAll records entries in one transaction, as Audit does one.
+func (db *DB) AuditAll(ctx context.Context, log *slog.Logger, entries []duijie.AuditEntry) {
+	ctx = context.WithoutCancel(ctx)
+	err := db.write(ctx, func(tx *sql.Tx) error {
+		for _, e := range entries {
+			if err := db.record(ctx, tx, e); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		log.Error("audit write failed", "entries", len(entries), "err", err)
+	}
+}
+
 // Record appends an entry to the audit log, chained to the entry before it.
 func (db *DB) Record(ctx context.Context, e duijie.AuditEntry) error {
 	return db.write(ctx, func(tx *sql.Tx) error { return db.record(ctx, tx, e) })
