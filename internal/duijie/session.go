@@ -66,6 +66,13 @@ const (
 	AuditContactReveal = "contact.reveal"
 )
 
+// AuditRetention is how long every audit entry is kept at least: a purge
+// removes nothing younger (the store's trigger refuses it as well).
+const AuditRetention = 184 * 24 * time.Hour
+
+// AuditPurge is the audit action of a purge of old entries.
+const AuditPurge = "audit.purge"
+
 // SessionTouch is how often a session's last activity is written.
 const SessionTouch = time.Minute
 
