@@ -11,6 +11,7 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"unicode"
 	"unicode/utf8"
 
@@ -37,7 +38,15 @@ var DefaultParams = Params{Memory: 19 * 1024, Time: 2, Threads: 1, KeyLen: 32, S
 type Hasher struct {
 	p   Params
 	sem chan struct{}
+	// hashes counts the hashes asked for, waits those that found every
+	// slot taken and had to queue (see Stats).
+	hashes, waits atomic.Int64
 }
+
+// Stats reports how many hashes were computed and how many of them had to
+// wait for a slot: a caller's limits in front of the Hasher are tested by
+// these, not by the clock.
+func (h *Hasher) Stats() (hashes, waits int64) { return h.hashes.Load(), h.waits.Load() }
 
 // NewHasher returns a Hasher that runs at most concurrent hashes at once.
 func NewHasher(p Params, concurrent int) *Hasher {
@@ -45,6 +54,13 @@ func NewHasher(p Params, concurrent int) *Hasher {
 }
 
 func (h *Hasher) acquire(ctx context.Context) error {
+	h.hashes.Add(1)
+	select {
+	case h.sem <- struct{}{}:
+		return nil
+	default:
+	}
+	h.waits.Add(1)
 	select {
 	case h.sem <- struct{}{}:
 		return nil

@@ -8,11 +8,12 @@ import (
 // Error codes. Every package returns *Error for failures a user can act on;
 // the server maps codes to HTTP statuses in one place.
 const (
-	EINVALID   = "invalid"   // bad input: Message says what, in Chinese
-	ENOTFOUND  = "not_found" // missing, or not visible to the caller
-	ECONFLICT  = "conflict"  // the write clashes with the current state
-	EFORBIDDEN = "forbidden" // the caller may not do this
-	EINTERNAL  = "internal"  // a defect or an outage
+	EINVALID   = "invalid"      // bad input: Message says what, in Chinese
+	ENOTFOUND  = "not_found"    // missing, or not visible to the caller
+	ECONFLICT  = "conflict"     // the write clashes with the current state
+	EFORBIDDEN = "forbidden"    // the caller may not do this
+	EINTERNAL  = "internal"     // a defect or an outage
+	ETOOMANY   = "rate_limited" // too many attempts: the server answers 429
 )
 
 // Error is a domain error: a code and a message fit to show the user.

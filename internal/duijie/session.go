@@ -55,6 +55,7 @@ const (
 	AuditOrgReview     = "org.review"
 	AuditUserCreate    = "user.create"
 	AuditPassword      = "user.password"
+	AuditPasswordFail  = "user.password_fail" // a wrong current password when changing it
 	AuditUnlock        = "user.unlock"
 	AuditTokenCreate   = "token.create"
 	AuditPostingWrite  = "posting.write"
@@ -64,6 +65,13 @@ const (
 	AuditImport        = "demo.import"
 	AuditContactReveal = "contact.reveal"
 )
+
+// AuditRetention is how long every audit entry is kept at least: a purge
+// removes nothing younger (the store's trigger refuses it as well).
+const AuditRetention = 184 * 24 * time.Hour
+
+// AuditPurge is the audit action of a purge of old entries.
+const AuditPurge = "audit.purge"
 
 // SessionTouch is how often a session's last activity is written.
 const SessionTouch = time.Minute

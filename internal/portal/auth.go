@@ -6,6 +6,7 @@ import (
 	"crypto/sha256"
 	"encoding/base64"
 	"encoding/hex"
+	"fmt"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -24,6 +25,13 @@ var errSignIn = duijie.Errorf(duijie.EINVALID, "用户名或密码不正确。�
 // locked and disabled accounts get the same message and take as long; failures count towards
 // the lockout kept in the store.
 func (s *Service) SignIn(ctx context.Context, a Actor, username, password string) (*duijie.User, error) {
+	// One check at a time per name typed, refused before hashing (the
+	// server limits sign-ins per address).
+	release, err := s.throttle.enter("", accountKey(username))
+	if err != nil {
+		return nil, err
+	}
+	defer release()
 	now := s.now()
 	u, hash, err := s.db.UserByUsername(ctx, strings.TrimSpace(username))
 	if duijie.ErrorCode(err) == duijie.ENOTFOUND {
@@ -144,20 +152,45 @@ func (s *Service) TokenUser(ctx context.Context, value string) (*duijie.User, er
 }
 
 // ChangePassword replaces the caller's password after checking the
-// current one; every session and token of the user ends.
+// current one; every session and token of the user ends. The check is a
+// password guess like a sign-in: one at a time per account and per
+// address, PasswordChecksPerMinute a minute per address, refused before
+// hashing; a wrong current password counts towards the account's lockout
+// (kept in the store) and is audited, and a locked account cannot change
+// its password until the lockout ends.
 func (s *Service) ChangePassword(ctx context.Context, a Actor, current, next string) error {
 	u := a.User
 	if u == nil {
 		return duijie.Errorf(duijie.EFORBIDDEN, "请先登录")
 	}
-	_, hash, err := s.db.UserByUsername(ctx, u.Username)
+	release, err := s.throttle.enter(a.IP, "user:"+u.ID, addressKey(a.IP))
 	if err != nil {
 		return err
+	}
+	defer release()
+	now := s.now()
+	fresh, hash, err := s.db.UserByUsername(ctx, u.Username)
+	if err != nil {
+		return err
+	}
+	if now.Before(fresh.LockedUntil) {
+		s.audit(ctx, a, duijie.AuditPasswordFail, "user:"+u.ID, "locked until "+fresh.LockedUntil.Format(time.RFC3339))
+		return errPasswordLocked(fresh.LockedUntil)
 	}
 	if ok, err := s.hasher.Verify(ctx, current, hash); err != nil {
 		return err
 	} else if !ok {
-		return &duijie.Error{Code: duijie.EINVALID, Message: "请检查填写的内容", Fields: map[string]string{"current": "当前密码不正确"}}
+		until, err := s.db.SignInFailed(ctx, u.ID, now)
+		if err != nil {
+			return err
+		}
+		s.audit(ctx, a, duijie.AuditPasswordFail, "user:"+u.ID, "wrong current password")
+		if !until.IsZero() {
+			s.audit(ctx, a, duijie.AuditLockout, "user:"+u.ID, "locked until "+until.Format("2006-01-02 15:04"))
+			return errPasswordLocked(until)
+		}
+		return &duijie.Error{Code: duijie.EINVALID, Message: "请检查填写的内容", Fields: map[string]string{"current": fmt.Sprintf(
+			"当前密码不正确。连续失败 %d 次，账号将锁定 %d 分钟。", duijie.LockoutFailures, int(duijie.LockoutDuration.Minutes()))}}
 	}
 	if err := auth.CheckPassword(next, u.Role.Staff()); err != nil {
 		return err // EINVALID with the message for "password"
@@ -172,8 +205,18 @@ func (s *Service) ChangePassword(ctx context.Context, a Actor, current, next str
 	if err := s.db.SetPassword(ctx, u.ID, h, false); err != nil {
 		return err
 	}
+	if err := s.db.SignInSucceeded(ctx, u.ID); err != nil { // the right password: the failures start again
+		return err
+	}
 	s.audit(ctx, a, duijie.AuditPassword, "user:"+u.ID, "changed")
 	return nil
+}
+
+// errPasswordLocked answers a password change of a locked account.
+func errPasswordLocked(until time.Time) error {
+	return &duijie.Error{Code: duijie.EINVALID, Message: "账号已锁定", Fields: map[string]string{"current": fmt.Sprintf(
+		"当前密码连续输错 %d 次，账号已锁定至 %s，期间无法登录或修改密码；如非本人操作，请联系安全管理员。",
+		duijie.LockoutFailures, until.In(duijie.ChinaTime).Format("15:04"))}}
 }
 
 // CreateUser makes an account with an issued password that must be

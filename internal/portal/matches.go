@@ -157,6 +157,8 @@ func (s *Service) Matches(ctx context.Context, a Actor, typ, id string, localFir
 	for _, m := range all {
 		page.Strong = page.Strong || m.Confidence >= match.Possible
 	}
+	var shown disclosures
+	defer func() { s.auditDisclosures(ctx, a, shown) }()
 	for i := offset; i < len(all) && len(page.Items) < limit; i++ {
 		m := all[i]
 		it, err := s.item(ctx, a, target, m.ID, nil)
@@ -167,6 +169,7 @@ func (s *Service) Matches(ctx context.Context, a Actor, typ, id string, localFir
 			page.Total--
 			continue
 		}
+		shown.add(it)
 		mi := MatchItem{Item: *it, Score: m.Score, Parts: m.Parts, Terms: found(m.Terms, MaxChips), Reasons: m.Reasons,
 			Confidence: m.Confidence, Level: match.Level(m.Confidence)}
 		if it.Summary {

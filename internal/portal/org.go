@@ -90,7 +90,17 @@ func (s *Service) Register(ctx context.Context, a Actor, r Registration) (*duiji
 	if err != nil {
 		return nil, err
 	}
+	// A name that is taken or reserved gets one answer that confirms
+	// neither, only once everything else is valid, after the hash (as long
+	// as a registration that succeeds) and within the server's limit of
+	// registrations per address: no cheap list of who has an account.
+	if reservedUsername(r.Username) {
+		return nil, errUsernameUnavailable()
+	}
 	if err := s.db.Register(ctx, o, u, h); err != nil {
+		if de, ok := err.(*duijie.Error); ok && de.Fields["username"] != "" {
+			return nil, errUsernameUnavailable()
+		}
 		return nil, err
 	}
 	s.audit(ctx, Actor{User: u, IP: a.IP}, duijie.AuditRegister, "org:"+o.ID, o.Name)
@@ -181,6 +191,26 @@ func (s *Service) MayPost(ctx context.Context, a Actor) bool {
 	case a.User.Is(duijie.RoleInstitute):
 		_, err := s.approvedMember(ctx, a, duijie.OrgInstitute)
 		return err == nil
+	}
+	return false
+}
+
+// errUsernameUnavailable is the one answer for a username that is taken
+// or reserved: it names neither the name nor the reason.
+func errUsernameUnavailable() error {
+	return &duijie.Error{Code: duijie.EINVALID, Message: "请检查填写的内容",
+		Fields: map[string]string{"username": "此用户名无法注册，请换一个（如加上单位简称或数字）"}}
+}
+
+// reservedUsername reports names nobody registers: they read like the
+// bureau's or the system's own accounts.
+func reservedUsername(name string) bool {
+	n := strings.ToLower(strings.TrimSpace(name))
+	for _, r := range []string{"admin", "administrator", "root", "system", "sysadmin", "secadmin", "auditor",
+		"security", "xitong", "anquan", "shenji", "guanliyuan", "kejiju", "bureau", "duijie", "support"} {
+		if n == r {
+			return true
+		}
 	}
 	return false
 }

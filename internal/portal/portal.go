@@ -37,8 +37,11 @@ type Service struct {
 	matches *matchCache
 	rp      *reports.Service
 	hasher  *auth.Hasher
-	log     *slog.Logger
-	now     func() time.Time
+	// throttle limits password checks per account and address before
+	// they reach the hasher.
+	throttle *throttle
+	log      *slog.Logger
+	now      func() time.Time
 
 	syncMu sync.Mutex
 	// imports are the dry runs waiting for a broker's confirmation.
@@ -59,6 +62,7 @@ func NewWith(ctx context.Context, db *sqlite.DB, ix *indexer.Indexes, hasher *au
 	s := &Service{db: db, ix: ix, m: map[duijie.Audience]*match.Matcher{}, indexer: indexer.New(db, ix), hasher: hasher, log: log, now: time.Now,
 		matches: newMatchCache(),
 		imports: newImportPlans()}
+	s.throttle = newThrottle(PasswordChecksPerMinute, func() time.Time { return s.now() })
 	s.wf = workflow.New(db, log, func() time.Time { return s.now() }, d)
 	s.rp = reports.New(db, log, func() time.Time { return s.now() })
 	for _, aud := range duijie.Audiences {

@@ -37,6 +37,11 @@ type Item struct {
 	Deadline   time.Time
 	Posted     time.Time
 	Expired    bool // a published challenge past its deadline (已截止)
+
+	// hidden is set when the item carries the hidden body of a
+	// challenge (摘要公开 or 仅科技局可见) to someone outside its
+	// enterprise: the list that shows it audits the disclosure.
+	hidden duijie.Visibility
 }
 
 // SearchParams are a list page's query, filters and paging.
@@ -151,6 +156,8 @@ func (s *Service) Search(ctx context.Context, a Actor, p SearchParams) (*SearchP
 	}
 	sortHits(res.Hits, p.Sort == "newest" || p.Q == "")
 	page := &SearchPage{Params: p, Total: int(res.Total), Facets: facets(res.Facets)}
+	var shown disclosures
+	defer func() { s.auditDisclosures(ctx, a, shown) }()
 	for i := p.Offset; i < len(res.Hits) && len(page.Items) < p.Limit; i++ {
 		h := res.Hits[i]
 		it, err := s.item(ctx, a, p.Type, h.ID, &h)
@@ -161,6 +168,7 @@ func (s *Service) Search(ctx context.Context, a Actor, p SearchParams) (*SearchP
 			page.Total--
 			continue
 		}
+		shown.add(it)
 		page.Items = append(page.Items, *it)
 	}
 	return page, nil
@@ -282,6 +290,9 @@ func (s *Service) item(ctx context.Context, a Actor, typ, id string, hit *index.
 		if acc == duijie.AccessSummary {
 			it.Summary, it.OrgName, it.Region, body = true, "", "", ""
 		}
+		if acc == duijie.AccessFull && c.Visibility != duijie.VisibilityPublic && !a.User.Member(c.OrgID) {
+			it.hidden = c.Visibility
+		}
 		it.Title, it.Snippet = highlight(c.Title, body, hit)
 		return it, nil
 	case index.DocCapability:
@@ -378,3 +389,33 @@ func wholeWords(terms []index.Term) []index.Term {
 // minWhole is how many postings must hold the whole concept for a search
 // to list only them.
 const minWhole = 5
+
+// disclosures are the hidden bodies one answer shows, each posting once.
+type disclosures []*Item
+
+func (d *disclosures) add(it *Item) {
+	if it.hidden == "" {
+		return
+	}
+	for _, o := range *d {
+		if o.ID == it.ID {
+			return
+		}
+	}
+	*d = append(*d, it)
+}
+
+// auditDisclosures records every hidden body a list showed (a snippet, a
+// match's text), as a detail view does: one entry per posting per answer,
+// written together.
+func (s *Service) auditDisclosures(ctx context.Context, a Actor, d disclosures) {
+	if len(d) == 0 {
+		return
+	}
+	entries := make([]duijie.AuditEntry, len(d))
+	for i, it := range d {
+		entries[i] = duijie.AuditEntry{Actor: a.User.IDOrEmpty(), Action: duijie.AuditConfidential,
+			Object: "challenge:" + it.ID, Detail: string(it.hidden) + " list", IP: a.IP}
+	}
+	s.db.AuditAll(ctx, s.log, entries)
+}

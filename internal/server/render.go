@@ -158,6 +158,8 @@ var auditLabels = map[string]string{
 	duijie.AuditOrgReview:     "注册审核",
 	duijie.AuditUserCreate:    "创建账号",
 	duijie.AuditPassword:      "修改密码",
+	duijie.AuditPasswordFail:  "修改密码失败",
+	duijie.AuditPurge:         "清除过期审计记录",
 	duijie.AuditUnlock:        "解锁账号",
 	duijie.AuditTokenCreate:   "创建 API 令牌",
 	duijie.AuditPostingWrite:  "保存发布",
