@@ -127,6 +127,9 @@ func (s *Server) csrfCookie() string {
 // cookie. An anonymous browser gets a CSRF cookie for its sign-in and
 // registration forms.
 func (s *Server) authenticate(c *fiber.Ctx) error {
+	if isProbe(c) {
+		return c.Next() // cheap and cookie-free; the probes are public
+	}
 	ctx := c.UserContext()
 	if h := c.Get(fiber.HeaderAuthorization); isAPI(c) && h != "" {
 		token, ok := strings.CutPrefix(h, "Bearer ")

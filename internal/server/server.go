@@ -40,6 +40,7 @@ type Server struct {
 	secure bool
 	pages  *pages
 	app    *fiber.App
+	ready  readyFunc
 }
 
 // New builds the portal's Fiber app; templates are parsed once here and a
@@ -50,6 +51,7 @@ func New(cfg Config) (*Server, error) {
 		return nil, err
 	}
 	s := &Server{svc: cfg.Service, wf: cfg.Service.Workflow(), rp: cfg.Service.Reports(), log: cfg.Log, secure: cfg.SecureCookies, pages: p}
+	s.ready = cfg.Service.Ready
 	s.app = fiber.New(fiber.Config{
 		AppName:   "duijie",
 		Immutable: true, // strings from the context stay valid after the handler
