@@ -93,13 +93,24 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if err != nil {
 		return err
 	}
-	go svc.Run(ctx, 2*time.Second)
+	runCtx, stopRun := context.WithCancel(ctx)
+	runDone := make(chan struct{})
+	go func() { svc.Run(runCtx, 2*time.Second); close(runDone) }()
+	// On SIGTERM or Ctrl-C, Listen stops accepting and waits up to
+	// shutdownGrace for the requests in flight; then the index sync
+	// stops, the outbox is applied once more, and the deferred closes run:
+	// the index, then the store.
 	err = srv.Listen(ctx, *addr, func(a string) {
 		fmt.Fprintf(stdout, "Duijie is serving http://%s/ (data in %s)\n", displayAddr(a), *dir)
 	})
+	log.Info("stopped serving", "err", err)
+	stopRun()
+	<-runDone
+	svc.Sync(context.WithoutCancel(ctx))
 	// The match-list openings counted in memory are written before the
 	// store closes.
 	svc.Reports().WaitViews()
+	log.Info("closing the index, then the store") // the closes deferred above
 	if errors.Is(err, context.Canceled) {
 		err = nil
 	}

@@ -106,9 +106,19 @@ func (s *Server) Listen(ctx context.Context, addr string, ready func(addr string
 	case err := <-errc:
 		return err
 	case <-ctx.Done():
-		return s.app.ShutdownWithTimeout(10 * time.Second)
+		// Stop accepting, let the requests in flight finish (keep-alive
+		// connections are closed after their current answer), give up
+		// after ShutdownGrace.
+		s.log.Info("shutting down", "grace", ShutdownGrace.String())
+		if err := s.app.ShutdownWithTimeout(ShutdownGrace); err != nil {
+			return fmt.Errorf("server: shutdown: %w", err)
+		}
+		return <-errc // Listener returns once the listener is closed
 	}
 }
+
+// ShutdownGrace is how long a shutdown waits for requests in flight.
+const ShutdownGrace = 10 * time.Second
 
 // isAPI reports whether the request is for the JSON API.
 func isAPI(c *fiber.Ctx) bool { return strings.HasPrefix(c.Path(), "/api/") }
