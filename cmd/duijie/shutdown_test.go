@@ -2,6 +2,7 @@ package main
 
 import (
 	"bufio"
+	"encoding/json"
 	"net"
 	"net/http"
 	"os"
@@ -67,6 +68,7 @@ func TestE2EGracefulShutdown(t *testing.T) {
 	if res.StatusCode != 200 {
 		t.Errorf("the request in flight: %d, want 200", res.StatusCode)
 	}
+	rid := res.Header.Get("X-Request-Id")
 	select {
 	case <-s.exited:
 	case <-time.After(15 * time.Second):
@@ -84,5 +86,19 @@ func TestE2EGracefulShutdown(t *testing.T) {
 			t.Fatalf("log lacks %q after byte %d:\n%s", want, at, log)
 		}
 		at += i
+	}
+	// stderr is not a terminal: JSON lines, the request's with its id.
+	found := false
+	for _, line := range strings.Split(strings.TrimSpace(string(log)), "\n") {
+		var rec map[string]any
+		if err := json.Unmarshal([]byte(line), &rec); err != nil {
+			t.Fatalf("log line is not JSON: %q", line)
+		}
+		if rec["msg"] == "request" && rec["path"] == "/readyz" {
+			found = rec["rid"] == rid && rid != ""
+		}
+	}
+	if !found {
+		t.Errorf("no JSON request line for /readyz with rid %q:\n%s", rid, log)
 	}
 }

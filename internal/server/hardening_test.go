@@ -3,12 +3,16 @@ package server
 import (
 	"bufio"
 	"bytes"
+	"encoding/json"
 	"fmt"
 	"io"
+	"log/slog"
 	"net"
 	"net/http"
+	"net/http/httptest"
 	"net/url"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 )
@@ -196,4 +200,52 @@ func TestLoneSurrogate(t *testing.T) {
 			t.Errorf("loneSurrogate(%s) = %v, want %v", in, got, want)
 		}
 	}
+}
+
+// TestRequestLogLine: every request is logged once, as structured
+// fields, with the id its answer carries.
+func TestRequestLogLine(t *testing.T) {
+	st := mustStack(t)
+	var buf syncBuffer
+	srv, err := New(Config{Service: st.srv.svc, Log: slog.New(slog.NewJSONHandler(&buf, nil))})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, target := range []string{"/", "/nope", "/api/v1/challenges"} {
+		res, err := srv.App().Test(httptest.NewRequest("GET", target, nil), -1)
+		if err != nil {
+			t.Fatal(err)
+		}
+		rid := res.Header.Get("X-Request-Id")
+		var found bool
+		for _, line := range strings.Split(strings.TrimSpace(buf.String()), "\n") {
+			var rec map[string]any
+			if err := json.Unmarshal([]byte(line), &rec); err != nil {
+				t.Fatalf("not JSON: %q", line)
+			}
+			if rec["msg"] == "request" && rec["rid"] == rid && rec["path"] == target && rec["status"] == float64(res.StatusCode) {
+				found = true
+			}
+		}
+		if !found {
+			t.Errorf("%s: no request line with rid %q in %s", target, rid, buf.String())
+		}
+	}
+}
+
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
 }
