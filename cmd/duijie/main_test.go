@@ -45,6 +45,7 @@ func TestUsageErrors(t *testing.T) {
 		{"serve with a bad flag", []string{"--nope"}, 2, "flag provided but not defined"},
 		{"serve with no time to answer", []string{"serve", "--answer-days", "0"}, 2, "--answer-days must be between 1 and 365 days"},
 		{"serve with a year and a day to negotiate", []string{"--negotiate-days", "366"}, 2, "--negotiate-days must be between 1 and 365 days"},
+		{"serve with an unknown log format", []string{"--log-format", "xml"}, 2, "--log-format must be json, text or auto"},
 		{"unknown command", []string{"serve-me"}, 2, `unknown command "serve-me"`},
 		{"eval without data", []string{"eval"}, 2, "eval needs --data DIR"},
 		{"eval with a bad flag", []string{"eval", "--nope"}, 2, "flag provided but not defined"},
@@ -257,5 +258,29 @@ func TestHealIndex(t *testing.T) {
 				t.Fatalf("healthy index: %v, %q, reopened: %v", err, logs.String(), again != ix)
 			}
 		})
+	}
+}
+
+// TestNewLogger: JSON or text as asked; auto gives JSON when the output
+// is not a terminal (a file, a pipe, a collector).
+func TestNewLogger(t *testing.T) {
+	for format, want := range map[string]string{"json": `{"time":`, "text": "time=", "auto": `{"time":`} {
+		var b strings.Builder
+		log, err := newLogger(format, &b)
+		if err != nil {
+			t.Fatal(err)
+		}
+		log.Info("request", "rid", "0123456789abcdef")
+		if !strings.HasPrefix(b.String(), want) || !strings.Contains(b.String(), "0123456789abcdef") {
+			t.Errorf("%s: %q", format, b.String())
+		}
+	}
+	f, err := os.CreateTemp(t.TempDir(), "log")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	if isTerminal(f) {
+		t.Error("a file is taken for a terminal")
 	}
 }

@@ -34,6 +34,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		"cookies without Secure, for plain HTTP on a LAN (env DUIJIE_INSECURE_COOKIES); localhost works without it")
 	queueDays := fs.Int("queue-days", envInt("DUIJIE_QUEUE_DAYS", 7), "days a broker has to take up a proposal or request (env DUIJIE_QUEUE_DAYS)")
 	answerDays := fs.Int("answer-days", envInt("DUIJIE_ANSWER_DAYS", 7), "days both sides have to answer a recommendation (env DUIJIE_ANSWER_DAYS)")
+	logFormat := fs.String("log-format", envOr("DUIJIE_LOG_FORMAT", "auto"), "log format on stderr: json, text, or auto (text on a terminal, JSON otherwise) (env DUIJIE_LOG_FORMAT)")
 	negotiateDays := fs.Int("negotiate-days", envInt("DUIJIE_NEGOTIATE_DAYS", 30), "days in 洽谈中 without a broker's note before it is overdue (env DUIJIE_NEGOTIATE_DAYS)")
 	if err := parseFlags(fs, args, stderr); err != nil {
 		return err
@@ -43,7 +44,11 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		fmt.Fprintln(stderr, err)
 		return errUsage
 	}
-	log := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: slog.LevelInfo}))
+	log, err := newLogger(*logFormat, stderr)
+	if err != nil {
+		fmt.Fprintln(stderr, err)
+		return errUsage
+	}
 	db, idxPath, err := openStore(ctx, *dir, true)
 	if err != nil {
 		return err
@@ -93,17 +98,58 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if err != nil {
 		return err
 	}
-	go svc.Run(ctx, 2*time.Second)
+	runCtx, stopRun := context.WithCancel(ctx)
+	runDone := make(chan struct{})
+	go func() { svc.Run(runCtx, 2*time.Second); close(runDone) }()
+	// On SIGTERM or Ctrl-C, Listen stops accepting and waits up to
+	// shutdownGrace for the requests in flight; then the index sync
+	// stops, the outbox is applied once more, and the deferred closes run:
+	// the index, then the store.
 	err = srv.Listen(ctx, *addr, func(a string) {
 		fmt.Fprintf(stdout, "Duijie is serving http://%s/ (data in %s)\n", displayAddr(a), *dir)
 	})
+	log.Info("stopped serving", "err", err)
+	stopRun()
+	<-runDone
+	svc.Sync(context.WithoutCancel(ctx))
 	// The match-list openings counted in memory are written before the
 	// store closes.
 	svc.Reports().WaitViews()
+	log.Info("closing the index, then the store") // the closes deferred above
 	if errors.Is(err, context.Canceled) {
 		err = nil
 	}
 	return err
+}
+
+// newLogger is the portal's structured log on w: JSON lines for a log
+// collector, or text for a person at a terminal; "auto" picks by whether
+// w is a terminal.
+func newLogger(format string, w io.Writer) (*slog.Logger, error) {
+	opts := &slog.HandlerOptions{Level: slog.LevelInfo}
+	if format == "auto" {
+		format = "json"
+		if isTerminal(w) {
+			format = "text"
+		}
+	}
+	switch format {
+	case "json":
+		return slog.New(slog.NewJSONHandler(w, opts)), nil
+	case "text":
+		return slog.New(slog.NewTextHandler(w, opts)), nil
+	}
+	return nil, fmt.Errorf("--log-format must be json, text or auto, not %q", format)
+}
+
+// isTerminal reports whether w is a character device (a terminal).
+func isTerminal(w io.Writer) bool {
+	f, ok := w.(*os.File)
+	if !ok {
+		return false
+	}
+	st, err := f.Stat()
+	return err == nil && st.Mode()&os.ModeCharDevice != 0
 }
 
 // deadlinesOf checks the reply deadlines given in days.

@@ -3,6 +3,7 @@ package duijie
 import (
 	"fmt"
 	"strings"
+	"unicode"
 	"unicode/utf8"
 )
 
@@ -22,6 +23,21 @@ const (
 func hasControl(s string) bool {
 	for _, r := range s {
 		if (r < 0x20 && r != '\n' && r != '\r' && r != '\t') || r == 0x7f || (r >= 0x80 && r < 0xa0) {
+			return true
+		}
+	}
+	return false
+}
+
+// hasFormatControl reports invisible format characters (Unicode
+// category Cf): bidi overrides and isolates (U+202A–U+202E,
+// U+2066–U+2069, U+200E/U+200F, U+061C) that make a title read
+// differently from how it is stored, zero-width spaces and joiners
+// used to dodge search and review, and the BOM. The zero-width joiner
+// (U+200D) stays allowed: emoji sequences need it.
+func hasFormatControl(s string) bool {
+	for _, r := range s {
+		if r != 0x200d && unicode.Is(unicode.Cf, r) {
 			return true
 		}
 	}
@@ -52,6 +68,8 @@ func (f fieldErrors) text(field, label, s string, required bool, max int) {
 	switch {
 	case !utf8.ValidString(s) || hasControl(s):
 		f.add(field, "%s含有无法识别的字符", label)
+	case hasFormatControl(s):
+		f.add(field, "%s含有不可见的排版控制字符（如文字方向控制符），请删除后重试", label)
 	case required && n == 0:
 		f.add(field, "请填写%s", label)
 	case n > max:
@@ -66,6 +84,9 @@ func (f fieldErrors) list(field, label string, xs []string, maxN, maxLen int) {
 	for _, x := range xs {
 		if !utf8.ValidString(x) || hasControl(x) {
 			f.add(field, "%s含有无法识别的字符", label)
+		}
+		if hasFormatControl(x) {
+			f.add(field, "%s含有不可见的排版控制字符（如文字方向控制符），请删除后重试", label)
 		}
 		if n := utf8.RuneCountInString(x); n == 0 || n > maxLen {
 			f.add(field, "每项%s应为 1 到 %d 个字", label, maxLen)
@@ -82,7 +103,7 @@ func (f fieldErrors) region(field string, r Region) {
 
 // clip shortens s to n characters for a message.
 func clip(s string, n int) string {
-	if !utf8.ValidString(s) || hasControl(s) {
+	if !utf8.ValidString(s) || hasControl(s) || hasFormatControl(s) {
 		return "（无法识别）"
 	}
 	if r := []rune(s); len(r) > n {

@@ -1,9 +1,12 @@
 package server
 
 import (
+	"bytes"
 	"encoding/json"
+	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/gofiber/fiber/v2"
 
@@ -189,9 +192,18 @@ func nonNil(xs []string) []string {
 	return xs
 }
 
-// decode reads a JSON body strictly: unknown fields are errors.
+// errNotUTF8 refuses what encoding/json would quietly turn into U+FFFD.
+var errNotUTF8 = duijie.Errorf(duijie.EINVALID, "请求体含有无效的 UTF-8 字符（或不成对的 \\u 代理项转义），请以 UTF-8 编码提交")
+
+// decode reads a JSON body strictly: unknown fields are errors, and so
+// are bytes that are not UTF-8 and lone surrogate escapes (\ud800),
+// which encoding/json would replace with U+FFFD without a word.
 func decode(c *fiber.Ctx, v any) error {
-	dec := json.NewDecoder(strings.NewReader(string(c.Body())))
+	body := c.Body()
+	if !utf8.Valid(body) || loneSurrogate(body) {
+		return errNotUTF8
+	}
+	dec := json.NewDecoder(bytes.NewReader(body))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(v); err != nil {
 		return duijie.Errorf(duijie.EINVALID, "请求体不是有效的 JSON：%v", err)
@@ -219,4 +231,39 @@ func toInterestJSON(i duijie.Interest) interestJSON {
 	return interestJSON{ID: i.ID, Kind: string(i.Kind), ChallengeID: i.ChallengeID, CapabilityID: i.CapabilityID,
 		TargetTitle: i.TargetTitle, OrgName: i.OrgName, Approach: i.Approach, Team: i.Team, Months: i.Months,
 		CostMin: i.CostMin, CostMax: i.CostMax, Message: i.Message, Status: string(i.Status), Created: created}
+}
+
+// loneSurrogate reports a \uD800–\uDFFF escape in a JSON text that is
+// not a high surrogate followed by a low one. Backslashes are counted so
+// that an escaped backslash before "u" is not taken for an escape.
+func loneSurrogate(b []byte) bool {
+	hex4 := func(i int) (rune, bool) {
+		if i+6 > len(b) || b[i] != '\\' || b[i+1] != 'u' {
+			return 0, false
+		}
+		n, err := strconv.ParseUint(string(b[i+2:i+6]), 16, 16)
+		return rune(n), err == nil
+	}
+	for i := 0; i < len(b); i++ {
+		if b[i] != '\\' {
+			continue
+		}
+		r, ok := hex4(i)
+		if !ok {
+			i++ // skip the escaped character (\\ included)
+			continue
+		}
+		switch {
+		case r >= 0xd800 && r < 0xdc00:
+			if lo, ok := hex4(i + 6); !ok || lo < 0xdc00 || lo > 0xdfff {
+				return true
+			}
+			i += 11
+		case r >= 0xdc00 && r <= 0xdfff:
+			return true
+		default:
+			i += 5
+		}
+	}
+	return false
 }

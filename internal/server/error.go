@@ -19,6 +19,7 @@ var (
 	errCrossSite    = duijie.Errorf(duijie.EFORBIDDEN, "拒绝来自其他网站的请求")
 	errMustChange   = duijie.Errorf(duijie.EFORBIDDEN, "请先修改系统发放的初始密码")
 	errTooMany      = &duijie.Error{Code: "rate_limited", Message: "尝试过于频繁，请一分钟后再试"}
+	errHeaderLarge  = &duijie.Error{Code: "header_too_large", Message: "请求头或网址过长"}
 )
 
 // status maps a domain error code to an HTTP status: the one place where
@@ -37,6 +38,8 @@ func status(code string) int {
 		return fiber.StatusUnauthorized
 	case "rate_limited":
 		return fiber.StatusTooManyRequests
+	case "header_too_large":
+		return fiber.StatusRequestHeaderFieldsTooLarge
 	}
 	return fiber.StatusInternalServerError
 }
@@ -44,7 +47,11 @@ func status(code string) int {
 // handleError answers every error: JSON for the API, a Chinese page
 // otherwise, with the request id; internal details go to the log only.
 func (s *Server) handleError(c *fiber.Ctx, err error) error {
-	rid, _ := c.Locals(localRequestID).(string)
+	// A request refused by fasthttp before any middleware (body, headers
+	// or URL too large) comes here first: it gets its id and headers now
+	// and its log line below.
+	early := c.Locals(localRequestID) == nil
+	rid := s.stamp(c)
 	var fe *fiber.Error
 	var de *duijie.Error
 	switch {
@@ -58,14 +65,19 @@ func (s *Server) handleError(c *fiber.Ctx, err error) error {
 	if code >= 500 {
 		s.log.Error("internal error", "rid", rid, "method", c.Method(), "path", c.Path(), "err", err)
 	}
+	if early {
+		s.log.Warn("request refused before routing", "rid", rid, "method", c.Method(), "path", c.Path(), "err", err)
+	}
 	if isAPI(c) {
 		body := fiber.Map{"error": fiber.Map{"code": de.Code, "message": de.Message, "request_id": rid}}
 		if len(de.Fields) > 0 {
 			body["error"].(fiber.Map)["fields"] = de.Fields
 		}
-		return c.Status(code).JSON(body)
+		err := c.Status(code).JSON(body)
+		noStoreJSON(c)
+		return err
 	}
-	if code == fiber.StatusUnauthorized && c.Method() == fiber.MethodGet {
+	if code == fiber.StatusUnauthorized && (c.Method() == fiber.MethodGet || c.Method() == fiber.MethodHead) {
 		return c.Redirect("/login?next="+url.QueryEscape(c.OriginalURL()), fiber.StatusSeeOther)
 	}
 	c.Status(code)
@@ -82,6 +94,8 @@ func fiberError(fe *fiber.Error) *duijie.Error {
 		return &duijie.Error{Code: duijie.ENOTFOUND, Message: "不支持的请求方式"}
 	case fiber.StatusRequestEntityTooLarge:
 		return duijie.Errorf(duijie.EINVALID, "提交的内容太大")
+	case fiber.StatusRequestHeaderFieldsTooLarge:
+		return errHeaderLarge
 	case fiber.StatusBadRequest, fiber.StatusUnprocessableEntity:
 		return duijie.Errorf(duijie.EINVALID, "请求格式不正确")
 	}

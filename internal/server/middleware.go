@@ -35,13 +35,10 @@ func staticFiles() fiber.Handler {
 }
 
 // requestID gives every request an id, sent back in a header and shown on
-// error pages, and logs the request when it is done.
+// error pages, sets the security headers, and logs the request when it
+// is done.
 func (s *Server) requestID(c *fiber.Ctx) error {
-	b := make([]byte, 8)
-	rand.Read(b)
-	id := hex.EncodeToString(b)
-	c.Locals(localRequestID, id)
-	c.Set("X-Request-Id", id)
+	id := s.stamp(c)
 	start := time.Now()
 	err := c.Next()
 	if err != nil {
@@ -49,9 +46,37 @@ func (s *Server) requestID(c *fiber.Ctx) error {
 			s.log.Error("error handler failed", "rid", id, "err", herr)
 		}
 	}
+	noStoreJSON(c)
 	s.log.Info("request", "rid", id, "method", c.Method(), "path", c.Path(), "status", c.Response().StatusCode(),
 		"ms", time.Since(start).Milliseconds())
 	return nil
+}
+
+// stamp gives the answer its request id and security headers, once: the
+// middleware does it for every routed request, the error handler for the
+// requests fasthttp refuses before any middleware runs (a body over the
+// server's limit, headers or a URL over the read buffer). It returns the
+// request id.
+func (s *Server) stamp(c *fiber.Ctx) string {
+	if id, ok := c.Locals(localRequestID).(string); ok && id != "" {
+		return id
+	}
+	b := make([]byte, 8)
+	rand.Read(b)
+	id := hex.EncodeToString(b)
+	c.Locals(localRequestID, id)
+	c.Set("X-Request-Id", id)
+	s.setSecurityHeaders(c)
+	return id
+}
+
+// noStoreJSON keeps JSON answers (API data, errors, health) out of
+// browser and proxy caches.
+func noStoreJSON(c *fiber.Ctx) {
+	h := &c.Response().Header
+	if strings.HasPrefix(string(h.ContentType()), fiber.MIMEApplicationJSON) && len(h.Peek(fiber.HeaderCacheControl)) == 0 {
+		h.Set(fiber.HeaderCacheControl, "no-store")
+	}
 }
 
 // recoverPanics turns a panic in a handler into an internal error (a
@@ -68,10 +93,10 @@ func (s *Server) recoverPanics(c *fiber.Ctx) (err error) {
 	return c.Next()
 }
 
-// securityHeaders sets the headers every answer carries: a CSP without
-// inline scripts or styles, nosniff, no framing, and a referrer policy
-// that keeps same-origin checks working.
-func (s *Server) securityHeaders(c *fiber.Ctx) error {
+// setSecurityHeaders sets the headers every answer carries: a CSP
+// without inline scripts or styles, nosniff, no framing, and a referrer
+// policy that keeps same-origin checks working.
+func (s *Server) setSecurityHeaders(c *fiber.Ctx) {
 	c.Set("Content-Security-Policy", "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "+
 		"object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'")
 	c.Set("X-Content-Type-Options", "nosniff")
@@ -82,7 +107,6 @@ func (s *Server) securityHeaders(c *fiber.Ctx) error {
 	if s.secure {
 		c.Set("Strict-Transport-Security", "max-age=31536000")
 	}
-	return c.Next()
 }
 
 func (s *Server) sessionCookie() string {
@@ -103,6 +127,9 @@ func (s *Server) csrfCookie() string {
 // cookie. An anonymous browser gets a CSRF cookie for its sign-in and
 // registration forms.
 func (s *Server) authenticate(c *fiber.Ctx) error {
+	if isProbe(c) {
+		return c.Next() // cheap and cookie-free; the probes are public
+	}
 	ctx := c.UserContext()
 	if h := c.Get(fiber.HeaderAuthorization); isAPI(c) && h != "" {
 		token, ok := strings.CutPrefix(h, "Bearer ")
@@ -168,8 +195,12 @@ func (s *Server) checkOrigin(c *fiber.Ctx) error {
 		return errCrossSite
 	}
 	if o := c.Get(fiber.HeaderOrigin); o != "" {
+		// Scheme and host both: a page served over http must not post to
+		// the https portal, nor the other way round. c.Protocol follows
+		// X-Forwarded-Proto, which a browser cannot set on a cross-site
+		// request, so a TLS-terminating proxy keeps working.
 		u, err := url.Parse(o)
-		if err != nil || u.Host != string(c.Request().Host()) {
+		if err != nil || u.Scheme != c.Protocol() || u.Host != string(c.Request().Host()) {
 			return errCrossSite
 		}
 	}
@@ -207,7 +238,7 @@ func (s *Server) authorize(r route) fiber.Handler {
 		ambient := c.Locals("bearer") == nil && (!isAPI(c) || session(c) != nil)
 		if !safeMethod(c.Method()) && ambient {
 			want, _ := c.Locals(localCSRF).(string)
-			got := c.FormValue("_csrf")
+			got := formToken(c)
 			if got == "" {
 				got = c.Get("X-CSRF-Token")
 			}
@@ -217,6 +248,21 @@ func (s *Server) authorize(r route) fiber.Handler {
 		}
 		return c.Next()
 	}
+}
+
+// formToken is the CSRF token from the form body, url-encoded or
+// multipart, never from the query string: a token in a URL ends up in
+// logs, history and Referer headers.
+func formToken(c *fiber.Ctx) string {
+	if v := c.Request().PostArgs().Peek("_csrf"); len(v) > 0 {
+		return string(v)
+	}
+	if strings.HasPrefix(string(c.Request().Header.ContentType()), fiber.MIMEMultipartForm) {
+		if mf, err := c.MultipartForm(); err == nil && len(mf.Value["_csrf"]) > 0 {
+			return mf.Value["_csrf"][0]
+		}
+	}
+	return ""
 }
 
 // user is the signed-in caller, nil when anonymous.

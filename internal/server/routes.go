@@ -43,6 +43,9 @@ func roles(rs ...duijie.Role) policy { return policy{roles: rs} }
 func (s *Server) routes() []route {
 	return []route{
 		{"GET", "/", public, s.handleHome},
+		// operations: liveness and readiness for the orchestrator
+		{"GET", pathHealthz, public, s.handleHealthz},
+		{"GET", pathReadyz, public, s.handleReadyz},
 		{"GET", "/login", public, s.handleLoginForm},
 		{"POST", "/login", public, s.handleLogin},
 		{"POST", "/logout", signedIn, s.handleLogout},

@@ -40,6 +40,7 @@ type Server struct {
 	secure bool
 	pages  *pages
 	app    *fiber.App
+	ready  readyFunc
 }
 
 // New builds the portal's Fiber app; templates are parsed once here and a
@@ -50,6 +51,7 @@ func New(cfg Config) (*Server, error) {
 		return nil, err
 	}
 	s := &Server{svc: cfg.Service, wf: cfg.Service.Workflow(), rp: cfg.Service.Reports(), log: cfg.Log, secure: cfg.SecureCookies, pages: p}
+	s.ready = cfg.Service.Ready
 	s.app = fiber.New(fiber.Config{
 		AppName:   "duijie",
 		Immutable: true, // strings from the context stay valid after the handler
@@ -64,7 +66,7 @@ func New(cfg Config) (*Server, error) {
 		WriteTimeout:          30 * time.Second,
 		IdleTimeout:           120 * time.Second,
 	})
-	s.app.Use(s.requestID, s.recoverPanics, s.securityHeaders, limitBody)
+	s.app.Use(s.requestID, s.recoverPanics, limitBody)
 	s.app.Use("/static", staticFiles())
 	s.app.Use(s.authenticate, s.checkOrigin)
 	s.app.Use(signInLimiter(cfg.SignInLimit))
@@ -76,6 +78,11 @@ func New(cfg Config) (*Server, error) {
 		}
 		seen[key] = true
 		s.app.Add(r.method, r.path, s.authorize(r), r.handle)
+		if r.method == fiber.MethodGet {
+			// HEAD answers like GET, through the same policy; fasthttp
+			// drops the body.
+			s.app.Add(fiber.MethodHead, r.path, s.authorize(r), r.handle)
+		}
 	}
 	s.app.Use(func(c *fiber.Ctx) error { return errNotFound })
 	return s, nil
@@ -99,9 +106,19 @@ func (s *Server) Listen(ctx context.Context, addr string, ready func(addr string
 	case err := <-errc:
 		return err
 	case <-ctx.Done():
-		return s.app.ShutdownWithTimeout(10 * time.Second)
+		// Stop accepting, let the requests in flight finish (keep-alive
+		// connections are closed after their current answer), give up
+		// after ShutdownGrace.
+		s.log.Info("shutting down", "grace", ShutdownGrace.String())
+		if err := s.app.ShutdownWithTimeout(ShutdownGrace); err != nil {
+			return fmt.Errorf("server: shutdown: %w", err)
+		}
+		return <-errc // Listener returns once the listener is closed
 	}
 }
+
+// ShutdownGrace is how long a shutdown waits for requests in flight.
+const ShutdownGrace = 10 * time.Second
 
 // isAPI reports whether the request is for the JSON API.
 func isAPI(c *fiber.Ctx) bool { return strings.HasPrefix(c.Path(), "/api/") }
