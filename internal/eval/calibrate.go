@@ -34,18 +34,11 @@ func (s Sample) prob(c match.Calibration) float64 {
 // Samples ranks every judged challenge of s with the product's ranking and
 // keeps the top k candidates of each: the pairs a reader would see.
 func Samples(ctx context.Context, s *Set, w match.Weights, k int) ([]Sample, error) {
-	ix, err := index.OpenMem(index.AnalyzerIndex)
+	ix, err := memIndex(s, index.AnalyzerIndex)
 	if err != nil {
 		return nil, err
 	}
 	defer ix.Close()
-	docs := make([]index.Doc, 0, len(s.Capabilities))
-	for _, c := range s.Capabilities {
-		docs = append(docs, c.Doc())
-	}
-	if err := ix.Upsert(docs...); err != nil {
-		return nil, err
-	}
 	m := match.New(ix)
 	m.W = w
 	var out []Sample

@@ -95,20 +95,11 @@ func runVariant(ctx context.Context, v string, s *Set, queries []Challenge, opt 
 	if analyzer == "" {
 		return nil, fmt.Errorf("eval: unknown variant %q (want one of %v)", v, Variants)
 	}
-	ix, err := index.OpenMem(analyzer)
+	ix, err := memIndex(s, analyzer)
 	if err != nil {
 		return nil, err
 	}
 	defer ix.Close()
-	// One batch: one segment, so BM25 statistics do not depend on when
-	// background merges happen and every run scores the same.
-	docs := make([]index.Doc, 0, len(s.Capabilities))
-	for _, c := range s.Capabilities {
-		docs = append(docs, c.Doc())
-	}
-	if err := ix.Upsert(docs...); err != nil {
-		return nil, err
-	}
 
 	m := match.New(ix)
 	m.W = opt.Weights
@@ -183,4 +174,23 @@ func (r *Report) WriteRun(w io.Writer) error {
 		}
 	}
 	return nil
+}
+
+// memIndex indexes the set's capabilities in memory with analyzer, in one
+// batch: one segment, so BM25 statistics do not depend on when background
+// merges happen and every run scores the same.
+func memIndex(s *Set, analyzer string) (*index.Index, error) {
+	ix, err := index.OpenMem(analyzer)
+	if err != nil {
+		return nil, err
+	}
+	docs := make([]index.Doc, 0, len(s.Capabilities))
+	for _, c := range s.Capabilities {
+		docs = append(docs, c.Doc())
+	}
+	if err := ix.Upsert(docs...); err != nil {
+		ix.Close()
+		return nil, err
+	}
+	return ix, nil
 }

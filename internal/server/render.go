@@ -89,7 +89,8 @@ var funcs = template.FuncMap{
 		}
 		return fmt.Sprintf("%d–%d 万元", lo, hi)
 	},
-	"pct": func(x float64) string { return fmt.Sprintf("%.0f", x*100) },
+	"pct":        func(x float64) string { return fmt.Sprintf("%.0f", x*100) },
+	"returnForm": func(path, id, csrf string) returnForm { return returnForm{Path: path, ID: id, CSRF: csrf} },
 	"levelClass": func(level string) string {
 		if c, ok := map[string]string{"很可能相关": "likely", "可能相关": "possible"}[level]; ok {
 			return c
@@ -226,3 +227,6 @@ func groupDigits(n int64) string {
 	}
 	return b.String()
 }
+
+// returnForm is what the broker's 退回 form of a posting needs.
+type returnForm struct{ Path, ID, CSRF string }

@@ -73,23 +73,8 @@ func auditHash(prev, at string, e duijie.AuditEntry) string {
 // AuditLog returns the newest entries, newest first; action filters by
 // prefix ("" for all).
 func (db *DB) AuditLog(ctx context.Context, action string, limit int) ([]duijie.AuditEntry, error) {
-	rows, err := db.r.QueryContext(ctx, `SELECT seq, at, actor, action, object, detail, ip, hash FROM audit
+	return db.auditQuery(ctx, `SELECT seq, at, actor, action, object, detail, ip, hash FROM audit
 		WHERE action LIKE ? ESCAPE '\' ORDER BY seq DESC LIMIT ?`, likePrefix(action), limit)
-	if err != nil {
-		return nil, fmt.Errorf("sqlite: audit: %w", err)
-	}
-	defer rows.Close()
-	var out []duijie.AuditEntry
-	for rows.Next() {
-		var e duijie.AuditEntry
-		var at string
-		if err := rows.Scan(&e.Seq, &at, &e.Actor, &e.Action, &e.Object, &e.Detail, &e.IP, &e.Hash); err != nil {
-			return nil, err
-		}
-		e.At, _ = time.Parse(time.RFC3339Nano, at)
-		out = append(out, e)
-	}
-	return out, rows.Err()
 }
 
 func likePrefix(s string) string {
