@@ -30,6 +30,7 @@ func commands() []command {
 		{"bench", "benchmark analysis, indexing and matching against bleve-cjk and MLT baselines", runBench},
 		{"import-demo", "load the demo set into the store and index it", runImportDemo},
 		{"reindex", "rebuild the search index from the store", runReindex},
+		{"backup", "copy the store to one file, also while the portal runs", runBackup},
 		{"audit-purge", "remove audit entries older than a date at least 184 days back", runAuditPurge},
 		{"load", "load a portal on this machine with bounded bursts of requests; req/s and latency", runLoad},
 	}

@@ -36,8 +36,19 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	answerDays := fs.Int("answer-days", envInt("DUIJIE_ANSWER_DAYS", 7), "days both sides have to answer a recommendation (env DUIJIE_ANSWER_DAYS)")
 	logFormat := fs.String("log-format", envOr("DUIJIE_LOG_FORMAT", "auto"), "log format on stderr: json, text, or auto (text on a terminal, JSON otherwise) (env DUIJIE_LOG_FORMAT)")
 	negotiateDays := fs.Int("negotiate-days", envInt("DUIJIE_NEGOTIATE_DAYS", 30), "days in 洽谈中 without a broker's note before it is overdue (env DUIJIE_NEGOTIATE_DAYS)")
+	trustedProxies := fs.String("trusted-proxies", os.Getenv("DUIJIE_TRUSTED_PROXIES"), "reverse proxies whose X-Forwarded-For and X-Forwarded-Proto are believed: addresses or CIDR ranges, comma-separated (env DUIJIE_TRUSTED_PROXIES)")
+	publicURL := fs.String("public-url", os.Getenv("DUIJIE_PUBLIC_URL"), "the portal's address as browsers see it, https://host; the Origin check compares with it (env DUIJIE_PUBLIC_URL)")
 	if err := parseFlags(fs, args, stderr); err != nil {
 		return err
+	}
+	proxies, err := server.ParseTrustedProxies(*trustedProxies)
+	if err != nil {
+		fmt.Fprintf(stderr, "--trusted-proxies: %v\n", err)
+		return errUsage
+	}
+	if _, err := server.ParsePublicURL(*publicURL); err != nil {
+		fmt.Fprintf(stderr, "--public-url: %v\n", err)
+		return errUsage
 	}
 	deadlines, err := deadlinesOf(*queueDays, *answerDays, *negotiateDays)
 	if err != nil {
@@ -94,7 +105,8 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		fmt.Fprintf(stdout, "Demo sign-ins (%s):\n%s", loginsPath, b)
 		fmt.Fprintln(stdout, "This is a demo store: its accounts' passwords are printed here. For real use start with --demo=false on a new --data folder.")
 	}
-	srv, err := server.New(server.Config{Service: svc, Log: log, SecureCookies: !*insecure})
+	srv, err := server.New(server.Config{Service: svc, Log: log, SecureCookies: !*insecure,
+		TrustedProxies: proxies, PublicURL: *publicURL})
 	if err != nil {
 		return err
 	}

@@ -194,11 +194,17 @@ func (s *Server) checkOrigin(c *fiber.Ctx) error {
 	default:
 		return errCrossSite
 	}
-	if o := c.Get(fiber.HeaderOrigin); o != "" {
+	if o := c.Get(fiber.HeaderOrigin); o != "" && s.publicOrigin != "" {
+		// Behind a proxy the public URL says what the browser sees.
+		if strings.ToLower(o) != s.publicOrigin {
+			return errCrossSite
+		}
+	} else if o != "" {
 		// Scheme and host both: a page served over http must not post to
 		// the https portal, nor the other way round. c.Protocol follows
-		// X-Forwarded-Proto, which a browser cannot set on a cross-site
-		// request, so a TLS-terminating proxy keeps working.
+		// X-Forwarded-Proto only from a trusted proxy (Fiber's trusted
+		// proxy check), so a TLS-terminating proxy keeps working when it
+		// is configured, and nobody else can claim https.
 		u, err := url.Parse(o)
 		if err != nil || u.Scheme != c.Protocol() || u.Host != string(c.Request().Host()) {
 			return errCrossSite
@@ -280,7 +286,7 @@ func session(c *fiber.Ctx) *duijie.Session {
 }
 
 // signInLimiter limits the POSTs that try passwords or make accounts, per
-// client address (c.IP: no proxy headers are trusted).
+// client address (c.IP: the peer, or the client named by a trusted proxy).
 func signInLimiter(max int) fiber.Handler {
 	if max <= 0 {
 		max = 20

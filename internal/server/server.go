@@ -7,6 +7,7 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"net/netip"
 	"strings"
 	"time"
 
@@ -29,6 +30,15 @@ type Config struct {
 	// address may make a minute (default 20): the account lockout stops
 	// guessing one password, this slows spraying one password over many.
 	SignInLimit int
+	// TrustedProxies are the addresses and CIDR ranges of reverse proxies
+	// whose X-Forwarded-For (the client's address: rate limits, audit)
+	// and X-Forwarded-Proto are believed; from any other peer they are
+	// ignored. Empty: no proxy is trusted.
+	TrustedProxies []string
+	// PublicURL is the portal's address as browsers see it
+	// (https://host); when set, the Origin of a state-changing request
+	// must be exactly its origin.
+	PublicURL string
 }
 
 // Server serves the portal.
@@ -41,6 +51,9 @@ type Server struct {
 	pages  *pages
 	app    *fiber.App
 	ready  readyFunc
+
+	proxies      []netip.Prefix // trusted proxies
+	publicOrigin string         // scheme://host of the public URL, or ""
 }
 
 // New builds the portal's Fiber app; templates are parsed once here and a
@@ -52,6 +65,14 @@ func New(cfg Config) (*Server, error) {
 	}
 	s := &Server{svc: cfg.Service, wf: cfg.Service.Workflow(), rp: cfg.Service.Reports(), log: cfg.Log, secure: cfg.SecureCookies, pages: p}
 	s.ready = cfg.Service.Ready
+	proxies, err := ParseTrustedProxies(strings.Join(cfg.TrustedProxies, ","))
+	if err != nil {
+		return nil, fmt.Errorf("server: %w", err)
+	}
+	s.proxies = trustedNets(proxies)
+	if s.publicOrigin, err = ParsePublicURL(cfg.PublicURL); err != nil {
+		return nil, fmt.Errorf("server: %w", err)
+	}
 	s.app = fiber.New(fiber.Config{
 		AppName:   "duijie",
 		Immutable: true, // strings from the context stay valid after the handler
@@ -65,8 +86,13 @@ func New(cfg Config) (*Server, error) {
 		ReadTimeout:           30 * time.Second,
 		WriteTimeout:          30 * time.Second,
 		IdleTimeout:           120 * time.Second,
+		// Forwarded headers (X-Forwarded-For, -Proto, -Host) count only
+		// from a configured proxy; with none configured, from nobody.
+		EnableTrustedProxyCheck: true,
+		TrustedProxies:          proxies,
+		ProxyHeader:             fiber.HeaderXForwardedFor,
 	})
-	s.app.Use(s.requestID, s.recoverPanics, limitBody)
+	s.app.Use(s.clientAddress, s.requestID, s.recoverPanics, limitBody)
 	s.app.Use("/static", staticFiles())
 	s.app.Use(s.authenticate, s.checkOrigin)
 	s.app.Use(signInLimiter(cfg.SignInLimit))
