@@ -36,8 +36,14 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	answerDays := fs.Int("answer-days", envInt("DUIJIE_ANSWER_DAYS", 7), "days both sides have to answer a recommendation (env DUIJIE_ANSWER_DAYS)")
 	logFormat := fs.String("log-format", envOr("DUIJIE_LOG_FORMAT", "auto"), "log format on stderr: json, text, or auto (text on a terminal, JSON otherwise) (env DUIJIE_LOG_FORMAT)")
 	negotiateDays := fs.Int("negotiate-days", envInt("DUIJIE_NEGOTIATE_DAYS", 30), "days in 洽谈中 without a broker's note before it is overdue (env DUIJIE_NEGOTIATE_DAYS)")
+	// metrics: the token is read from the environment after parsing, so
+	// that --help does not print it as the flag's default
+	metricsToken := fs.String("metrics-token", "", "bearer token for GET /metrics; without one /metrics answers 404 (env DUIJIE_METRICS_TOKEN, preferred: a flag shows in ps)")
 	if err := parseFlags(fs, args, stderr); err != nil {
 		return err
+	}
+	if *metricsToken == "" {
+		*metricsToken = os.Getenv("DUIJIE_METRICS_TOKEN")
 	}
 	deadlines, err := deadlinesOf(*queueDays, *answerDays, *negotiateDays)
 	if err != nil {
@@ -94,7 +100,8 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		fmt.Fprintf(stdout, "Demo sign-ins (%s):\n%s", loginsPath, b)
 		fmt.Fprintln(stdout, "This is a demo store: its accounts' passwords are printed here. For real use start with --demo=false on a new --data folder.")
 	}
-	srv, err := server.New(server.Config{Service: svc, Log: log, SecureCookies: !*insecure})
+	srv, err := server.New(server.Config{Service: svc, Log: log, SecureCookies: !*insecure,
+		MetricsToken: *metricsToken})
 	if err != nil {
 		return err
 	}

@@ -29,6 +29,10 @@ type Config struct {
 	// address may make a minute (default 20): the account lockout stops
 	// guessing one password, this slows spraying one password over many.
 	SignInLimit int
+
+	// MetricsToken is the bearer token GET /metrics asks for; empty: the
+	// route answers 404 as if absent.
+	MetricsToken string
 }
 
 // Server serves the portal.
@@ -41,6 +45,8 @@ type Server struct {
 	pages  *pages
 	app    *fiber.App
 	ready  readyFunc
+
+	metrics *metrics // Prometheus, served at /metrics (metrics.go)
 }
 
 // New builds the portal's Fiber app; templates are parsed once here and a
@@ -52,6 +58,7 @@ func New(cfg Config) (*Server, error) {
 	}
 	s := &Server{svc: cfg.Service, wf: cfg.Service.Workflow(), rp: cfg.Service.Reports(), log: cfg.Log, secure: cfg.SecureCookies, pages: p}
 	s.ready = cfg.Service.Ready
+	s.metrics = newMetrics(cfg.MetricsToken, cfg.Service)
 	s.app = fiber.New(fiber.Config{
 		AppName:   "duijie",
 		Immutable: true, // strings from the context stay valid after the handler
