@@ -38,8 +38,14 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	negotiateDays := fs.Int("negotiate-days", envInt("DUIJIE_NEGOTIATE_DAYS", 30), "days in 洽谈中 without a broker's note before it is overdue (env DUIJIE_NEGOTIATE_DAYS)")
 	trustedProxies := fs.String("trusted-proxies", os.Getenv("DUIJIE_TRUSTED_PROXIES"), "reverse proxies whose X-Forwarded-For and X-Forwarded-Proto are believed: addresses or CIDR ranges, comma-separated (env DUIJIE_TRUSTED_PROXIES)")
 	publicURL := fs.String("public-url", os.Getenv("DUIJIE_PUBLIC_URL"), "the portal's address as browsers see it, https://host; the Origin check compares with it (env DUIJIE_PUBLIC_URL)")
+	// metrics: the token is read from the environment after parsing, so
+	// that --help does not print it as the flag's default
+	metricsToken := fs.String("metrics-token", "", "bearer token for GET /metrics; without one /metrics answers 404 (env DUIJIE_METRICS_TOKEN, preferred: a flag shows in ps)")
 	if err := parseFlags(fs, args, stderr); err != nil {
 		return err
+	}
+	if *metricsToken == "" {
+		*metricsToken = os.Getenv("DUIJIE_METRICS_TOKEN")
 	}
 	proxies, err := server.ParseTrustedProxies(*trustedProxies)
 	if err != nil {
@@ -106,7 +112,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		fmt.Fprintln(stdout, "This is a demo store: its accounts' passwords are printed here. For real use start with --demo=false on a new --data folder.")
 	}
 	srv, err := server.New(server.Config{Service: svc, Log: log, SecureCookies: !*insecure,
-		TrustedProxies: proxies, PublicURL: *publicURL})
+		TrustedProxies: proxies, PublicURL: *publicURL, MetricsToken: *metricsToken})
 	if err != nil {
 		return err
 	}

@@ -49,6 +49,8 @@ type Service struct {
 	// dummyHash is verified when a user does not exist, so that the answer
 	// takes as long as for a wrong password.
 	dummyHash string
+	// hooks are told the action of every audit entry (metrics).
+	hooks auditHooks
 }
 
 // New returns the service over an open store and its indexes, with the
@@ -136,6 +138,7 @@ func (s *Service) view(a Actor) (*index.Index, *match.Matcher) {
 // audit records an entry; a failure to audit is logged loudly.
 func (s *Service) audit(ctx context.Context, a Actor, action, object, detail string) {
 	s.db.Audit(ctx, s.log, duijie.AuditEntry{Actor: a.User.IDOrEmpty(), Action: action, Object: object, Detail: detail, IP: a.IP})
+	s.hooks.call(action)
 }
 
 // Keywords suggests keywords for a draft posting's text, from the text

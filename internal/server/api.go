@@ -107,7 +107,7 @@ func (s *Server) apiCapabilityStatus(c *fiber.Ctx) error {
 func (s *Server) apiMatches(c *fiber.Ctx, typ string) error {
 	offset, _ := strconv.Atoi(c.Query("offset"))
 	limit, _ := strconv.Atoi(c.Query("limit"))
-	m, err := s.svc.Matches(c.UserContext(), actor(c), typ, c.Params("id"), c.Query("local") == "1", offset, limit)
+	m, err := s.timedMatches(c.UserContext(), actor(c), typ, c.Params("id"), c.Query("local") == "1", offset, limit)
 	if err != nil {
 		return err
 	}

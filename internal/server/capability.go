@@ -28,7 +28,7 @@ func (s *Server) showCapability(c *fiber.Ctx, id string, f interestForm, errs ma
 		}
 	}
 	offset, _ := strconv.Atoi(c.Query("moffset"))
-	if p.Matches, err = s.svc.Matches(ctx, a, portal.TypeCapability, id, c.Query("local") == "1", offset, 10); err != nil {
+	if p.Matches, err = s.timedMatches(ctx, a, portal.TypeCapability, id, c.Query("local") == "1", offset, 10); err != nil {
 		return err
 	}
 	p.Dispatch = s.dispatchForm(c, portal.TypeCapability, id, p.Matches)

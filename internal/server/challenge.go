@@ -43,7 +43,7 @@ func (s *Server) challengePage(c *fiber.Ctx, id string, f interestForm, errs map
 	}
 	if ch.Access == duijie.AccessFull {
 		offset, _ := strconv.Atoi(c.Query("moffset"))
-		m, err := s.svc.Matches(ctx, a, portal.TypeChallenge, id, c.Query("local") == "1", offset, 10)
+		m, err := s.timedMatches(ctx, a, portal.TypeChallenge, id, c.Query("local") == "1", offset, 10)
 		if err != nil {
 			return nil, err
 		}

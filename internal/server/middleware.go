@@ -47,6 +47,7 @@ func (s *Server) requestID(c *fiber.Ctx) error {
 		}
 	}
 	noStoreJSON(c)
+	s.metrics.observe(c, time.Since(start))
 	s.log.Info("request", "rid", id, "method", c.Method(), "path", c.Path(), "status", c.Response().StatusCode(),
 		"ms", time.Since(start).Milliseconds())
 	return nil
@@ -221,6 +222,7 @@ func safeMethod(m string) bool {
 // state-changing requests made with cookies.
 func (s *Server) authorize(r route) fiber.Handler {
 	return func(c *fiber.Ctx) error {
+		c.Locals(localRoute, r.path) // the metrics' route label
 		u := user(c)
 		if !r.allow.public {
 			if u == nil {

@@ -46,6 +46,8 @@ func (s *Server) routes() []route {
 		// operations: liveness and readiness for the orchestrator
 		{"GET", pathHealthz, public, s.handleHealthz},
 		{"GET", pathReadyz, public, s.handleReadyz},
+		// Prometheus, behind a bearer token (404 without it)
+		{"GET", pathMetrics, public, s.handleMetrics},
 		{"GET", "/login", public, s.handleLoginForm},
 		{"POST", "/login", public, s.handleLogin},
 		{"POST", "/logout", signedIn, s.handleLogout},

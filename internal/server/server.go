@@ -39,6 +39,10 @@ type Config struct {
 	// (https://host); when set, the Origin of a state-changing request
 	// must be exactly its origin.
 	PublicURL string
+
+	// MetricsToken is the bearer token GET /metrics asks for; empty: the
+	// route answers 404 as if absent.
+	MetricsToken string
 }
 
 // Server serves the portal.
@@ -54,6 +58,7 @@ type Server struct {
 
 	proxies      []netip.Prefix // trusted proxies
 	publicOrigin string         // scheme://host of the public URL, or ""
+	metrics      *metrics       // Prometheus, served at /metrics (metrics.go)
 }
 
 // New builds the portal's Fiber app; templates are parsed once here and a
@@ -73,6 +78,7 @@ func New(cfg Config) (*Server, error) {
 	if s.publicOrigin, err = ParsePublicURL(cfg.PublicURL); err != nil {
 		return nil, fmt.Errorf("server: %w", err)
 	}
+	s.metrics = newMetrics(cfg.MetricsToken, cfg.Service)
 	s.app = fiber.New(fiber.Config{
 		AppName:   "duijie",
 		Immutable: true, // strings from the context stay valid after the handler

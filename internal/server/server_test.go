@@ -76,7 +76,7 @@ func newStack(dir string) (*stack, error) {
 	if err != nil {
 		return nil, err
 	}
-	srv, err := New(Config{Service: svc, Log: log, SignInLimit: 10000})
+	srv, err := New(Config{Service: svc, Log: log, SignInLimit: 10000, MetricsToken: testMetricsToken})
 	if err != nil {
 		return nil, err
 	}
