@@ -13,10 +13,7 @@ func TestConfidencePages(t *testing.T) {
 	if testing.Short() {
 		t.Skip("loads its own demo store")
 	}
-	st, err := newStack(t.TempDir())
-	if err != nil {
-		t.Fatal(err)
-	}
+	st := newTestStack(t)
 	anon := st.anon(t)
 	_, body := anon.do(t, "GET", "/challenges/ch-a001", nil, nil)
 	for _, want := range []string{"很可能相关", "匹配把握"} {

@@ -18,10 +18,7 @@ func TestExpiredChallengeHTTP(t *testing.T) {
 	if testing.Short() {
 		t.Skip("loads its own demo store")
 	}
-	st, err := newStack(t.TempDir())
-	if err != nil {
-		t.Fatal(err)
-	}
+	st := newTestStack(t)
 	ctx := context.Background()
 	// The store has no rule about today: move ch-a001's deadline to
 	// yesterday there, as if the days had passed, and index it.

@@ -18,10 +18,7 @@ func TestOracleHiddenPostingsHTTP(t *testing.T) {
 	if testing.Short() {
 		t.Skip("loads its own demo store")
 	}
-	st, err := newStack(t.TempDir())
-	if err != nil {
-		t.Fatal(err)
-	}
+	st := newTestStack(t)
 	readers := map[string]*client{"anonymous": st.anon(t), "enterprise": st.as(t, "qiye"), "institute": st.as(t, "yuansuo")}
 	targets := []string{
 		"/", "/challenges", "/capabilities", "/challenges?q=" + url.QueryEscape("氮化硅陶瓷球"),

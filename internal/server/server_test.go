@@ -29,6 +29,20 @@ type stack struct {
 	logins   map[string]string // username -> password
 	mu       sync.Mutex
 	sessions map[string]*client
+	close    func() // the counted views written, the indexes and the store closed
+}
+
+// newTestStack is a stack of one test's own in its temporary folder,
+// closed before the folder is removed (bleve's persister would still be
+// writing files there).
+func newTestStack(t *testing.T) *stack {
+	t.Helper()
+	st, err := newStack(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(st.close)
+	return st
 }
 
 var (
@@ -80,7 +94,8 @@ func newStack(dir string) (*stack, error) {
 	if err != nil {
 		return nil, err
 	}
-	st := &stack{srv: srv, db: db, logins: map[string]string{}, sessions: map[string]*client{}}
+	st := &stack{srv: srv, db: db, logins: map[string]string{}, sessions: map[string]*client{},
+		close: func() { svc.Reports().WaitViews(); ix.Close(); db.Close() }}
 	for _, l := range logins {
 		st.logins[l.Username] = l.Password
 	}
