@@ -10,6 +10,14 @@ const (
 	AccessFull
 )
 
+// Actor is who calls a service: a user (nil when anonymous) and the
+// address the request came from, for the audit log. Every service takes
+// the same one.
+type Actor struct {
+	User *User
+	IP   string
+}
+
 // Member reports whether u belongs to the organisation orgID.
 func (u *User) Member(orgID string) bool {
 	return u != nil && u.OrgID != "" && u.OrgID == orgID

@@ -20,12 +20,8 @@ import (
 	"duijie/internal/workflow"
 )
 
-// Actor is who calls: a user (nil when anonymous) and where from, for the
-// audit log.
-type Actor struct {
-	User *duijie.User
-	IP   string
-}
+// Actor is who calls (duijie.Actor, shared by every service).
+type Actor = duijie.Actor
 
 // Service is the portal's service.
 type Service struct {

@@ -136,9 +136,9 @@ func (s *Server) apiIntroList(c *fiber.Ctx) error {
 	var total int
 	var err error
 	if user(c).Is(duijie.RoleBroker) {
-		items, total, err = s.wf.Queue(c.UserContext(), wfActor(c), c.Query("view", workflow.ViewOpen), offset, limit)
+		items, total, err = s.wf.Queue(c.UserContext(), actor(c), c.Query("view", workflow.ViewOpen), offset, limit)
 	} else {
-		items, total, err = s.wf.Mine(c.UserContext(), wfActor(c), offset, limit)
+		items, total, err = s.wf.Mine(c.UserContext(), actor(c), offset, limit)
 	}
 	if err != nil {
 		return err
@@ -152,7 +152,7 @@ func (s *Server) apiIntroList(c *fiber.Ctx) error {
 }
 
 func (s *Server) apiIntroGet(c *fiber.Ctx) error {
-	v, err := s.wf.Get(c.UserContext(), wfActor(c), c.Params("id"))
+	v, err := s.wf.Get(c.UserContext(), actor(c), c.Params("id"))
 	if err != nil {
 		return err
 	}
@@ -187,7 +187,7 @@ func (s *Server) apiIntroCreate(c *fiber.Ctx) error {
 	if in.Type != portal.TypeChallenge && in.Type != portal.TypeCapability {
 		return &duijie.Error{Code: duijie.EINVALID, Message: "type 应为 challenge 或 capability", Fields: map[string]string{"type": "应为 challenge 或 capability"}}
 	}
-	ids, err := s.wf.Recommend(c.UserContext(), wfActor(c), in.Type, in.ID, in.Targets, in.Message)
+	ids, err := s.wf.Recommend(c.UserContext(), actor(c), in.Type, in.ID, in.Targets, in.Message)
 	if err != nil {
 		return err
 	}
@@ -212,7 +212,7 @@ func (s *Server) apiIntroStage(c *fiber.Ctx) error {
 		return err
 	}
 	id := c.Params("id")
-	return s.apiIntroDone(c, id, s.wf.Move(c.UserContext(), wfActor(c), id, duijie.Stage(in.To), duijie.Reason(in.Reason), in.Note))
+	return s.apiIntroDone(c, id, s.wf.Move(c.UserContext(), actor(c), id, duijie.Stage(in.To), duijie.Reason(in.Reason), in.Note))
 }
 
 func (s *Server) apiIntroAnswer(c *fiber.Ctx) error {
@@ -226,12 +226,12 @@ func (s *Server) apiIntroAnswer(c *fiber.Ctx) error {
 	}
 	id := c.Params("id")
 	if in.Answer != "accept" && in.Answer != "decline" {
-		if _, err := s.wf.Get(c.UserContext(), wfActor(c), id); err != nil {
+		if _, err := s.wf.Get(c.UserContext(), actor(c), id); err != nil {
 			return err
 		}
 		return &duijie.Error{Code: duijie.EINVALID, Message: "answer 应为 accept 或 decline", Fields: map[string]string{"answer": "请选择接受或婉拒"}}
 	}
-	err := s.wf.Answer(c.UserContext(), wfActor(c), id, in.Answer == "accept", duijie.Reason(in.Reason), in.Note)
+	err := s.wf.Answer(c.UserContext(), actor(c), id, in.Answer == "accept", duijie.Reason(in.Reason), in.Note)
 	return s.apiIntroDone(c, id, err)
 }
 
@@ -246,7 +246,7 @@ func (s *Server) apiIntroNote(c *fiber.Ctx) error {
 	}
 	id := c.Params("id")
 	on, _ := time.Parse(duijie.DateLayout, in.On)
-	return s.apiIntroDone(c, id, s.wf.Note(c.UserContext(), wfActor(c), id, duijie.Channel(in.Channel), on, in.Note))
+	return s.apiIntroDone(c, id, s.wf.Note(c.UserContext(), actor(c), id, duijie.Channel(in.Channel), on, in.Note))
 }
 
 // contract reads a contract from JSON; amounts are whole 元 (a JSON
@@ -272,7 +272,7 @@ func (s *Server) apiContractSave(c *fiber.Ctx, introID string) error {
 	}
 	var err error
 	if len(parse) == 0 {
-		err = s.wf.RecordContract(c.UserContext(), wfActor(c), ct)
+		err = s.wf.RecordContract(c.UserContext(), actor(c), ct)
 	}
 	if err := invalid(parse, err); err != nil {
 		return err
@@ -285,7 +285,7 @@ func (s *Server) apiContractCreate(c *fiber.Ctx) error { return s.apiContractSav
 
 func (s *Server) apiContractList(c *fiber.Ctx) error {
 	offset, limit := pageParams(c)
-	list, total, amount, err := s.wf.Contracts(c.UserContext(), wfActor(c), offset, limit)
+	list, total, amount, err := s.wf.Contracts(c.UserContext(), actor(c), offset, limit)
 	if err != nil {
 		return err
 	}
@@ -302,11 +302,11 @@ func (s *Server) apiContractList(c *fiber.Ctx) error {
 
 func (s *Server) apiMessageList(c *fiber.Ctx) error {
 	offset, limit := pageParams(c)
-	msgs, total, err := s.wf.Inbox(c.UserContext(), wfActor(c), offset, limit)
+	msgs, total, err := s.wf.Inbox(c.UserContext(), actor(c), offset, limit)
 	if err != nil {
 		return err
 	}
-	unread, err := s.wf.Unread(c.UserContext(), wfActor(c))
+	unread, err := s.wf.Unread(c.UserContext(), actor(c))
 	if err != nil {
 		return err
 	}
@@ -332,14 +332,14 @@ func (s *Server) apiMessageRead(c *fiber.Ctx) error {
 	}
 	var err error
 	if in.ID == nil {
-		err = s.wf.ReadAll(c.UserContext(), wfActor(c))
+		err = s.wf.ReadAll(c.UserContext(), actor(c))
 	} else {
-		_, err = s.wf.Open(c.UserContext(), wfActor(c), *in.ID)
+		_, err = s.wf.Open(c.UserContext(), actor(c), *in.ID)
 	}
 	if err != nil {
 		return err
 	}
-	unread, err := s.wf.Unread(c.UserContext(), wfActor(c))
+	unread, err := s.wf.Unread(c.UserContext(), actor(c))
 	if err != nil {
 		return err
 	}

@@ -32,7 +32,7 @@ func (s *Server) handleMine(c *fiber.Ctx) error {
 	}
 	// Each of our postings with the introductions about it; the rest are
 	// those we asked for about others' postings.
-	intros, _, err := s.wf.Mine(ctx, wfActor(c), 0, 500)
+	intros, _, err := s.wf.Mine(ctx, actor(c), 0, 500)
 	if err != nil {
 		return err
 	}

@@ -50,7 +50,7 @@ func (s *Server) challengePage(c *fiber.Ctx, id string, f interestForm, errs map
 		p.Matches = m
 		p.Dispatch = s.dispatchForm(c, portal.TypeChallenge, id, m)
 		if offset <= 0 {
-			s.rp.MatchViewed(ctx, rpActor(c), id, ch.OrgID) // the funnel's 查看匹配: owners and brokers only
+			s.rp.MatchViewed(ctx, actor(c), id, ch.OrgID) // the funnel's 查看匹配: owners and brokers only
 		}
 	}
 	if ch.Visibility == duijie.VisibilitySummary && (a.User.Is(duijie.RoleBroker) || ch.CanEdit) {

@@ -11,7 +11,7 @@ import (
 func (s *Server) handleContractList(c *fiber.Ctx) error {
 	const size = 50
 	offset := offsetOf(c)
-	list, total, amount, err := s.wf.Contracts(c.UserContext(), wfActor(c), offset, size)
+	list, total, amount, err := s.wf.Contracts(c.UserContext(), actor(c), offset, size)
 	if err != nil {
 		return err
 	}
@@ -42,7 +42,7 @@ func (s *Server) handleContractCreate(c *fiber.Ctx) error {
 	ct, errs := readContract(form)
 	var err error
 	if len(errs) == 0 {
-		err = s.wf.RecordContract(c.UserContext(), wfActor(c), ct)
+		err = s.wf.RecordContract(c.UserContext(), actor(c), ct)
 	}
 	all, err := merge(errs, err)
 	if de, ok := err.(*duijie.Error); ok && de.Code == duijie.ECONFLICT {
@@ -70,12 +70,12 @@ func (s *Server) handleContractRegister(c *fiber.Ctx) error {
 	if registered.IsZero() && len(errs) == 0 {
 		errs["registered"] = "请填写登记日期"
 	}
-	ct, err := s.wf.Contract(c.UserContext(), wfActor(c), id)
+	ct, err := s.wf.Contract(c.UserContext(), actor(c), id)
 	if err != nil {
 		return err
 	}
 	if len(errs) == 0 {
-		err = s.wf.RegisterContract(c.UserContext(), wfActor(c), id, c.FormValue("reg_no"), registered)
+		err = s.wf.RegisterContract(c.UserContext(), actor(c), id, c.FormValue("reg_no"), registered)
 	}
 	back := "/broker/contracts"
 	if ct.IntroID != "" {

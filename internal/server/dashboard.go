@@ -9,8 +9,6 @@ import (
 	"duijie/internal/reports"
 )
 
-func rpActor(c *fiber.Ctx) reports.Actor { return reports.Actor{User: user(c), IP: c.IP()} }
-
 // dashboardQuery reads the dashboard's selection from the URL.
 func (s *Server) dashboardQuery(c *fiber.Ctx) (reports.Query, error) {
 	return s.rp.Query(func(k string) string { return c.Query(k) })
@@ -37,7 +35,7 @@ func (s *Server) handleDashboard(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	if p.D, err = s.rp.Dashboard(c.UserContext(), rpActor(c), q); err != nil {
+	if p.D, err = s.rp.Dashboard(c.UserContext(), actor(c), q); err != nil {
 		return err
 	}
 	v := url.Values{}

@@ -25,7 +25,7 @@ func (s *Server) handleExport(c *fiber.Ctx) error {
 		}
 	}
 	var buf bytes.Buffer
-	name, _, err := s.rp.Export(c.UserContext(), rpActor(c), kind, q, &buf)
+	name, _, err := s.rp.Export(c.UserContext(), actor(c), kind, q, &buf)
 	if err != nil {
 		return err
 	}

@@ -11,7 +11,7 @@ import (
 func (s *Server) handleInbox(c *fiber.Ctx) error {
 	const size = 30
 	offset := offsetOf(c)
-	msgs, total, err := s.wf.Inbox(c.UserContext(), wfActor(c), offset, size)
+	msgs, total, err := s.wf.Inbox(c.UserContext(), actor(c), offset, size)
 	if err != nil {
 		return err
 	}
@@ -27,7 +27,7 @@ func (s *Server) handleInboxOpen(c *fiber.Ctx) error {
 	if err != nil {
 		return duijie.Errorf(duijie.ENOTFOUND, "消息不存在")
 	}
-	link, err := s.wf.Open(c.UserContext(), wfActor(c), id)
+	link, err := s.wf.Open(c.UserContext(), actor(c), id)
 	if err != nil {
 		return err
 	}
@@ -35,7 +35,7 @@ func (s *Server) handleInboxOpen(c *fiber.Ctx) error {
 }
 
 func (s *Server) handleInboxReadAll(c *fiber.Ctx) error {
-	if err := s.wf.ReadAll(c.UserContext(), wfActor(c)); err != nil {
+	if err := s.wf.ReadAll(c.UserContext(), actor(c)); err != nil {
 		return err
 	}
 	return c.Redirect("/inbox?ok=read", fiber.StatusSeeOther)

@@ -14,9 +14,6 @@ import (
 	"duijie/internal/workflow"
 )
 
-// wfActor is the caller as the workflow service sees it.
-func wfActor(c *fiber.Ctx) workflow.Actor { return workflow.Actor{User: user(c), IP: c.IP()} }
-
 func (s *Server) handleIntroShow(c *fiber.Ctx) error {
 	return s.showIntro(c, c.Params("id"), nil, nil)
 }
@@ -24,7 +21,7 @@ func (s *Server) handleIntroShow(c *fiber.Ctx) error {
 // showIntro renders an introduction; a form that failed comes back with
 // what was typed and its errors.
 func (s *Server) showIntro(c *fiber.Ctx, id string, form, errs map[string]string) error {
-	ctx, a := c.UserContext(), wfActor(c)
+	ctx, a := c.UserContext(), actor(c)
 	v, err := s.wf.Get(ctx, a, id)
 	if err != nil {
 		return err
@@ -112,11 +109,11 @@ func (s *Server) handleIntroAnswer(c *fiber.Ctx) error {
 	var err error
 	switch form["answer"] {
 	case "accept":
-		err = s.wf.Answer(c.UserContext(), wfActor(c), id, true, "", form["note"])
+		err = s.wf.Answer(c.UserContext(), actor(c), id, true, "", form["note"])
 	case "decline":
-		err = s.wf.Answer(c.UserContext(), wfActor(c), id, false, duijie.Reason(form["reason"]), form["note"])
+		err = s.wf.Answer(c.UserContext(), actor(c), id, false, duijie.Reason(form["reason"]), form["note"])
 	default:
-		if _, gerr := s.wf.Get(c.UserContext(), wfActor(c), id); gerr != nil {
+		if _, gerr := s.wf.Get(c.UserContext(), actor(c), id); gerr != nil {
 			return gerr
 		}
 		err = &duijie.Error{Code: duijie.EINVALID, Message: "请选择接受或婉拒", Fields: map[string]string{"answer": "请选择接受或婉拒"}}
@@ -127,7 +124,7 @@ func (s *Server) handleIntroAnswer(c *fiber.Ctx) error {
 func (s *Server) handleIntroStage(c *fiber.Ctx) error {
 	id := c.Params("id")
 	form := introForm(c, "to", "reason", "note")
-	err := s.wf.Move(c.UserContext(), wfActor(c), id, duijie.Stage(form["to"]), duijie.Reason(form["reason"]), form["note"])
+	err := s.wf.Move(c.UserContext(), actor(c), id, duijie.Stage(form["to"]), duijie.Reason(form["reason"]), form["note"])
 	if duijie.ErrorCode(err) == duijie.ECONFLICT && duijie.Stage(form["to"]).Label() == "" {
 		err = &duijie.Error{Code: duijie.EINVALID, Message: "请选择阶段", Fields: map[string]string{"to": "请选择阶段"}}
 	}
@@ -136,20 +133,20 @@ func (s *Server) handleIntroStage(c *fiber.Ctx) error {
 
 func (s *Server) handleIntroTake(c *fiber.Ctx) error {
 	id := c.Params("id")
-	return s.introDone(c, id, s.wf.Take(c.UserContext(), wfActor(c), id), nil, "taken")
+	return s.introDone(c, id, s.wf.Take(c.UserContext(), actor(c), id), nil, "taken")
 }
 
 func (s *Server) handleIntroAssign(c *fiber.Ctx) error {
 	id := c.Params("id")
 	form := introForm(c, "broker")
-	return s.introDone(c, id, s.wf.Assign(c.UserContext(), wfActor(c), id, form["broker"]), form, "assigned")
+	return s.introDone(c, id, s.wf.Assign(c.UserContext(), actor(c), id, form["broker"]), form, "assigned")
 }
 
 func (s *Server) handleIntroNote(c *fiber.Ctx) error {
 	id := c.Params("id")
 	form := introForm(c, "channel", "on", "note")
 	on, _ := time.Parse(duijie.DateLayout, strings.TrimSpace(form["on"]))
-	err := s.wf.Note(c.UserContext(), wfActor(c), id, duijie.Channel(form["channel"]), on, form["note"])
+	err := s.wf.Note(c.UserContext(), actor(c), id, duijie.Channel(form["channel"]), on, form["note"])
 	return s.introDone(c, id, err, form, "noted")
 }
 
@@ -205,8 +202,8 @@ func (s *Server) handleIntroContract(c *fiber.Ctx) error {
 	ct.IntroID, ct.ChallengeID, ct.CapabilityID = id, "", ""
 	var err error
 	if len(errs) == 0 {
-		err = s.wf.RecordContract(c.UserContext(), wfActor(c), ct)
-	} else if _, gerr := s.wf.Get(c.UserContext(), wfActor(c), id); gerr != nil {
+		err = s.wf.RecordContract(c.UserContext(), actor(c), ct)
+	} else if _, gerr := s.wf.Get(c.UserContext(), actor(c), id); gerr != nil {
 		return gerr
 	}
 	all, err := merge(errs, err)
@@ -227,7 +224,7 @@ func (s *Server) handleDispatch(c *fiber.Ctx) error {
 	if base == "" {
 		return duijie.Errorf(duijie.EINVALID, "未知的推荐来源")
 	}
-	ids, err := s.wf.Recommend(c.UserContext(), wfActor(c), typ, id, formList(c, "targets"), c.FormValue("message"))
+	ids, err := s.wf.Recommend(c.UserContext(), actor(c), typ, id, formList(c, "targets"), c.FormValue("message"))
 	if err != nil {
 		return fieldMessage(err)
 	}
@@ -241,7 +238,7 @@ func (s *Server) handleQueue(c *fiber.Ctx) error {
 	const size = 50
 	offset := offsetOf(c)
 	view := c.Query("view", workflow.ViewOpen)
-	items, total, err := s.wf.Queue(c.UserContext(), wfActor(c), view, offset, size)
+	items, total, err := s.wf.Queue(c.UserContext(), actor(c), view, offset, size)
 	if err != nil {
 		return err
 	}
@@ -261,7 +258,7 @@ func (s *Server) handleQueue(c *fiber.Ctx) error {
 }
 
 func (s *Server) handleWorkload(c *fiber.Ctx) error {
-	rows, err := s.wf.Workload(c.UserContext(), wfActor(c))
+	rows, err := s.wf.Workload(c.UserContext(), actor(c))
 	if err != nil {
 		return err
 	}
@@ -273,7 +270,7 @@ func (s *Server) handleWorkload(c *fiber.Ctx) error {
 // handleInvite lets an institute read a 摘要公开 challenge in full.
 func (s *Server) handleInvite(c *fiber.Ctx) error {
 	id := c.Params("id")
-	if err := s.wf.Invite(c.UserContext(), wfActor(c), id, strings.TrimSpace(c.FormValue("org"))); err != nil {
+	if err := s.wf.Invite(c.UserContext(), actor(c), id, strings.TrimSpace(c.FormValue("org"))); err != nil {
 		return fieldMessage(err)
 	}
 	return c.Redirect("/challenges/"+id+"?ok=invited#invitations", fiber.StatusSeeOther)
@@ -281,7 +278,7 @@ func (s *Server) handleInvite(c *fiber.Ctx) error {
 
 func (s *Server) handleUninvite(c *fiber.Ctx) error {
 	id := c.Params("id")
-	if err := s.wf.Uninvite(c.UserContext(), wfActor(c), id, c.Params("org")); err != nil {
+	if err := s.wf.Uninvite(c.UserContext(), actor(c), id, c.Params("org")); err != nil {
 		return err
 	}
 	return c.Redirect("/challenges/"+id+"?ok=uninvited#invitations", fiber.StatusSeeOther)
@@ -300,7 +297,7 @@ func (s *Server) dispatchForm(c *fiber.Ctx, typ, id string, m *portal.MatchPage)
 // inviteBox lists a 摘要公开 challenge's invitations for its owner or a
 // broker, with the institutes that may be invited.
 func (s *Server) inviteBox(c *fiber.Ctx, id string) (*InviteBox, error) {
-	ctx, a := c.UserContext(), wfActor(c)
+	ctx, a := c.UserContext(), actor(c)
 	list, err := s.wf.Invitations(ctx, a, id)
 	if err != nil {
 		return nil, err
@@ -324,7 +321,7 @@ func (s *Server) inviteBox(c *fiber.Ctx, id string) (*InviteBox, error) {
 }
 
 func (s *Server) handleBrokerScopes(c *fiber.Ctx) error {
-	rows, err := s.wf.BrokerScopes(c.UserContext(), wfActor(c))
+	rows, err := s.wf.BrokerScopes(c.UserContext(), actor(c))
 	if err != nil {
 		return err
 	}
@@ -337,7 +334,7 @@ func (s *Server) handleBrokerScopes(c *fiber.Ctx) error {
 }
 
 func (s *Server) handleBrokerScope(c *fiber.Ctx) error {
-	err := s.wf.SetScope(c.UserContext(), wfActor(c), c.Params("id"), c.FormValue("lead") == "1", formList(c, "counties"))
+	err := s.wf.SetScope(c.UserContext(), actor(c), c.Params("id"), c.FormValue("lead") == "1", formList(c, "counties"))
 	if err != nil {
 		return fieldMessage(err)
 	}

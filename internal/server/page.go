@@ -57,7 +57,7 @@ func (s *Server) page(c *fiber.Ctx, title string) Page {
 	csrf, _ := c.Locals(localCSRF).(string)
 	p := Page{Title: title, User: user(c), CSRF: csrf, Flash: flashes[c.Query("ok")], RequestID: rid}
 	if p.User != nil {
-		if n, err := s.wf.Unread(c.UserContext(), wfActor(c)); err == nil {
+		if n, err := s.wf.Unread(c.UserContext(), actor(c)); err == nil {
 			p.Unread = n
 		} else {
 			s.log.Error("unread count failed", "rid", rid, "err", err) // the page is still worth showing

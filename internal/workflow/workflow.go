@@ -16,11 +16,8 @@ import (
 	"duijie/internal/sqlite"
 )
 
-// Actor is who calls (nil User: anonymous) and from where.
-type Actor struct {
-	User *duijie.User
-	IP   string
-}
+// Actor is who calls (duijie.Actor, shared by every service).
+type Actor = duijie.Actor
 
 // Service is the workflow service.
 type Service struct {
