@@ -96,34 +96,6 @@ func (s *Service) Users(ctx context.Context, a Actor) ([]duijie.User, error) {
 	return s.db.Users(ctx)
 }
 
-// AuditLog returns the newest audit entries and whether the chain is
-// intact; the audit administrator only.
-func (s *Service) AuditLog(ctx context.Context, a Actor, limit int) ([]duijie.AuditEntry, int64, error) {
-	if !a.User.Is(duijie.RoleAuditor) {
-		return nil, 0, duijie.Errorf(duijie.EFORBIDDEN, "只有审计管理员可以查看审计日志")
-	}
-	broken, err := s.db.VerifyAudit(ctx)
-	if err != nil {
-		return nil, 0, err
-	}
-	entries, err := s.db.AuditLog(ctx, "", limit)
-	if err != nil {
-		return nil, 0, err
-	}
-	users, err := s.db.Users(ctx)
-	if err != nil {
-		return nil, 0, err
-	}
-	names := map[string]string{}
-	for _, u := range users {
-		names[u.ID] = u.Username
-	}
-	for i := range entries {
-		entries[i].ActorName = names[entries[i].Actor]
-	}
-	return entries, broken, nil
-}
-
 // Unlock lifts a user's sign-in lockout; the security administrator only.
 func (s *Service) Unlock(ctx context.Context, a Actor, userID string) error {
 	if !a.User.Is(duijie.RoleSecAdmin) {
