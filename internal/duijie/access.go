@@ -18,6 +18,11 @@ type Actor struct {
 	IP   string
 }
 
+// Entry is an audit entry of an action a took.
+func (a Actor) Entry(action, object, detail string) AuditEntry {
+	return AuditEntry{Actor: a.User.IDOrEmpty(), Action: action, Object: object, Detail: detail, IP: a.IP}
+}
+
 // Member reports whether u belongs to the organisation orgID.
 func (u *User) Member(orgID string) bool {
 	return u != nil && u.OrgID != "" && u.OrgID == orgID

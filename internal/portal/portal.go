@@ -133,7 +133,7 @@ func (s *Service) view(a Actor) (*index.Index, *match.Matcher) {
 
 // audit records an entry; a failure to audit is logged loudly.
 func (s *Service) audit(ctx context.Context, a Actor, action, object, detail string) {
-	s.db.Audit(ctx, s.log, duijie.AuditEntry{Actor: a.User.IDOrEmpty(), Action: action, Object: object, Detail: detail, IP: a.IP})
+	s.db.Audit(ctx, s.log, a.Entry(action, object, detail))
 	s.hooks.call(action)
 }
 

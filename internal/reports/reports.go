@@ -55,13 +55,7 @@ func New(db *sqlite.DB, log *slog.Logger, now func() time.Time) *Service {
 const AuditExport = "report.export"
 
 func (s *Service) audit(ctx context.Context, a Actor, action, object, detail string) {
-	e := duijie.AuditEntry{Action: action, Object: object, Detail: detail, IP: a.IP}
-	if a.User != nil {
-		e.Actor = a.User.ID
-	}
-	if err := s.db.Record(context.WithoutCancel(ctx), e); err != nil {
-		s.log.Error("audit write failed", "action", action, "object", object, "err", err)
-	}
+	s.db.Audit(ctx, s.log, a.Entry(action, object, detail))
 }
 
 func brokerOnly(a Actor) error {

@@ -57,7 +57,7 @@ const (
 )
 
 func (s *Service) audit(ctx context.Context, a Actor, action, object, detail string) {
-	s.db.Audit(ctx, s.log, duijie.AuditEntry{Actor: a.User.IDOrEmpty(), Action: action, Object: object, Detail: detail, IP: a.IP})
+	s.db.Audit(ctx, s.log, a.Entry(action, object, detail))
 }
 
 func brokerOnly(a Actor) error {
