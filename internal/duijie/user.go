@@ -14,13 +14,19 @@ const (
 	RoleSysAdmin   Role = "sysadmin"   // 系统管理员: accounts, settings, backup
 	RoleSecAdmin   Role = "secadmin"   // 安全管理员: roles, policies, unlocks
 	RoleAuditor    Role = "auditor"    // 审计管理员: audit log only
+	RoleExpert     Role = "expert"     // 评审专家: reviews the proposals of a 揭榜挂帅 call on its panel
+	RoleEnvoy      Role = "envoy"      // 科技特派员: serves enterprises and villages, logs visits
 )
+
+// Roles lists every role, in the order pages show them.
+var Roles = []Role{RoleEnterprise, RoleInstitute, RoleBroker, RoleSysAdmin, RoleSecAdmin, RoleAuditor, RoleExpert, RoleEnvoy}
 
 // Label is the Chinese name of a role ("" when unknown).
 func (r Role) Label() string {
 	return map[Role]string{
 		RoleEnterprise: "企业用户", RoleInstitute: "院所用户", RoleBroker: "技术经纪人",
 		RoleSysAdmin: "系统管理员", RoleSecAdmin: "安全管理员", RoleAuditor: "审计管理员",
+		RoleExpert: "评审专家", RoleEnvoy: "科技特派员",
 	}[r]
 }
 

@@ -64,7 +64,7 @@ var (
 	auditWord  = regexp.MustCompile(`\b[a-z][a-z_]*\b`)
 	auditWords = func() map[string]string {
 		m := map[string]string{}
-		for _, r := range []duijie.Role{duijie.RoleEnterprise, duijie.RoleInstitute, duijie.RoleBroker, duijie.RoleSysAdmin, duijie.RoleSecAdmin, duijie.RoleAuditor} {
+		for _, r := range duijie.Roles {
 			m[string(r)] = r.Label()
 		}
 		for _, s := range []duijie.Status{duijie.StatusDraft, duijie.StatusPending, duijie.StatusPublished, duijie.StatusClosed} {

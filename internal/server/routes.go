@@ -25,7 +25,7 @@ type policy struct {
 
 var (
 	public     = policy{public: true}
-	signedIn   = roles(duijie.RoleEnterprise, duijie.RoleInstitute, duijie.RoleBroker, duijie.RoleSysAdmin, duijie.RoleSecAdmin, duijie.RoleAuditor)
+	signedIn   = roles(duijie.Roles...)
 	members    = roles(duijie.RoleEnterprise, duijie.RoleInstitute)
 	enterprise = roles(duijie.RoleEnterprise)
 	institute  = roles(duijie.RoleInstitute)

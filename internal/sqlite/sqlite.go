@@ -138,8 +138,30 @@ func migrationNumber(name string) int {
 	return n
 }
 
+// fkOff is the first line of a migration that rebuilds a table others
+// refer to: it runs with foreign keys off (they cannot be switched inside
+// a transaction, so the runner does it around it) and must leave
+// PRAGMA foreign_key_check empty before it commits.
+const fkOff = "-- duijie:foreign-keys-off\n"
+
 func (db *DB) apply(ctx context.Context, name string) error {
-	tx, err := db.w.BeginTx(ctx, nil)
+	body, err := fs.ReadFile(migrations, name)
+	if err != nil {
+		return err
+	}
+	conn, err := db.w.Conn(ctx) // the one writer connection, held throughout
+	if err != nil {
+		return err
+	}
+	defer conn.Close()
+	rebuild := strings.HasPrefix(string(body), fkOff)
+	if rebuild {
+		if _, err := conn.ExecContext(ctx, `PRAGMA foreign_keys = OFF`); err != nil {
+			return err
+		}
+		defer conn.ExecContext(context.WithoutCancel(ctx), `PRAGMA foreign_keys = ON`)
+	}
+	tx, err := conn.BeginTx(ctx, nil)
 	if err != nil {
 		return err
 	}
@@ -151,17 +173,37 @@ func (db *DB) apply(ctx context.Context, name string) error {
 	if n > 0 {
 		return nil
 	}
-	body, err := fs.ReadFile(migrations, name)
-	if err != nil {
-		return err
-	}
 	if _, err := tx.ExecContext(ctx, string(body)); err != nil {
 		return fmt.Errorf("sqlite: migration %s: %w", name, err)
+	}
+	if rebuild {
+		if err := foreignKeyCheck(ctx, tx); err != nil {
+			return fmt.Errorf("sqlite: migration %s: %w", name, err)
+		}
 	}
 	if _, err := tx.ExecContext(ctx, `INSERT INTO migrations (name, applied_at) VALUES (?, ?)`, name, db.stamp()); err != nil {
 		return err
 	}
 	return tx.Commit()
+}
+
+// foreignKeyCheck fails when any row refers to a row that is not there.
+func foreignKeyCheck(ctx context.Context, tx *sql.Tx) error {
+	rows, err := tx.QueryContext(ctx, `PRAGMA foreign_key_check`)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	if rows.Next() {
+		var table, parent string
+		var rowid sql.NullInt64
+		var fk int
+		if err := rows.Scan(&table, &rowid, &parent, &fk); err != nil {
+			return err
+		}
+		return fmt.Errorf("foreign_key_check: %s row %d refers to a missing %s", table, rowid.Int64, parent)
+	}
+	return rows.Err()
 }
 
 // stampLayout is how times are stored: fixed width in UTC, so that text
