@@ -36,7 +36,7 @@ func TestRolesMigration(t *testing.T) {
 	defer db.Close()
 	type row struct {
 		ID, Org, Name, Display, Role, Hash, Since, Locked, Created, Phone, Email, Counties string
-		Failed, Must, Lead, Disabled                                                      int
+		Failed, Must, Lead, Disabled                                                       int
 	}
 	var got []row
 	rows, err := db.w.QueryContext(ctx, `SELECT id, coalesce(org_id, ''), username, display_name, role, password_hash, failed_since,
