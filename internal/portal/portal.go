@@ -57,6 +57,7 @@ func New(ctx context.Context, db *sqlite.DB, ix *indexer.Indexes, hasher *auth.H
 
 // NewWith is New with the workflow's reply deadlines.
 func NewWith(ctx context.Context, db *sqlite.DB, ix *indexer.Indexes, hasher *auth.Hasher, log *slog.Logger, d duijie.Deadlines) (*Service, error) {
+	log = duijie.RequestLog(log) // lines written in a request name it
 	s := &Service{db: db, ix: ix, m: map[duijie.Audience]*match.Matcher{}, indexer: indexer.New(db, ix), hasher: hasher, log: log, now: time.Now,
 		matches: newMatchCache(),
 		imports: newImportPlans()}
@@ -80,9 +81,9 @@ func (s *Service) Sync(ctx context.Context) {
 	s.syncMu.Lock()
 	defer s.syncMu.Unlock()
 	if n, err := s.indexer.Apply(context.WithoutCancel(ctx)); err != nil {
-		s.log.Error("index sync failed", "err", err)
+		s.log.ErrorContext(ctx, "index sync failed", "err", err)
 	} else if n > 0 {
-		s.log.Debug("index synced", "changes", n)
+		s.log.DebugContext(ctx, "index synced", "changes", n)
 	}
 }
 

@@ -13,6 +13,7 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
+	"duijie/internal/duijie"
 	"duijie/internal/portal"
 	"duijie/internal/reports"
 	"duijie/internal/workflow"
@@ -68,7 +69,7 @@ func New(cfg Config) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
-	s := &Server{svc: cfg.Service, wf: cfg.Service.Workflow(), rp: cfg.Service.Reports(), log: cfg.Log, secure: cfg.SecureCookies, pages: p}
+	s := &Server{svc: cfg.Service, wf: cfg.Service.Workflow(), rp: cfg.Service.Reports(), log: duijie.RequestLog(cfg.Log), secure: cfg.SecureCookies, pages: p}
 	s.ready = cfg.Service.Ready
 	proxies, err := ParseTrustedProxies(strings.Join(cfg.TrustedProxies, ","))
 	if err != nil {
