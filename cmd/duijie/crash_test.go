@@ -335,4 +335,3 @@ func integrityCheck(t *testing.T, path string, run int) {
 		t.Fatalf("run %d: integrity_check after the kill: %v", run, res)
 	}
 }
-
