@@ -31,6 +31,7 @@ type Service struct {
 	indexer *indexer.Indexer
 	wf      *workflow.Service
 	matches *matchCache
+	lists   *genCache[*index.Result] // lists' hits, totals and facets
 	rp      *reports.Service
 	hasher  *auth.Hasher
 	// throttle limits password checks per account and address before
@@ -59,7 +60,7 @@ func New(ctx context.Context, db *sqlite.DB, ix *indexer.Indexes, hasher *auth.H
 func NewWith(ctx context.Context, db *sqlite.DB, ix *indexer.Indexes, hasher *auth.Hasher, log *slog.Logger, d duijie.Deadlines) (*Service, error) {
 	log = duijie.RequestLog(log) // lines written in a request name it
 	s := &Service{db: db, ix: ix, m: map[duijie.Audience]*match.Matcher{}, indexer: indexer.New(db, ix), hasher: hasher, log: log, now: time.Now,
-		matches: newMatchCache(),
+		matches: newMatchCache(), lists: newGenCache[*index.Result](maxListCache),
 		imports: newImportPlans()}
 	s.throttle = newThrottle(PasswordChecksPerMinute, func() time.Time { return s.now() })
 	s.wf = workflow.New(db, log, func() time.Time { return s.now() }, d)
