@@ -132,7 +132,7 @@ func (s *Service) Confirm(ctx context.Context, a Actor, challengeID string) erro
 	}
 	msgs := []duijie.Message{{UserID: o.EnvoyID, Kind: duijie.MsgReview, Created: s.now(),
 		Subject: o.OrgName + "确认并发布了您代拟的需求：" + o.Title, Link: "/challenges/" + o.ChallengeID}}
-	if err := s.db.ConfirmOnBehalf(ctx, challengeID, o.OrgID, a.User.ID, today.Format(duijie.DateLayout), msgs); err != nil {
+	if err := s.db.ConfirmOnBehalf(ctx, challengeID, o.OrgID, a.User.ID, s.now(), msgs); err != nil {
 		return err
 	}
 	s.audit(ctx, a, AuditOnBehalfOK, "challenge:"+challengeID, "envoy:"+o.EnvoyID)
@@ -157,7 +157,7 @@ func (s *Service) Return(ctx context.Context, a Actor, challengeID, note string)
 	}
 	msgs := []duijie.Message{{UserID: o.EnvoyID, Kind: duijie.MsgReview, Created: s.now(),
 		Subject: o.OrgName + "退回了您代拟的需求：" + o.Title, Body: note, Link: "/envoy"}}
-	if err := s.db.ReturnOnBehalf(ctx, challengeID, o.OrgID, a.User.ID, note, msgs); err != nil {
+	if err := s.db.ReturnOnBehalf(ctx, challengeID, o.OrgID, a.User.ID, note, s.now(), msgs); err != nil {
 		return err
 	}
 	s.audit(ctx, a, AuditOnBehalfReturn, "challenge:"+challengeID, note)

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"fmt"
 	"strings"
+	"time"
 
 	"duijie/internal/duijie"
 )
@@ -230,13 +231,14 @@ func (db *DB) ChallengeOrigins(ctx context.Context, f OriginFilter) ([]duijie.Ch
 }
 
 // ConfirmOnBehalf is the enterprise's confirmation of a challenge an envoy
-// drafted: the origin is marked confirmed by userID and the draft is
-// published on posted (a date), with the outbox row and the messages, in
+// drafted: the origin is marked confirmed by userID at at and the draft is
+// published on that day (China), with the outbox row and the messages, in
 // one transaction. A challenge already confirmed, returned or no longer a
 // draft is a conflict.
-func (db *DB) ConfirmOnBehalf(ctx context.Context, challengeID, orgID, userID, posted string, msgs []duijie.Message) error {
+func (db *DB) ConfirmOnBehalf(ctx context.Context, challengeID, orgID, userID string, at time.Time, msgs []duijie.Message) error {
+	posted := duijie.Today(at).Format(duijie.DateLayout)
 	return db.write(ctx, func(tx *sql.Tx) error {
-		if err := decideOrigin(ctx, tx, challengeID, `confirmed_at = ?, confirmed_by = ?`, db.stamp(), userID); err != nil {
+		if err := decideOrigin(ctx, tx, challengeID, `confirmed_at = ?, confirmed_by = ?`, stampOf(at), userID); err != nil {
 			return err
 		}
 		if err := fromDraft(ctx, tx, challengeID, orgID, `status = 'published', posted = CASE WHEN posted = '' THEN ? ELSE posted END,
@@ -253,9 +255,9 @@ func (db *DB) ConfirmOnBehalf(ctx context.Context, challengeID, orgID, userID, p
 // ReturnOnBehalf is the enterprise's 退回 of a challenge an envoy drafted:
 // the origin is marked returned with the note and the draft is closed
 // (reason 其他, the note kept), in one transaction.
-func (db *DB) ReturnOnBehalf(ctx context.Context, challengeID, orgID, userID, note string, msgs []duijie.Message) error {
+func (db *DB) ReturnOnBehalf(ctx context.Context, challengeID, orgID, userID, note string, at time.Time, msgs []duijie.Message) error {
 	return db.write(ctx, func(tx *sql.Tx) error {
-		if err := decideOrigin(ctx, tx, challengeID, `returned_at = ?, returned_by = ?, return_note = ?`, db.stamp(), userID, note); err != nil {
+		if err := decideOrigin(ctx, tx, challengeID, `returned_at = ?, returned_by = ?, return_note = ?`, stampOf(at), userID, note); err != nil {
 			return err
 		}
 		if err := fromDraft(ctx, tx, challengeID, orgID, `status = 'closed', close_reason = ?, close_note = ?, updated_at = ?`,
