@@ -60,7 +60,8 @@ type Dashboard struct {
 	OverdueTotal int
 	Summary      Table
 
-	Envoys EnvoyFigures // 科技特派员 (envoys.go)
+	Envoys     EnvoyFigures // 科技特派员 (envoys.go)
+	EnvoyTable Table        // per envoy
 }
 
 // overdueShown is how many overdue introductions the dashboard lists.

@@ -121,33 +121,42 @@ func TestDashboardEnvoys(t *testing.T) {
 		name   string
 		fields map[string]string
 		want   EnvoyFigures
+		rows   [][]string // per envoy: name, visits, enterprises, villages, challenges, intros, contracts, 万元
 	}{
 		// March: w1–w5 (w4 by its corrected day) at e1, e2, e3 and 石门村 by
 		// both envoys; x1 and x5 confirmed (x2 is April's, x6 February's,
 		// x3 returned, x4 waiting); m1 and m2; q1 and q2.
 		{"March", map[string]string{"period": "month", "month": "2026-03"},
-			EnvoyFigures{Visits: 5, Enterprises: 3, Villages: 1, Envoys: 2, Challenges: 2, Intros: 2, Contracts: 2, Amount: 620000}},
+			EnvoyFigures{Visits: 5, Enterprises: 3, Villages: 1, Envoys: 2, Challenges: 2, Intros: 2, Contracts: 2, Amount: 620000},
+			// ev1: w1–w3 (e1, 石门村), x1 and x5, m1 and m2 (x6 is ev1's),
+			// q1 and q2; ev2: w4 and w5 (e2, e3), nothing confirmed in March.
+			[][]string{{"特派员甲", "3", "1", "1", "2", "2", "2", "62.00"}, {"特派员乙", "2", "2", "0", "0", "0", "0", "0.00"}}},
 		// 金安区 in March: w1, w2 at e1 by ev1; x1, x5; m1, m2; q1, q2.
 		{"March in 金安区", map[string]string{"period": "month", "month": "2026-03", "county": "la-jinan"},
-			EnvoyFigures{Visits: 2, Enterprises: 1, Villages: 0, Envoys: 1, Challenges: 2, Intros: 2, Contracts: 2, Amount: 620000}},
+			EnvoyFigures{Visits: 2, Enterprises: 1, Villages: 0, Envoys: 1, Challenges: 2, Intros: 2, Contracts: 2, Amount: 620000}, nil},
 		// 霍山县 in March: w3 (石门村, ev1), w4 (e2, ev2); nothing else.
 		{"March in 霍山县", map[string]string{"period": "month", "month": "2026-03", "county": "la-huoshan"},
-			EnvoyFigures{Visits: 2, Enterprises: 1, Villages: 1, Envoys: 2}},
+			EnvoyFigures{Visits: 2, Enterprises: 1, Villages: 1, Envoys: 2},
+			[][]string{{"特派员甲", "1", "0", "1", "0", "0", "0", "0.00"}, {"特派员乙", "1", "1", "0", "0", "0", "0", "0.00"}}},
 		// 六安全市 in March: w1–w4 (w5 is in 合肥); the e1 figures.
 		{"March in 六安", map[string]string{"period": "month", "month": "2026-03", "county": "city"},
-			EnvoyFigures{Visits: 4, Enterprises: 2, Villages: 1, Envoys: 2, Challenges: 2, Intros: 2, Contracts: 2, Amount: 620000}},
+			EnvoyFigures{Visits: 4, Enterprises: 2, Villages: 1, Envoys: 2, Challenges: 2, Intros: 2, Contracts: 2, Amount: 620000}, nil},
 		// April: w6 at e2 by ev2; x2 (confirmed 04-01 China); m3; q3.
 		{"April", map[string]string{"period": "month", "month": "2026-04"},
-			EnvoyFigures{Visits: 1, Enterprises: 1, Villages: 0, Envoys: 1, Challenges: 1, Intros: 1, Contracts: 1, Amount: 80000}},
+			EnvoyFigures{Visits: 1, Enterprises: 1, Villages: 0, Envoys: 1, Challenges: 1, Intros: 1, Contracts: 1, Amount: 80000},
+			[][]string{{"特派员乙", "1", "1", "0", "1", "1", "1", "8.00"}}},
 		// February: w4 was moved out by its correction; x6.
 		{"February", map[string]string{"period": "month", "month": "2026-02"},
-			EnvoyFigures{Challenges: 1}},
+			EnvoyFigures{Challenges: 1}, [][]string{{"特派员甲", "0", "0", "0", "1", "0", "0", "0.00"}}},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			d, err := svc.Dashboard(context.Background(), brokerActor, query(t, c.fields))
 			must(t, err)
 			if d.Envoys != c.want {
 				t.Errorf("envoys %+v\n          want %+v", d.Envoys, c.want)
+			}
+			if c.rows != nil {
+				wantRows(t, "envoys", d.EnvoyTable, c.rows)
 			}
 		})
 	}

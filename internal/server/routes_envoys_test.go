@@ -218,7 +218,7 @@ func testEnvoys(t *testing.T, st *stack, rec *recorder) {
 		{name: "returned: the envoy reads why", as: "tepai", method: "GET", url: "/envoy", status: 200, want: []string{"企业已退回", "消防改造已另行委托"}},
 		{name: "the broker sees the drafts", as: "jingjiren", method: "GET", url: "/broker/envoys?envoy=u-tepai", status: 200, want: []string{"储能柜热失控早期预警", "企业已退回", "石门村"}, notWant: []string{"六安市骏驰电动车辆有限公司</td>"}},
 		{name: "the broker filters by county", as: "jingjiren", method: "GET", url: "/broker/envoys?county=la-huoshan", status: 200, want: []string{"村集体茶厂加工改造"}, notWant: []string{"/envoy/visits/" + vid + `"`}},
-		{name: "the dashboard counts visits", as: "jingjiren", method: "GET", url: "/broker/dashboard", status: 200, want: []string{"科技特派员", "走访次数", "来自走访的需求"}},
+		{name: "the dashboard counts visits", as: "jingjiren", method: "GET", url: "/broker/dashboard", status: 200, want: []string{"科技特派员", "走访次数", "来自走访的需求", "科技特派员成效", "特派员老周"}},
 		{name: "end wrong role", as: "tepai", method: "POST", url: "/broker/envoys/assignments/" + ent + "/end", status: 403},
 		{name: "end missing", as: "jingjiren", method: "POST", url: "/broker/envoys/assignments/nope/end", status: 404},
 		{name: "end", as: "jingjiren", method: "POST", url: "/broker/envoys/assignments/" + ent + "/end", status: 303},
