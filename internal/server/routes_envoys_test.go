@@ -78,8 +78,17 @@ func testEnvoys(t *testing.T, st *stack, rec *recorder) {
 	broker := envoys.Actor{User: &duijie.User{ID: "u-demo-jingjiren", Role: duijie.RoleBroker}}
 	ev := st.srv.ev
 
+	// An envoy lands on their own page; the system administrator makes
+	// envoys' accounts.
+	res, _ := st.anon(t).do(t, "POST", "/login", url.Values{"username": {"tepai"}, "password": {st.logins["tepai"]}}, nil)
+	if res.StatusCode != 303 || res.Header.Get("Location") != "/envoy" {
+		t.Errorf("an envoy signs in to %d %q, want 303 /envoy", res.StatusCode, res.Header.Get("Location"))
+	}
+
 	runScenarios(t, st, rec, []scenario{
-		{name: "envoys page", as: "jingjiren", method: "GET", url: "/broker/envoys", status: 200, want: []string{"科技特派员", "特派员老周", "特派员小吴", "派驻"}},
+		{name: "users page offers the envoy role", as: "xitong", method: "GET", url: "/admin/users", status: 200, want: []string{`<option value="envoy"`, "科技特派员"}},
+		{name: "create an envoy account", as: "xitong", method: "POST", url: "/admin/users", form: url.Values{"username": {"tepai3"}, "display_name": {"特派员小孙"}, "role": {"envoy"}}, status: 200, want: []string{"初始密码"}},
+		{name: "envoys page", as: "jingjiren", method: "GET", url: "/broker/envoys", status: 200, want: []string{"科技特派员", "特派员老周", "特派员小吴", "特派员小孙", "派驻"}},
 		{name: "envoys page bad county", as: "jingjiren", method: "GET", url: "/broker/envoys?county=chaoyang", status: 422, want: []string{"请选择六安的县区"}},
 		{name: "envoys page wrong role", as: "qiye", method: "GET", url: "/broker/envoys", status: 403},
 		{name: "assign nothing", as: "jingjiren", method: "POST", url: "/broker/envoys/assignments", form: url.Values{"envoy": {"u-tepai"}}, status: 422, want: []string{"请选择企业，或填写村名和所在县区"}},
