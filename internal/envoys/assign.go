@@ -28,11 +28,18 @@ func (s *Service) Assign(ctx context.Context, a Actor, as *duijie.Assignment) er
 	if err := as.Validate(); err != nil {
 		return err
 	}
-	if u, err := s.db.User(ctx, as.EnvoyID); err != nil || u.Role != duijie.RoleEnvoy || u.Disabled {
+	u, err := s.db.User(ctx, as.EnvoyID)
+	if err := internal(err); err != nil {
+		return err
+	}
+	if err != nil || u.Role != duijie.RoleEnvoy || u.Disabled {
 		return invalid("envoy", "请选择一位科技特派员")
 	}
 	if as.OrgID != "" {
 		o, err := s.db.Organization(ctx, as.OrgID)
+		if err := internal(err); err != nil {
+			return err
+		}
 		if err != nil || o.Kind != duijie.OrgEnterprise {
 			return invalid("place", "请选择一家已注册的企业")
 		}

@@ -82,3 +82,12 @@ func envoyOnly(a Actor) error {
 func invalid(field, msg string) error {
 	return &duijie.Error{Code: duijie.EINVALID, Message: "请检查填写的内容", Fields: map[string]string{field: msg}}
 }
+
+// internal passes an error other than a missing object (an outage, a
+// defect); a missing object is the caller's to answer (nil here).
+func internal(err error) error {
+	if err == nil || duijie.ErrorCode(err) == duijie.ENOTFOUND {
+		return nil
+	}
+	return err
+}

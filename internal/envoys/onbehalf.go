@@ -30,6 +30,9 @@ func (s *Service) DraftChallenge(ctx context.Context, a Actor, visitID string, c
 		return err
 	}
 	v, err := s.db.Visit(ctx, visitID)
+	if err := internal(err); err != nil {
+		return err
+	}
 	if err != nil || v.EnvoyID != a.User.ID {
 		return visitNotFound()
 	}
@@ -98,6 +101,9 @@ func (s *Service) awaiting(ctx context.Context, a Actor, challengeID string) (*d
 		return nil, duijie.Errorf(duijie.EFORBIDDEN, "只有企业用户可以确认代拟的需求")
 	}
 	o, err := s.db.ChallengeOrigin(ctx, challengeID)
+	if err := internal(err); err != nil {
+		return nil, err
+	}
 	if err != nil || !a.User.Member(o.OrgID) {
 		return nil, onBehalfNotFound()
 	}

@@ -25,6 +25,9 @@ func (s *Service) LogVisit(ctx context.Context, a Actor, v *duijie.Visit) error 
 	v.Version = 1
 	verr := v.Validate(s.today())
 	as, err := s.db.Assignment(ctx, v.AssignmentID)
+	if err := internal(err); err != nil {
+		return err
+	}
 	if err != nil || as.EnvoyID != a.User.ID {
 		if de := fieldsOf(verr); de != nil {
 			de["assignment"] = "请选择您服务的企业或村"
@@ -56,6 +59,9 @@ func (s *Service) CorrectVisit(ctx context.Context, a Actor, v *duijie.Visit) er
 		return err
 	}
 	old, err := s.db.Visit(ctx, v.ID)
+	if err := internal(err); err != nil {
+		return err
+	}
 	if err != nil || old.EnvoyID != a.User.ID {
 		return visitNotFound()
 	}
@@ -98,6 +104,9 @@ func (s *Service) Visit(ctx context.Context, a Actor, id string) (*VisitView, er
 		return nil, duijie.Errorf(duijie.EFORBIDDEN, "只有科技特派员和技术经纪人可以查看走访记录")
 	}
 	v, err := s.db.Visit(ctx, id)
+	if err := internal(err); err != nil {
+		return nil, err
+	}
 	if err != nil {
 		return nil, visitNotFound()
 	}
