@@ -14,6 +14,9 @@ import (
 // The 科技特派员's own pages: /envoy, a visit, its correction and a
 // challenge drafted from it.
 
+// ev is the envoys' service (科技特派员), from the portal.
+func (s *Server) ev() *envoys.Service { return s.svc.Envoys() }
+
 // envoyPage is s.page with the envoys' notices.
 func (s *Server) envoyPage(c *fiber.Ctx, title string) Page {
 	p := s.page(c, title)
@@ -36,7 +39,7 @@ func (s *Server) envoyHome(c *fiber.Ctx, f visitForm, errs map[string]string) er
 	p := &EnvoyPage{Page: s.envoyPage(c, "我的走访"), Today: today(), Form: f, Errors: errs}
 	p.Nav = "envoy"
 	var err error
-	if p.Assignments, err = s.ev.Assignments(ctx, a, envoys.AssignmentFilter{}); err != nil {
+	if p.Assignments, err = s.ev().Assignments(ctx, a, envoys.AssignmentFilter{}); err != nil {
 		return err
 	}
 	for _, as := range p.Assignments {
@@ -45,11 +48,11 @@ func (s *Server) envoyHome(c *fiber.Ctx, f visitForm, errs map[string]string) er
 		}
 	}
 	offset := offsetOf(c)
-	if p.Visits, p.Total, err = s.ev.Visits(ctx, a, envoys.VisitFilter{Offset: offset, Limit: visitsShown}); err != nil {
+	if p.Visits, p.Total, err = s.ev().Visits(ctx, a, envoys.VisitFilter{Offset: offset, Limit: visitsShown}); err != nil {
 		return err
 	}
 	p.Prev, p.Next = pageLinks("/envoy", offset, visitsShown, p.Total)
-	if p.Drafted, err = s.ev.Drafted(ctx, a); err != nil {
+	if p.Drafted, err = s.ev().Drafted(ctx, a); err != nil {
 		return err
 	}
 	return s.render(c, "envoy", p)
@@ -78,7 +81,7 @@ func (f visitForm) visit() (*duijie.Visit, fieldErrs) {
 func (s *Server) handleVisitCreate(c *fiber.Ctx) error {
 	f := readVisitForm(c)
 	v, parse := f.visit()
-	err := s.ev.LogVisit(c.UserContext(), actor(c), v)
+	err := s.ev().LogVisit(c.UserContext(), actor(c), v)
 	errs, err := merge(parse, err)
 	if err != nil {
 		return err
@@ -95,7 +98,7 @@ func (s *Server) handleVisitShow(c *fiber.Ctx) error {
 }
 
 func (s *Server) showVisit(c *fiber.Ctx, id string, f *visitForm, errs map[string]string) error {
-	v, err := s.ev.Visit(c.UserContext(), actor(c), id)
+	v, err := s.ev().Visit(c.UserContext(), actor(c), id)
 	if err != nil {
 		return err
 	}
@@ -116,7 +119,7 @@ func (s *Server) handleVisitCorrect(c *fiber.Ctx) error {
 	f := readVisitForm(c)
 	v, parse := f.visit()
 	v.ID = id
-	err := s.ev.CorrectVisit(c.UserContext(), actor(c), v)
+	err := s.ev().CorrectVisit(c.UserContext(), actor(c), v)
 	if duijie.ErrorCode(err) == duijie.ENOTFOUND {
 		return err
 	}
@@ -136,7 +139,7 @@ func (s *Server) handleEnvoyChallengeNew(c *fiber.Ctx) error {
 }
 
 func (s *Server) envoyChallengeForm(c *fiber.Ctx, visitID string, f challengeForm, errs map[string]string) error {
-	v, err := s.ev.Visit(c.UserContext(), actor(c), visitID)
+	v, err := s.ev().Visit(c.UserContext(), actor(c), visitID)
 	if err != nil {
 		return err
 	}
@@ -162,7 +165,7 @@ func (s *Server) handleEnvoyChallengeCreate(c *fiber.Ctx) error {
 	id := strings.Clone(c.Params("id"))
 	f := readChallengeForm(c)
 	ch, parse := f.challenge()
-	err := s.ev.DraftChallenge(c.UserContext(), actor(c), id, ch)
+	err := s.ev().DraftChallenge(c.UserContext(), actor(c), id, ch)
 	if code := duijie.ErrorCode(err); code == duijie.ENOTFOUND || code == duijie.EFORBIDDEN {
 		return err
 	}

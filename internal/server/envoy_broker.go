@@ -60,10 +60,10 @@ func (s *Server) envoyList(c *fiber.Ctx, form, errs map[string]string) error {
 		vf = envoys.VisitFilter{Limit: visitsShown}
 	}
 	var err error
-	if p.Envoys, err = s.ev.Envoys(ctx, a); err != nil {
+	if p.Envoys, err = s.ev().Envoys(ctx, a); err != nil {
 		return err
 	}
-	orgs, err := s.ev.Enterprises(ctx, a)
+	orgs, err := s.ev().Enterprises(ctx, a)
 	if err != nil {
 		return err
 	}
@@ -73,10 +73,10 @@ func (s *Server) envoyList(c *fiber.Ctx, form, errs map[string]string) error {
 	for _, r := range duijie.LocalRegions() {
 		p.Counties = append(p.Counties, Option{string(r.Code), r.Code.Short()})
 	}
-	if p.Assignments, err = s.ev.Assignments(ctx, a, af); err != nil {
+	if p.Assignments, err = s.ev().Assignments(ctx, a, af); err != nil {
 		return err
 	}
-	if p.Visits, p.Total, err = s.ev.Visits(ctx, a, vf); err != nil {
+	if p.Visits, p.Total, err = s.ev().Visits(ctx, a, vf); err != nil {
 		return err
 	}
 	base := "/broker/envoys"
@@ -84,7 +84,7 @@ func (s *Server) envoyList(c *fiber.Ctx, form, errs map[string]string) error {
 		base += "?" + q.Encode()
 	}
 	p.Prev, p.Next = pageLinks(base, vf.Offset, visitsShown, p.Total)
-	if p.Drafted, err = s.ev.Drafted(ctx, a); err != nil {
+	if p.Drafted, err = s.ev().Drafted(ctx, a); err != nil {
 		return err
 	}
 	return s.render(c, "envoy_broker", p)
@@ -102,7 +102,7 @@ func (s *Server) handleEnvoyAssign(c *fiber.Ctx) error {
 	}
 	var err error
 	if len(parse) == 0 {
-		err = s.ev.Assign(c.UserContext(), actor(c), as)
+		err = s.ev().Assign(c.UserContext(), actor(c), as)
 	}
 	if duijie.ErrorCode(err) == duijie.ECONFLICT {
 		err = &duijie.Error{Code: duijie.EINVALID, Message: err.(*duijie.Error).Message, Fields: map[string]string{"_": err.(*duijie.Error).Message}}
@@ -120,7 +120,7 @@ func (s *Server) handleEnvoyAssign(c *fiber.Ctx) error {
 
 // handleEnvoyUnassign ends an assignment today.
 func (s *Server) handleEnvoyUnassign(c *fiber.Ctx) error {
-	if err := s.ev.EndAssignment(c.UserContext(), actor(c), c.Params("id")); err != nil {
+	if err := s.ev().EndAssignment(c.UserContext(), actor(c), c.Params("id")); err != nil {
 		return err
 	}
 	return c.Redirect("/broker/envoys?ok=ended", fiber.StatusSeeOther)

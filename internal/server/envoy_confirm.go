@@ -16,7 +16,7 @@ func (s *Server) handleEnvoyDrafts(c *fiber.Ctx) error {
 }
 
 func (s *Server) envoyDrafts(c *fiber.Ctx, note, errs map[string]string) error {
-	drafts, err := s.ev.Drafted(c.UserContext(), actor(c))
+	drafts, err := s.ev().Drafted(c.UserContext(), actor(c))
 	if err != nil {
 		return err
 	}
@@ -27,7 +27,7 @@ func (s *Server) envoyDrafts(c *fiber.Ctx, note, errs map[string]string) error {
 
 func (s *Server) handleEnvoyDraftConfirm(c *fiber.Ctx) error {
 	id := strings.Clone(c.Params("id"))
-	if err := s.ev.Confirm(c.UserContext(), actor(c), id); err != nil {
+	if err := s.ev().Confirm(c.UserContext(), actor(c), id); err != nil {
 		return err
 	}
 	return c.Redirect("/challenges/"+id+"?ok=published", fiber.StatusSeeOther)
@@ -36,7 +36,7 @@ func (s *Server) handleEnvoyDraftConfirm(c *fiber.Ctx) error {
 func (s *Server) handleEnvoyDraftReturn(c *fiber.Ctx) error {
 	id := strings.Clone(c.Params("id"))
 	note := c.FormValue("note")
-	err := s.ev.Return(c.UserContext(), actor(c), id, note)
+	err := s.ev().Return(c.UserContext(), actor(c), id, note)
 	if de, ok := err.(*duijie.Error); ok && de.Code == duijie.EINVALID {
 		c.Status(fiber.StatusUnprocessableEntity)
 		return s.envoyDrafts(c, map[string]string{id: note}, map[string]string{id: de.Fields["note"]})

@@ -76,7 +76,7 @@ func testEnvoys(t *testing.T, st *stack, rec *recorder) {
 	tepai := addEnvoy(t, st, "u-tepai", "tepai", "特派员老周")
 	tepai2 := addEnvoy(t, st, "u-tepai2", "tepai2", "特派员小吴")
 	broker := envoys.Actor{User: &duijie.User{ID: "u-demo-jingjiren", Role: duijie.RoleBroker}}
-	ev := st.srv.ev
+	ev := st.srv.ev()
 
 	// An envoy lands on their own page; the system administrator makes
 	// envoys' accounts.

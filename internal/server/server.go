@@ -13,7 +13,6 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
-	"duijie/internal/envoys"
 	"duijie/internal/portal"
 	"duijie/internal/reports"
 	"duijie/internal/workflow"
@@ -51,7 +50,6 @@ type Server struct {
 	svc    *portal.Service
 	wf     *workflow.Service
 	rp     *reports.Service
-	ev     *envoys.Service // 科技特派员
 	log    *slog.Logger
 	secure bool
 	pages  *pages
@@ -70,7 +68,7 @@ func New(cfg Config) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
-	s := &Server{svc: cfg.Service, wf: cfg.Service.Workflow(), rp: cfg.Service.Reports(), ev: cfg.Service.Envoys(), log: cfg.Log, secure: cfg.SecureCookies, pages: p}
+	s := &Server{svc: cfg.Service, wf: cfg.Service.Workflow(), rp: cfg.Service.Reports(), log: cfg.Log, secure: cfg.SecureCookies, pages: p}
 	s.ready = cfg.Service.Ready
 	proxies, err := ParseTrustedProxies(strings.Join(cfg.TrustedProxies, ","))
 	if err != nil {
