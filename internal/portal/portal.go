@@ -13,6 +13,7 @@ import (
 	"duijie/index"
 	"duijie/internal/auth"
 	"duijie/internal/duijie"
+	"duijie/internal/envoys"
 	"duijie/internal/indexer"
 	"duijie/internal/match"
 	"duijie/internal/reports"
@@ -33,6 +34,7 @@ type Service struct {
 	matches *matchCache
 	lists   *genCache[*index.Result] // lists' hits, totals and facets
 	rp      *reports.Service
+	ev      *envoys.Service // 科技特派员
 	hasher  *auth.Hasher
 	// throttle limits password checks per account and address before
 	// they reach the hasher.
@@ -65,6 +67,7 @@ func NewWith(ctx context.Context, db *sqlite.DB, ix *indexer.Indexes, hasher *au
 	s.throttle = newThrottle(PasswordChecksPerMinute, func() time.Time { return s.now() })
 	s.wf = workflow.New(db, log, func() time.Time { return s.now() }, d)
 	s.rp = reports.New(db, log, func() time.Time { return s.now() })
+	s.ev = envoys.New(db, log, func() time.Time { return s.now() }, s.Sync)
 	for _, aud := range duijie.Audiences {
 		s.m[aud] = match.New(ix.For(aud))
 	}
@@ -124,6 +127,10 @@ func (s *Service) Workflow() *workflow.Service { return s.wf }
 // Reports is the bureau's figures and exports, over the portal's store
 // and clock.
 func (s *Service) Reports() *reports.Service { return s.rp }
+
+// Envoys is the work of 科技特派员 (assignments, visits, challenges drafted
+// on behalf of enterprises), over the portal's store, clock and index.
+func (s *Service) Envoys() *envoys.Service { return s.ev }
 
 // view is the index and matcher of a's audience: whatever a reader sees
 // of search and matches is computed there, over what the reader's
