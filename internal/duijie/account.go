@@ -26,7 +26,7 @@ func (r Role) OrgMember() bool { return r == RoleEnterprise || r == RoleInstitut
 // one-time password for an account with role target:
 //
 //   - a broker, for enterprise and institute members;
-//   - the security administrator, for members and brokers;
+//   - the security administrator, for members, brokers and 科技特派员;
 //   - nobody, for the three administrator roles: a forgotten administrator
 //     password is not reset by anyone (that would let one administrator
 //     take over another's account); the system administrator disables the
@@ -36,7 +36,7 @@ func MayIssuePassword(issuer, target Role) bool {
 	case RoleBroker:
 		return target.OrgMember()
 	case RoleSecAdmin:
-		return target.OrgMember() || target == RoleBroker
+		return target.OrgMember() || target == RoleBroker || target == RoleEnvoy
 	}
 	return false
 }
