@@ -20,6 +20,17 @@ func (s *Server) handleMine(c *fiber.Ctx) error {
 	typ := portal.TypeChallenge
 	if a.User.Is(duijie.RoleInstitute) {
 		typ = portal.TypeCapability
+	} else {
+		// Challenges 科技特派员 drafted for us, waiting for our word.
+		drafts, err := s.svc.Envoys().Drafted(ctx, a)
+		if err != nil {
+			return err
+		}
+		for _, d := range drafts {
+			if d.State == duijie.OriginAwaiting {
+				p.EnvoyDrafts++
+			}
+		}
 	}
 	items, err := s.svc.Mine(ctx, a, typ)
 	if err != nil {

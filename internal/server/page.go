@@ -262,6 +262,7 @@ type MinePage struct {
 	Groups       []MineIntro // our postings, each with its introductions
 	Asked        []MineRow   // introductions we asked for about others' postings
 	Answer       int         // introductions waiting for our answer
+	EnvoyDrafts  int         // challenges 科技特派员 drafted for us, awaiting our confirmation
 	CanPost      bool
 }
 

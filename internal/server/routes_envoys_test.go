@@ -196,6 +196,7 @@ func testEnvoys(t *testing.T, st *stack, rec *recorder) {
 		{name: "unconfirmed: the enterprise reads its draft", as: "qiye", method: "GET", url: cu, status: 200, want: []string{"储能柜热失控早期预警系统ZXQ", "编辑"}},
 		{name: "the enterprise's list", as: "qiye", method: "GET", url: "/my/envoy-drafts", status: 200, want: []string{"储能柜热失控早期预警系统ZXQ", "待企业确认", "特派员老周", "确认发布", "退回"}},
 		{name: "the enterprise's inbox", as: "qiye", method: "GET", url: "/inbox", status: 200, want: []string{"特派员老周为贵单位代拟了技术需求"}},
+		{name: "the enterprise's 我的对接 points to it", as: "qiye", method: "GET", url: "/my", status: 200, want: []string{"科技特派员为贵单位代拟了 1 条技术需求", `href="/my/envoy-drafts"`}},
 		{name: "drafts wrong role", as: "yuansuo", method: "GET", url: "/my/envoy-drafts", status: 403},
 		{name: "the envoy sees the state", as: "tepai", method: "GET", url: "/envoy", status: 200, want: []string{"储能柜热失控早期预警系统ZXQ", "待企业确认"}},
 		{name: "the enterprise edits first", as: "qiye", method: "POST", url: cu + "/edit", form: with(draft, "title", "储能柜热失控早期预警系统ZXQ（企业修改）"), status: 303},
