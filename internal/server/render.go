@@ -12,6 +12,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"duijie/internal/duijie"
+	"duijie/internal/envoys"
 	"duijie/internal/portal"
 	"duijie/internal/reports"
 	"duijie/internal/workflow"
@@ -193,6 +194,15 @@ var auditLabels = map[string]string{
 	portal.AuditImportPreview:   "导入预览",
 	portal.AuditImportCommit:    "确认导入",
 	portal.AuditExportAction:    "导出审计日志",
+
+	// 科技特派员
+	envoys.AuditAssign:         "指派科技特派员",
+	envoys.AuditUnassign:       "结束特派员服务",
+	envoys.AuditVisit:          "记录服务走访",
+	envoys.AuditVisitCorrect:   "更正走访记录",
+	envoys.AuditOnBehalf:       "特派员代拟需求",
+	envoys.AuditOnBehalfOK:     "企业确认代拟需求",
+	envoys.AuditOnBehalfReturn: "企业退回代拟需求",
 }
 
 // contactList is what the "contacts" block shows: masked contacts, each
