@@ -94,7 +94,9 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	loginsPath := filepath.Join(*dir, "demo-logins.txt")
 	switch {
 	case empty && *withDemo:
-		if _, err := svc.LoadDemo(ctx, func(logins []portal.Login) error { return writeLogins(loginsPath, logins) }); err != nil {
+		// The set's dates move to today, so that it shows as written.
+		today := duijie.Today(time.Now())
+		if _, err := svc.LoadDemoOn(ctx, today, func(logins []portal.Login) error { return writeLogins(loginsPath, logins) }); err != nil {
 			return err
 		}
 	case empty:
