@@ -59,13 +59,13 @@ func must(t testing.TB, err error) {
 // Organisations of the test world.
 var testOrgs = []duijie.Organization{
 	{ID: "ent", Name: "安徽测试电池有限公司", Kind: duijie.OrgEnterprise, Region: "la-jinan"},
-	{ID: "inst-a", Name: "皖西学院", Kind: duijie.OrgInstitute, Region: "hefei"},         // bidder
-	{ID: "inst-b", Name: "合肥工业大学", Kind: duijie.OrgInstitute, Region: "hefei"},       // bidder
-	{ID: "inst-c", Name: "中国科学技术大学", Kind: duijie.OrgInstitute, Region: "hefei"},     // an introduction with ent last year
-	{ID: "inst-d", Name: "安徽大学", Kind: duijie.OrgInstitute, Region: "hefei"},         // a contract with inst-a two years ago
-	{ID: "inst-e", Name: "安徽农业大学", Kind: duijie.OrgInstitute, Region: "hefei"},       // an introduction with ent four years ago
-	{ID: "inst-f", Name: "安徽理工大学", Kind: duijie.OrgInstitute, Region: "hefei"},       // nothing
-	{ID: "inst-g", Name: "六安职业技术学院", Kind: duijie.OrgInstitute, Region: "hefei"},     // not a bidder, for rights
+	{ID: "inst-a", Name: "皖西学院", Kind: duijie.OrgInstitute, Region: "hefei"},     // bidder
+	{ID: "inst-b", Name: "合肥工业大学", Kind: duijie.OrgInstitute, Region: "hefei"},   // bidder
+	{ID: "inst-c", Name: "中国科学技术大学", Kind: duijie.OrgInstitute, Region: "hefei"}, // an introduction with ent last year
+	{ID: "inst-d", Name: "安徽大学", Kind: duijie.OrgInstitute, Region: "hefei"},     // a contract with inst-a two years ago
+	{ID: "inst-e", Name: "安徽农业大学", Kind: duijie.OrgInstitute, Region: "hefei"},   // an introduction with ent four years ago
+	{ID: "inst-f", Name: "安徽理工大学", Kind: duijie.OrgInstitute, Region: "hefei"},   // nothing
+	{ID: "inst-g", Name: "六安职业技术学院", Kind: duijie.OrgInstitute, Region: "hefei"}, // not a bidder, for rights
 	{ID: "bureau", Name: "六安市科学技术局", Kind: duijie.OrgBureau, Region: "安徽省六安市"},
 }
 
@@ -81,7 +81,7 @@ var testExperts = []struct{ id, org, orgName, industry string }{
 	{"ex-08", "", "另一研究所", "nev"},
 	{"ex-09", "inst-f", "安徽理工大学", "nev"},
 	{"ex-10", "", "安徽测试电池 有限公司", "nev"}, // the enterprise by name only
-	{"ex-11", "inst-f", "安徽理工大学", "ai"},      // another field
+	{"ex-11", "inst-f", "安徽理工大学", "ai"}, // another field
 }
 
 func newEnv(t *testing.T) *env {

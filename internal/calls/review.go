@@ -10,7 +10,7 @@ import (
 	"duijie/internal/sqlite"
 )
 
-func reviewsOf(expertID string) sqlite.ReviewFilter  { return sqlite.ReviewFilter{ExpertID: expertID} }
+func reviewsOf(expertID string) sqlite.ReviewFilter   { return sqlite.ReviewFilter{ExpertID: expertID} }
 func reviewsOfCall(callID string) sqlite.ReviewFilter { return sqlite.ReviewFilter{CallID: callID} }
 
 // Score stores the caller's review of a proposal: a score of 0–100 for
