@@ -12,6 +12,7 @@ import (
 
 	"duijie/index"
 	"duijie/internal/auth"
+	"duijie/internal/calls"
 	"duijie/internal/duijie"
 	"duijie/internal/indexer"
 	"duijie/internal/match"
@@ -47,6 +48,8 @@ type Service struct {
 	dummyHash string
 	// hooks are told the action of every audit entry (metrics).
 	hooks auditHooks
+	// calls is 揭榜挂帅 and the expert pool.
+	calls *calls.Service
 }
 
 // New returns the service over an open store and its indexes, with the
@@ -63,6 +66,7 @@ func NewWith(ctx context.Context, db *sqlite.DB, ix *indexer.Indexes, hasher *au
 	s.throttle = newThrottle(PasswordChecksPerMinute, func() time.Time { return s.now() })
 	s.wf = workflow.New(db, log, func() time.Time { return s.now() }, d)
 	s.rp = reports.New(db, log, func() time.Time { return s.now() })
+	s.calls = calls.New(db, log, func() time.Time { return s.now() }, hasher)
 	for _, aud := range duijie.Audiences {
 		s.m[aud] = match.New(ix.For(aud))
 	}
@@ -122,6 +126,10 @@ func (s *Service) Workflow() *workflow.Service { return s.wf }
 // Reports is the bureau's figures and exports, over the portal's store
 // and clock.
 func (s *Service) Reports() *reports.Service { return s.rp }
+
+// Calls is 揭榜挂帅 and the expert pool, over the portal's store and
+// clock.
+func (s *Service) Calls() *calls.Service { return s.calls }
 
 // view is the index and matcher of a's audience: whatever a reader sees
 // of search and matches is computed there, over what the reader's

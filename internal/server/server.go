@@ -13,6 +13,7 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
+	"duijie/internal/calls"
 	"duijie/internal/portal"
 	"duijie/internal/reports"
 	"duijie/internal/workflow"
@@ -50,6 +51,7 @@ type Server struct {
 	svc    *portal.Service
 	wf     *workflow.Service
 	rp     *reports.Service
+	calls  *calls.Service // 揭榜挂帅 and the expert pool
 	log    *slog.Logger
 	secure bool
 	pages  *pages
@@ -68,7 +70,7 @@ func New(cfg Config) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
-	s := &Server{svc: cfg.Service, wf: cfg.Service.Workflow(), rp: cfg.Service.Reports(), log: cfg.Log, secure: cfg.SecureCookies, pages: p}
+	s := &Server{svc: cfg.Service, wf: cfg.Service.Workflow(), rp: cfg.Service.Reports(), calls: cfg.Service.Calls(), log: cfg.Log, secure: cfg.SecureCookies, pages: p}
 	s.ready = cfg.Service.Ready
 	proxies, err := ParseTrustedProxies(strings.Join(cfg.TrustedProxies, ","))
 	if err != nil {
@@ -166,7 +168,7 @@ const (
 // before the upload raised the server's limit (fasthttp has read the
 // body by now: this keeps the answer, not the memory, of a smaller limit).
 func limitBody(c *fiber.Ctx) error {
-	if len(c.Request().Body()) > maxBody && !(c.Method() == fiber.MethodPost && c.Path() == importPath) {
+	if len(c.Request().Body()) > maxBody && !(c.Method() == fiber.MethodPost && (c.Path() == importPath || isAttachmentUpload(c.Path()))) {
 		return fiber.ErrRequestEntityTooLarge
 	}
 	return c.Next()
