@@ -48,3 +48,9 @@ func (v *View) Criterion(i int) string {
 	}
 	return ""
 }
+
+// HasReview reports whether the calling expert reviewed the proposal.
+func (v *View) HasReview(proposalID string) bool {
+	_, ok := v.MyReviews[proposalID]
+	return ok
+}

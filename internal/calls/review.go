@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"strings"
+	"time"
 	"unicode/utf8"
 
 	"duijie/internal/duijie"
@@ -96,6 +97,32 @@ func (s *Service) Award(ctx context.Context, a Actor, callID, proposalID, note s
 		EntAnswer: duijie.AnswerAccepted, InstAnswer: duijie.AnswerAccepted, BrokerID: a.User.ID, Message: msg,
 		Due: duijie.DefaultDeadlines.DueAfter(duijie.StageConfirmed, now), Created: now, Updated: now}
 	events := []duijie.Event{{IntroID: n.ID, At: now, ActorID: a.User.ID, Kind: duijie.EventCreated, To: duijie.StageConfirmed, Note: msg}}
+	// An open introduction of the same pair about the challenge (the
+	// institute's earlier 揭榜 interest, a broker's recommendation) is moved
+	// on to 双方确认 rather than doubled.
+	var readAt time.Time
+	open, _, err := s.db.Introductions(ctx, sqlite.IntroFilter{ChallengeID: v.ChallengeID, OrgID: win.OrgID, Open: true})
+	if err != nil {
+		return "", err
+	}
+	for i := range open {
+		o := &open[i]
+		if o.EntOrgID != v.EntOrgID || o.InstOrgID != win.OrgID || o.CapabilityID != "" {
+			continue
+		}
+		if o.Stage != duijie.StageQueued && o.Stage != duijie.StageRecommended {
+			return "", duijie.Errorf(duijie.ECONFLICT, "双方已有%s的对接，请在对接中继续办理", o.Stage.Label())
+		}
+		readAt = o.Updated
+		from := o.Stage
+		o.Stage, o.EntAnswer, o.InstAnswer, o.Due, o.Updated = duijie.StageConfirmed, duijie.AnswerAccepted, duijie.AnswerAccepted, n.Due, now
+		if o.BrokerID == "" {
+			o.BrokerID = a.User.ID
+		}
+		n = o
+		events = []duijie.Event{{IntroID: n.ID, At: now, ActorID: a.User.ID, Kind: duijie.EventStage, From: from, To: duijie.StageConfirmed, Note: msg}}
+		break
+	}
 	var msgs []duijie.Message
 	for _, side := range []struct{ org, subject string }{
 		{v.EntOrgID, "揭榜挂帅“" + v.Title + "”已揭榜：" + win.OrgName},
@@ -124,7 +151,7 @@ func (s *Service) Award(ctx context.Context, a Actor, callID, proposalID, note s
 				Body: "感谢贵单位揭榜。经专家评审，本榜单已确定揭榜方。", Link: "/calls/" + v.ID, Created: now})
 		}
 	}
-	if err := s.db.AwardCall(ctx, v.ID, win.ID, n, events, msgs); err != nil {
+	if err := s.db.AwardCall(ctx, v.ID, win.ID, n, readAt, events, msgs); err != nil {
 		return "", err
 	}
 	s.audit(ctx, a, duijie.AuditCallAward, "call:"+v.ID, "proposal "+win.ID+" ("+win.OrgID+"), introduction "+n.ID)

@@ -127,14 +127,20 @@ func (db *DB) WithdrawCall(ctx context.Context, id string, from duijie.CallStatu
 
 // AwardCall records the award of a call under review: the introduction
 // it becomes (with its timeline and messages) and the call at 已揭榜, in
-// one transaction.
-func (db *DB) AwardCall(ctx context.Context, callID, proposalID string, n *duijie.Introduction, events []duijie.Event, msgs []duijie.Message) error {
+// one transaction. A zero readAt inserts n; otherwise n is an open
+// introduction of the same pair read at readAt, moved on (conditional on
+// nobody having changed it since).
+func (db *DB) AwardCall(ctx context.Context, callID, proposalID string, n *duijie.Introduction, readAt time.Time, events []duijie.Event, msgs []duijie.Message) error {
 	return db.write(ctx, func(tx *sql.Tx) error {
-		if err := insertIntro(ctx, tx, n); err != nil {
+		if readAt.IsZero() {
+			if err := insertIntro(ctx, tx, n); err != nil {
+				return err
+			}
+		} else if err := updateIntro(ctx, tx, n, readAt); err != nil {
 			return err
 		}
 		if err := updateCall(ctx, tx, `UPDATE calls SET status = 'awarded', award_proposal = ?, award_intro = ?, updated_at = ?
-			WHERE id = ? AND status = 'reviewing'`, proposalID, n.ID, stampOf(n.Created), callID); err != nil {
+			WHERE id = ? AND status = 'reviewing'`, proposalID, n.ID, stampOf(n.Updated), callID); err != nil {
 			return err
 		}
 		return db.recordTimeline(ctx, tx, events, msgs)
