@@ -31,7 +31,7 @@ func (s *Service) Submit(ctx context.Context, a Actor, callID string, p *duijie.
 	}
 	now := s.now()
 	p.ID, p.CallID, p.OrgID, p.UserID, p.Created, p.Updated = duijie.NewID("pr-"), c.ID, org.ID, a.User.ID, now, now
-	if err := s.db.SaveProposal(ctx, p); err != nil {
+	if err := s.db.SaveProposal(ctx, p, s.today()); err != nil {
 		return err
 	}
 	s.audit(ctx, a, duijie.AuditProposalSubmit, "proposal:"+p.ID, "call "+c.ID)
@@ -184,7 +184,7 @@ func (s *Service) AddAttachment(ctx context.Context, a Actor, callID, proposalID
 	sum := sha256.Sum256(data)
 	at := &duijie.Attachment{ID: duijie.NewID("att-"), ProposalID: p.ID, Name: cleanName(name, ext), Type: typ,
 		Size: int64(len(data)), SHA256: hex.EncodeToString(sum[:]), Created: s.now()}
-	if err := s.db.AddAttachment(ctx, at, data, duijie.MaxAttachments); err != nil {
+	if err := s.db.AddAttachment(ctx, at, data, duijie.MaxAttachments, s.today()); err != nil {
 		return nil, err
 	}
 	s.audit(ctx, a, duijie.AuditAttachmentAdd, "attachment:"+at.ID,

@@ -9,6 +9,7 @@ import (
 	"image/png"
 	"strings"
 	"testing"
+	"time"
 
 	"duijie/internal/duijie"
 )
@@ -319,5 +320,34 @@ func TestExpertPool(t *testing.T) {
 	must(t, err)
 	if err := e.s.Remove(e.ctx, e.as("broker"), p.Members[0], "利益冲突"); duijie.ErrorCode(err) != duijie.ECONFLICT {
 		t.Errorf("removed while reviewing: %v", err)
+	}
+}
+
+// TestPanelAwardMovesOpenIntroduction: when the winner already has an
+// open introduction with the enterprise about the challenge (an earlier
+// 揭榜 interest), the award moves that one on to 双方确认 instead of
+// making a second.
+func TestPanelAwardMovesOpenIntroduction(t *testing.T) {
+	e := newEnv(t)
+	c := e.callWithBids()
+	panel, err := e.s.Draw(e.ctx, e.as("broker"), c.ID, 3)
+	must(t, err)
+	v, err := e.s.Get(e.ctx, e.as("broker"), c.ID)
+	must(t, err)
+	win := v.Proposals[0]
+	at := e.clock.Now().Add(-time.Hour)
+	must(t, e.db.CreateIntroductions(e.ctx, []*duijie.Introduction{{ID: "in-open", Origin: duijie.OriginBroker, Stage: duijie.StageRecommended,
+		ChallengeID: "ch-1", EntOrgID: "ent", InstOrgID: win.OrgID, Created: at, Updated: at}}, nil, nil))
+	for _, m := range panel.Members {
+		for _, p := range v.Proposals {
+			must(t, e.s.Score(e.ctx, e.as("zj"+m[3:]), c.ID, p.ID, []int{80, 80, 80}, "方案可行，建议立项支持。"))
+		}
+	}
+	id, err := e.s.Award(e.ctx, e.as("broker"), c.ID, win.ID, "")
+	must(t, err)
+	n, err := e.db.Introduction(e.ctx, id)
+	must(t, err)
+	if id != "in-open" || n.Stage != duijie.StageConfirmed || n.EntAnswer != duijie.AnswerAccepted || n.BrokerID != "u-broker" {
+		t.Errorf("award %s: %+v", id, n)
 	}
 }

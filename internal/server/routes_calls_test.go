@@ -200,9 +200,12 @@ func testCalls(t *testing.T, st *stack, rec *recorder) {
 		}
 	}
 	up("yuansuo", pr+"/attachments", "技术方案.pdf", pdf, 303, "")
-	up("yuansuo", pr+"/attachments", "草稿.pdf", pdf, 303, "")
+	// 2 MiB: past the 1 MiB of other routes, within the attachment's limit.
+	up("yuansuo", pr+"/attachments", "草稿.pdf", append(append([]byte(nil), pdf...), make([]byte, 2<<20)...), 303, "")
 	up("yuansuo", pr+"/attachments", "说明.pdf", []byte("<!DOCTYPE html><script>alert(1)</script>"), 422, "不支持的文件类型")
 	up("yuansuo", pr+"/attachments", "setup.pdf", append([]byte("MZ\x90\x00"), make([]byte, 100)...), 422, "不支持的文件类型")
+	up("yuansuo", pr+"/attachments", "太大.pdf", append(append([]byte(nil), pdf...), make([]byte, 10<<20)...), 422, "文件超过 10 MiB")
+	up("yuansuo", call+"/proposals", "x.pdf", append(append([]byte(nil), pdf...), make([]byte, 2<<20)...), 422, "提交的内容太大")
 	up("lvtc", pr+"/attachments", "x.pdf", pdf, 404, "")
 	up("qiye", pr+"/attachments", "x.pdf", pdf, 403, "")
 	up("yuansuo", "/calls/nope/proposals/"+mine+"/attachments", "x.pdf", pdf, 404, "")

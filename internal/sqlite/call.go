@@ -147,11 +147,32 @@ func (db *DB) AwardCall(ctx context.Context, callID, proposalID string, n *duiji
 	})
 }
 
-// SaveProposal stores an institute's proposal to a call, or replaces the
-// text of the one it sent before (one per institute and call); p.ID is
-// set to the stored proposal's id.
-func (db *DB) SaveProposal(ctx context.Context, p *duijie.Proposal) error {
+// callOpen fails with ECONFLICT unless the call accepts proposals on
+// today (征集中, deadline not passed), read inside tx so that a draw or a
+// withdrawal in between cannot let a late proposal or file in.
+func callOpen(ctx context.Context, tx *sql.Tx, callID string, today time.Time) error {
+	var status, deadline string
+	err := tx.QueryRowContext(ctx, `SELECT status, deadline FROM calls WHERE id = ?`, callID).Scan(&status, &deadline)
+	if err == sql.ErrNoRows {
+		return notFound("揭榜挂帅榜单", "")
+	}
+	if err != nil {
+		return fmt.Errorf("sqlite: call %s: %w", callID, err)
+	}
+	if status != string(duijie.CallOpen) || deadline < day(today) {
+		return duijie.Errorf(duijie.ECONFLICT, "榜单已截止征集，不能再提交或修改方案和附件")
+	}
+	return nil
+}
+
+// SaveProposal stores an institute's proposal to a call that accepts
+// proposals on today, or replaces the text of the one it sent before (one
+// per institute and call); p.ID is set to the stored proposal's id.
+func (db *DB) SaveProposal(ctx context.Context, p *duijie.Proposal, today time.Time) error {
 	return db.write(ctx, func(tx *sql.Tx) error {
+		if err := callOpen(ctx, tx, p.CallID, today); err != nil {
+			return err
+		}
 		var id string
 		err := tx.QueryRowContext(ctx, `SELECT id FROM proposals WHERE call_id = ? AND org_id = ?`, p.CallID, p.OrgID).Scan(&id)
 		switch {
@@ -246,10 +267,18 @@ func (db *DB) attachments(ctx context.Context, proposalID string) ([]duijie.Atta
 	return out, rows.Err()
 }
 
-// AddAttachment stores a file of a proposal, refusing one past max files
-// per proposal (ECONFLICT).
-func (db *DB) AddAttachment(ctx context.Context, a *duijie.Attachment, data []byte, max int) error {
+// AddAttachment stores a file of a proposal of a call that accepts
+// proposals on today, refusing one past max files per proposal
+// (ECONFLICT).
+func (db *DB) AddAttachment(ctx context.Context, a *duijie.Attachment, data []byte, max int, today time.Time) error {
 	return db.write(ctx, func(tx *sql.Tx) error {
+		var callID string
+		if err := tx.QueryRowContext(ctx, `SELECT call_id FROM proposals WHERE id = ?`, a.ProposalID).Scan(&callID); err != nil {
+			return fmt.Errorf("sqlite: attachment: %w", err)
+		}
+		if err := callOpen(ctx, tx, callID, today); err != nil {
+			return err
+		}
 		var n int
 		if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM proposal_files WHERE proposal_id = ?`, a.ProposalID).Scan(&n); err != nil {
 			return fmt.Errorf("sqlite: attachment: %w", err)
