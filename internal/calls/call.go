@@ -101,16 +101,14 @@ type RankRow struct {
 	Scores   []duijie.Review
 }
 
-// Get loads a call as a may see it. A withdrawn call is the bureau's only.
+// Get loads a call as a may see it. A withdrawn call is seen by the
+// bureau, its enterprise and its bidders only.
 func (s *Service) Get(ctx context.Context, a Actor, id string) (*View, error) {
-	c, err := s.db.Call(ctx, id)
+	c, err := s.readable(ctx, a, id)
 	if err != nil {
-		return nil, hide(err, "揭榜挂帅榜单")
+		return nil, err
 	}
 	broker := a.User.Is(duijie.RoleBroker)
-	if c.Status == duijie.CallWithdrawn && !broker {
-		return nil, duijie.Errorf(duijie.ENOTFOUND, "揭榜挂帅榜单不存在或无权查看")
-	}
 	v := &View{Call: *c, Today: s.today()}
 	v.Accepting = c.Open(v.Today)
 	proposals, err := s.db.Proposals(ctx, c.ID)
@@ -265,5 +263,30 @@ func (s *Service) Withdraw(ctx context.Context, a Actor, id, reason string) erro
 		return err
 	}
 	s.audit(ctx, a, duijie.AuditCallWithdraw, "call:"+id, reason)
+	s.tellBidders(ctx, c, "揭榜挂帅“"+c.Title+"”已撤销", "撤销原因："+reason)
 	return nil
+}
+
+// tellBidders sends every member of each bidding institute a message; a
+// failure is logged (the change stands, and the call page shows it).
+func (s *Service) tellBidders(ctx context.Context, c *duijie.Call, subject, body string) {
+	proposals, err := s.db.Proposals(ctx, c.ID)
+	if err != nil {
+		s.log.Error("bidder messages failed", "call", c.ID, "err", err)
+		return
+	}
+	var msgs []duijie.Message
+	for _, p := range proposals {
+		users, err := s.db.UsersOf(ctx, p.OrgID)
+		if err != nil {
+			s.log.Error("bidder messages failed", "call", c.ID, "err", err)
+			return
+		}
+		for _, u := range users {
+			msgs = append(msgs, duijie.Message{UserID: u.ID, Kind: duijie.MsgReview, Subject: subject, Body: body, Link: "/calls/" + c.ID, Created: s.now()})
+		}
+	}
+	if err := s.db.SendMessages(ctx, msgs); err != nil {
+		s.log.Error("bidder messages failed", "call", c.ID, "err", err)
+	}
 }

@@ -53,17 +53,29 @@ func (s *Service) institute(ctx context.Context, a Actor) (*duijie.Organization,
 	return o, nil
 }
 
-// readable loads a call the caller may see (not a withdrawn one, unless
-// a broker).
+// readable loads a call the caller may see: a withdrawn one only for
+// brokers, the enterprise and the institutes that bid (who were told why).
 func (s *Service) readable(ctx context.Context, a Actor, id string) (*duijie.Call, error) {
 	c, err := s.db.Call(ctx, id)
 	if err != nil {
 		return nil, hide(err, "揭榜挂帅榜单")
 	}
-	if c.Status == duijie.CallWithdrawn && !a.User.Is(duijie.RoleBroker) {
-		return nil, duijie.Errorf(duijie.ENOTFOUND, "揭榜挂帅榜单不存在或无权查看")
+	if c.Status != duijie.CallWithdrawn || a.User.Is(duijie.RoleBroker) ||
+		(a.User.Is(duijie.RoleEnterprise) && a.User.OrgID == c.EntOrgID) {
+		return c, nil
 	}
-	return c, nil
+	if a.User.Is(duijie.RoleInstitute) && a.User.OrgID != "" {
+		proposals, err := s.db.Proposals(ctx, c.ID)
+		if err != nil {
+			return nil, err
+		}
+		for _, p := range proposals {
+			if p.OrgID == a.User.OrgID {
+				return c, nil
+			}
+		}
+	}
+	return nil, duijie.Errorf(duijie.ENOTFOUND, "揭榜挂帅榜单不存在或无权查看")
 }
 
 // ProposalView is a proposal as its reader sees it.

@@ -351,3 +351,30 @@ func TestPanelAwardMovesOpenIntroduction(t *testing.T) {
 		t.Errorf("award %s: %+v", id, n)
 	}
 }
+
+// TestCallWithdraw: a withdrawn call stays readable to the bureau, its
+// enterprise and its bidders, who are told why; nobody else sees it.
+func TestCallWithdraw(t *testing.T) {
+	e := newEnv(t)
+	c := e.callWithBids()
+	if err := e.s.Withdraw(e.ctx, e.as("broker"), c.ID, ""); duijie.ErrorCode(err) != duijie.EINVALID {
+		t.Errorf("without a reason: %v", err)
+	}
+	must(t, e.s.Withdraw(e.ctx, e.as("broker"), c.ID, "企业调整研发计划"))
+	for who, want := range map[string]string{"broker": "", "qiye": "", "yuansuo": "", "lvtc": duijie.ENOTFOUND, "zj05": duijie.ENOTFOUND} {
+		if _, err := e.s.Get(e.ctx, e.as(who), c.ID); duijie.ErrorCode(err) != want {
+			t.Errorf("%s reads the withdrawn call: %v", who, err)
+		}
+	}
+	if _, err := e.s.Get(e.ctx, Actor{}, c.ID); duijie.ErrorCode(err) != duijie.ENOTFOUND {
+		t.Errorf("anyone reads the withdrawn call: %v", err)
+	}
+	msgs, _, err := e.db.Messages(e.ctx, "u-a", 0, 10)
+	must(t, err)
+	if len(msgs) != 1 || !strings.Contains(msgs[0].Body, "企业调整研发计划") {
+		t.Errorf("the bidder's messages: %+v", msgs)
+	}
+	if err := e.s.Withdraw(e.ctx, e.as("broker"), c.ID, "再撤一次"); duijie.ErrorCode(err) != duijie.ECONFLICT {
+		t.Errorf("withdrawn twice: %v", err)
+	}
+}
