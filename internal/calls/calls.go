@@ -29,13 +29,15 @@ type Service struct {
 	hasher *auth.Hasher
 	// seed makes a draw's seed; crypto/rand unless a test sets it.
 	seed func() string
+	// applies limits applications to the expert pool per address.
+	applies *throttle
 }
 
 // New returns the service over an open store; now is the clock (shared
 // with the portal), hasher hashes the one-time passwords of experts'
 // accounts.
 func New(db *sqlite.DB, log *slog.Logger, now func() time.Time, hasher *auth.Hasher) *Service {
-	return &Service{db: db, log: log, now: now, hasher: hasher, seed: newSeed}
+	return &Service{db: db, log: log, now: now, hasher: hasher, seed: newSeed, applies: newThrottle(ApplicationsPerHour, time.Hour)}
 }
 
 func (s *Service) audit(ctx context.Context, a Actor, action, object, detail string) {

@@ -12,11 +12,14 @@ import (
 )
 
 // Apply records an application to the expert pool (public: anyone may
-// apply; a broker reviews it). The organisation is linked by name when it
+// apply, ApplicationsPerHour per address; a broker reviews it). The organisation is linked by name when it
 // is registered and approved here, for the draw's conflict checks.
 func (s *Service) Apply(ctx context.Context, a Actor, e *duijie.Expert) error {
 	if err := e.Validate(); err != nil {
 		return err
+	}
+	if !s.applies.allow(a.IP, s.now()) {
+		return duijie.Errorf(duijie.ETOOMANY, "提交过于频繁，请一小时后再试")
 	}
 	orgs, err := s.db.Organizations(ctx, duijie.OrgApproved)
 	if err != nil {

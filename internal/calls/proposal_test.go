@@ -3,6 +3,7 @@ package calls
 import (
 	"archive/zip"
 	"bytes"
+	"fmt"
 	"image"
 	"image/color"
 	"image/jpeg"
@@ -307,6 +308,15 @@ func TestExpertPool(t *testing.T) {
 	must(t, err)
 	if len(entries) != 1 || entries[0].Detail != "通知参加评审" {
 		t.Errorf("reveal audit %+v", entries)
+	}
+	for i := 0; i < ApplicationsPerHour; i++ {
+		err := e.s.Apply(e.ctx, Actor{IP: "198.51.100.7"}, &duijie.Expert{Username: fmt.Sprintf("spam%d", i), Name: "某", Industry: "nev", Title: "x", OrgName: "y", Phone: "13900000000"})
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := e.s.Apply(e.ctx, Actor{IP: "198.51.100.7"}, &duijie.Expert{Username: "spam99", Name: "某", Industry: "nev", Title: "x", OrgName: "y", Phone: "13900000000"}); duijie.ErrorCode(err) != duijie.ETOOMANY {
+		t.Errorf("application %d from one address: %v", ApplicationsPerHour+1, err)
 	}
 	y := &duijie.Expert{Username: "lilaoshi", Name: "李老师", Industry: "ai", Title: "讲师", OrgName: "某大学", Phone: "0564-3300000"}
 	must(t, e.s.Apply(e.ctx, anon, y))
