@@ -142,9 +142,9 @@ func (s *Service) Get(ctx context.Context, a Actor, id string) (*View, error) {
 				return nil, err
 			}
 			v.Ranking = rank(c, proposals, panel, reviews)
-			v.Expected = len(panel.Members) * len(proposals)
+			v.Expected = len(panel.Effective()) * len(proposals)
 			for _, r := range reviews {
-				if has(panel.Members, r.ExpertID) {
+				if has(panel.Effective(), r.ExpertID) {
 					v.Reviewed++
 				}
 			}
@@ -162,7 +162,7 @@ func (s *Service) Get(ctx context.Context, a Actor, id string) (*View, error) {
 		if err != nil && duijie.ErrorCode(err) != duijie.ENOTFOUND {
 			return nil, err
 		}
-		if e != nil && panel != nil && has(panel.Members, e.ID) {
+		if e != nil && panel != nil && has(panel.Effective(), e.ID) {
 			v.OnPanel, v.Proposals = true, proposals
 			reviews, err := s.db.Reviews(ctx, sqlite.ReviewFilter{ExpertID: e.ID})
 			if err != nil {
@@ -203,7 +203,7 @@ func rank(c *duijie.Call, proposals []duijie.Proposal, panel *duijie.Panel, revi
 		rows[i].Proposal = p
 		total := 0
 		for _, r := range reviews {
-			if r.ProposalID == p.ID && has(panel.Members, r.ExpertID) {
+			if r.ProposalID == p.ID && has(panel.Effective(), r.ExpertID) {
 				total += r.Weighted(c.Criteria)
 				rows[i].Reviews++
 				rows[i].Scores = append(rows[i].Scores, r)

@@ -211,6 +211,9 @@ type Replay struct {
 	// candidates; SeedMatches: it is the recorded panel.
 	Drawn       []string
 	SeedMatches bool
+	// Replacements are the experts who replaced members who stood down
+	// (回避), each checked to be the next in the seed's order.
+	Replacements []string
 	// Candidates is the pool as the store gives it now for the draw's
 	// time (the same three-year window); PoolMatches: the same as
 	// recorded. Added and Removed are the differences.
@@ -244,6 +247,15 @@ func (s *Service) Replay(ctx context.Context, a Actor, callID string) (*Replay, 
 	r := &Replay{Panel: p}
 	if r.Drawn, err = duijie.DrawPanel(p.Seed, p.Candidates, p.Size); err == nil {
 		r.SeedMatches = slices.Equal(r.Drawn, p.Members)
+	}
+	// Each recusal's replacement is the next candidate in the seed's order.
+	if order, err := duijie.DrawPanel(p.Seed, p.Candidates, len(p.Candidates)); err == nil {
+		for i, c := range p.Changes {
+			if k := p.Size + i; k >= len(order) || order[k] != c.Replacement {
+				r.SeedMatches = false
+			}
+			r.Replacements = append(r.Replacements, c.Replacement)
+		}
 	}
 	cands, _, err := s.snapshot(ctx, c, p.DrawnAt)
 	if err != nil {
@@ -283,4 +295,54 @@ func (s *Service) Replay(ctx context.Context, a Actor, callID string) (*Replay, 
 	}
 	s.audit(ctx, a, duijie.AuditPanelReplay, "call:"+c.ID, verdict)
 	return r, nil
+}
+
+// Recuse stands a member down from a call's panel (回避) with a reason:
+// the expert themself, or a broker for any member, while the call is
+// under review. The next candidate in the seed's order takes the place;
+// when none is left it is a conflict and nothing changes. The member's
+// reviews no longer count.
+func (s *Service) Recuse(ctx context.Context, a Actor, callID, expertID, reason string) (string, error) {
+	if !a.User.Is(duijie.RoleBroker, duijie.RoleExpert) {
+		return "", duijie.Errorf(duijie.EFORBIDDEN, "只有技术经纪人和本榜单的评审专家可以办理回避")
+	}
+	c, err := s.readable(ctx, a, callID)
+	if err != nil {
+		return "", err
+	}
+	if a.User.Is(duijie.RoleExpert) {
+		e, err := s.panelExpert(ctx, a, c)
+		if err != nil {
+			return "", err
+		}
+		expertID = e.ID
+	}
+	p, err := s.db.Panel(ctx, c.ID)
+	if err != nil {
+		return "", hide(err, "评审专家组")
+	}
+	reason = strings.TrimSpace(reason)
+	switch n := len([]rune(reason)); {
+	case c.Status != duijie.CallReviewing:
+		return "", duijie.Errorf(duijie.ECONFLICT, "榜单%s，不能再办理回避", c.Status.Label())
+	case !has(p.Effective(), expertID):
+		return "", invalid("expert", "请选择评审专家组中的一位专家")
+	case n < 2 || n > 500:
+		return "", invalid("reason", "请填写回避原因（不超过 500 个字）")
+	}
+	next, err := p.Next()
+	if err != nil {
+		return "", err
+	}
+	if next == "" {
+		return "", duijie.Errorf(duijie.ECONFLICT, "候选专家已全部用完，无法递补；可撤销榜单后重新发布")
+	}
+	ch := duijie.PanelChange{CallID: c.ID, ExpertID: expertID, Replacement: next, Reason: reason, ActorID: a.User.ID, At: s.now()}
+	if err := s.db.AddPanelChange(ctx, ch, len(p.Changes)); err != nil {
+		return "", err
+	}
+	rec, _ := json.Marshal(map[string]any{"call": c.ID, "seed": p.Seed, "out": expertID, "in": next, "position": p.Size + len(p.Changes), "reason": reason})
+	s.audit(ctx, a, duijie.AuditPanelRecuse, "call:"+c.ID, string(rec))
+	s.tellExperts(ctx, c, []string{next})
+	return next, nil
 }

@@ -198,3 +198,64 @@ func TestPanelDrawRefusals(t *testing.T) {
 		t.Errorf("drawn by the enterprise: %v", err)
 	}
 }
+
+// TestPanelRecusal: a member who stands down (回避) is replaced by the next
+// candidate in the seed's order, loses access to the proposals and their
+// reviews stop counting; the replay checks the replacement; when the
+// candidates run out nothing changes.
+func TestPanelRecusal(t *testing.T) {
+	e := newEnv(t)
+	c := e.callWithBids()
+	p, err := e.s.Draw(e.ctx, e.as("broker"), c.ID, 3)
+	must(t, err)
+	order, err := duijie.DrawPanel(p.Seed, p.Candidates, len(p.Candidates))
+	must(t, err)
+	first := "zj" + p.Members[0][3:]
+	v, err := e.s.Get(e.ctx, e.as("broker"), c.ID)
+	must(t, err)
+	prop := v.Proposals[0].ID
+	must(t, e.s.Score(e.ctx, e.as(first), c.ID, prop, []int{100, 100, 100}, "与本人单位有合作，评分作废测试。"))
+	if _, err := e.s.Recuse(e.ctx, e.as(first), c.ID, "", ""); duijie.ErrorCode(err) != duijie.EINVALID {
+		t.Errorf("without a reason: %v", err)
+	}
+	in, err := e.s.Recuse(e.ctx, e.as(first), c.ID, "ignored", "本人曾指导揭榜单位的项目负责人")
+	must(t, err)
+	if in != order[3] {
+		t.Errorf("replacement %s, want %s (the fourth in the seed's order %v)", in, order[3], order)
+	}
+	if _, err := e.s.Proposal(e.ctx, e.as(first), c.ID, prop); duijie.ErrorCode(err) != duijie.ENOTFOUND {
+		t.Errorf("the recused expert still reads: %v", err)
+	}
+	if _, err := e.s.Proposal(e.ctx, e.as("zj"+in[3:]), c.ID, prop); err != nil {
+		t.Errorf("the replacement cannot read: %v", err)
+	}
+	v, err = e.s.Get(e.ctx, e.as("broker"), c.ID)
+	must(t, err)
+	if v.Reviewed != 0 || v.Ranking[0].Reviews != 0 {
+		t.Errorf("the recused expert's review still counts: %d, %+v", v.Reviewed, v.Ranking)
+	}
+	r, err := e.s.Replay(e.ctx, e.as("broker"), c.ID)
+	must(t, err)
+	if !r.Matches() || len(r.Replacements) != 1 {
+		t.Errorf("replay after a recusal: %+v", r)
+	}
+	second, err := e.s.Recuse(e.ctx, e.as("broker"), c.ID, p.Members[1], "与出题企业负责人为近亲属")
+	must(t, err)
+	if second != order[4] {
+		t.Errorf("second replacement %s, want %s", second, order[4])
+	}
+	if _, err := e.s.Recuse(e.ctx, e.as("broker"), c.ID, p.Members[2], "出差无法参加"); duijie.ErrorCode(err) != duijie.ECONFLICT {
+		t.Errorf("no candidate left: %v", err)
+	}
+	if _, err := e.s.Recuse(e.ctx, e.as("broker"), c.ID, "ex-01", "不在组内"); duijie.ErrorCode(err) != duijie.EINVALID {
+		t.Errorf("recusing a non-member: %v", err)
+	}
+	if _, err := e.s.Recuse(e.ctx, e.as("yuansuo"), c.ID, p.Members[2], "x"); duijie.ErrorCode(err) != duijie.EFORBIDDEN {
+		t.Errorf("recusal by an institute: %v", err)
+	}
+	entries, err := e.db.AuditLog(e.ctx, duijie.AuditPanelRecuse, 10)
+	must(t, err)
+	if len(entries) != 2 || !strings.Contains(entries[1].Detail, `"in":"`+in+`"`) {
+		t.Errorf("recusal audit %+v", entries)
+	}
+}

@@ -172,7 +172,7 @@ func (s *Service) panelExpert(ctx context.Context, a Actor, c *duijie.Call) (*du
 	if err != nil {
 		return nil, hide(err, "评审专家组")
 	}
-	if !has(panel.Members, e.ID) {
+	if !has(panel.Effective(), e.ID) {
 		return nil, duijie.Errorf(duijie.ENOTFOUND, "不是本榜单的评审专家")
 	}
 	return e, nil

@@ -239,6 +239,46 @@ type Panel struct {
 	Members    []string    // drawn, in draw order
 	DrawnBy    string
 	DrawnAt    time.Time
+	Changes    []PanelChange // recusals after the draw, in order
+}
+
+// PanelChange is a recusal (回避): a member out, replaced by the next
+// candidate in the seed's order.
+type PanelChange struct {
+	CallID      string
+	ExpertID    string
+	Replacement string
+	Reason      string
+	ActorID     string
+	At          time.Time
+}
+
+// Effective is the panel as it sits: the drawn members with each recusal's
+// replacement in the place of the member who stood down.
+func (p *Panel) Effective() []string {
+	out := append([]string(nil), p.Members...)
+	for _, c := range p.Changes {
+		for i, m := range out {
+			if m == c.ExpertID {
+				out[i] = c.Replacement
+			}
+		}
+	}
+	return out
+}
+
+// Next is the expert who replaces the next recusal: the candidate after
+// the drawn ones and the replacements so far in the seed's order ("" when
+// none is left).
+func (p *Panel) Next() (string, error) {
+	order, err := DrawPanel(p.Seed, p.Candidates, len(p.Candidates))
+	if err != nil {
+		return "", err
+	}
+	if k := p.Size + len(p.Changes); k < len(order) {
+		return order[k], nil
+	}
+	return "", nil
 }
 
 // DrawPanel is the draw itself: candidates sorted by id, shuffled by a PCG

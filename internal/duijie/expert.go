@@ -41,6 +41,7 @@ const (
 	AuditAttachmentGet  = "call.attachment_download"
 	AuditPanelDraw      = "call.panel_draw"
 	AuditPanelReplay    = "call.panel_replay"
+	AuditPanelRecuse    = "call.panel_recuse"
 	AuditReview         = "call.review"
 	AuditExpertApply    = "expert.apply"
 	AuditExpertAdmit    = "expert.admit"

@@ -19,6 +19,8 @@ var (
 	// drawCheckers replay a draw: brokers and the audit administrator.
 	drawCheckers = roles(duijie.RoleBroker, duijie.RoleAuditor)
 	expertOnly   = roles(duijie.RoleExpert)
+	// recusers: an expert for themself, a broker for any member.
+	recusers = roles(duijie.RoleBroker, duijie.RoleExpert)
 )
 
 // callFlashes are the notices of the calls' redirects.
@@ -30,6 +32,7 @@ var callFlashes = map[string]string{
 	"extended":   "截止日期已延后。",
 	"withdrawn":  "榜单已撤销。",
 	"drawn":      "评审专家已抽取，抽取记录已存档，可随时复核。",
+	"recused":    "已回避，由下一位候选专家递补，回避记录已存档。",
 	"scored":     "评分已保存，评审结束前可以修改。",
 	"awarded":    "已确定揭榜方，对接已进入“双方确认”。",
 	"applied":    "申请已提交，科技局审核后将与您联系。",
@@ -192,6 +195,12 @@ func (s *Server) handleCallDraw(c *fiber.Ctx) error {
 	}
 	_, err = s.calls.Draw(c.UserContext(), actor(c), id, n)
 	return s.callDone(c, id, err, form, "drawn")
+}
+
+func (s *Server) handleCallRecuse(c *fiber.Ctx) error {
+	id, form := c.Params("id"), introForm(c, "expert", "reason")
+	_, err := s.calls.Recuse(c.UserContext(), actor(c), id, form["expert"], form["reason"])
+	return s.callDone(c, id, err, form, "recused")
 }
 
 func (s *Server) handleCallAward(c *fiber.Ctx) error {

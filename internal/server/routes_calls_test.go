@@ -8,6 +8,7 @@ import (
 	"net/http/httptest"
 	"net/url"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -76,6 +77,7 @@ func testCalls(t *testing.T, st *stack, rec *recorder) {
 		{name: "apply 2", as: "", method: "POST", url: "/experts/apply", form: apply("zjcall2", "南京某储能研究所"), status: 303},
 		{name: "apply 3", as: "", method: "POST", url: "/experts/apply", form: apply("zjcall3", "上海某汽车工程中心"), status: 303},
 		{name: "apply 4, of a bidder", as: "", method: "POST", url: "/experts/apply", form: apply("zjcall4", "皖西学院"), status: 303},
+		{name: "apply 6", as: "", method: "POST", url: "/experts/apply", form: apply("zjcall6", "武汉某新能源研究院"), status: 303},
 		{name: "apply 5, to be returned", as: "", method: "POST", url: "/experts/apply", form: apply("zjcall5", "某公司"), status: 303},
 		{name: "apply with a taken username", as: "", method: "POST", url: "/experts/apply", form: apply("zjcall5", "某公司"), status: 409, want: []string{"已被使用"}},
 		{name: "applied", as: "", method: "GET", url: "/experts/apply?ok=applied", status: 200, want: []string{"申请已提交"}},
@@ -90,7 +92,7 @@ func testCalls(t *testing.T, st *stack, rec *recorder) {
 	for _, e := range applied {
 		ids[e.Username] = e.ID
 	}
-	if len(ids) < 5 {
+	if len(ids) < 6 {
 		t.Fatalf("applications: %+v", applied)
 	}
 	ex := func(u string) string { return "/broker/experts/" + ids[u] }
@@ -110,7 +112,7 @@ func testCalls(t *testing.T, st *stack, rec *recorder) {
 		{name: "contact missing", as: "jingjiren", method: "POST", url: "/broker/experts/nope/contact", form: url.Values{"purpose": {"通知评审"}}, status: 404},
 		{name: "contact", as: "jingjiren", method: "POST", url: ex("zjcall1") + "/contact", form: url.Values{"purpose": {"通知评审"}}, status: 200, want: []string{"13905640001", "已记入审计日志"}},
 	})
-	for _, u := range []string{"zjcall1", "zjcall2", "zjcall3", "zjcall4"} {
+	for _, u := range []string{"zjcall1", "zjcall2", "zjcall3", "zjcall4", "zjcall6"} {
 		c := st.as(t, "jingjiren")
 		code, body := c.doJSON(t, "POST", ex(u)+"/admit", url.Values{"note": {"资质核实无误"}}, "", nil)
 		rec.hit("POST", ex(u)+"/admit", code)
@@ -253,38 +255,74 @@ func testCalls(t *testing.T, st *stack, rec *recorder) {
 		{name: "no proposals after the deadline", as: "yuansuo", method: "POST", url: call + "/proposals", form: proposal("截止之后再改方案摘要试试看"), status: 409, want: []string{"已截止征集"}},
 		{name: "no deleting after the deadline", as: "yuansuo", method: "POST", url: att + "/delete", form: url.Values{}, status: 409},
 		{name: "draw a panel of one", as: "jingjiren", method: "POST", url: call + "/draw", form: url.Values{"size": {"1"}}, status: 422, want: []string{"评审专家人数应为 3 到 15 人"}},
-		{name: "draw more than the pool", as: "jingjiren", method: "POST", url: call + "/draw", form: url.Values{"size": {"4"}}, status: 409, want: []string{"只有 3 位", "不足 4 位"}},
+		{name: "draw more than the pool", as: "jingjiren", method: "POST", url: call + "/draw", form: url.Values{"size": {"5"}}, status: 409, want: []string{"只有 4 位", "不足 5 位"}},
 		{name: "draw wrong role", as: "qiye", method: "POST", url: call + "/draw", form: url.Values{"size": {"3"}}, status: 403},
 		{name: "draw missing", as: "jingjiren", method: "POST", url: "/calls/nope/draw", form: url.Values{"size": {"3"}}, status: 404},
 		{name: "draw", as: "jingjiren", method: "POST", url: call + "/draw", form: url.Values{"size": {"3"}}, status: 303},
+	})
+	// Who was drawn, and the one candidate left over.
+	v, err = cs.Get(ctx, broker, id)
+	if err != nil || v.Panel == nil {
+		t.Fatalf("after the draw: %v %+v", err, v)
+	}
+	username := map[string]string{}
+	for u, x := range ids {
+		username[x] = u
+	}
+	var drawn []string
+	for _, m := range v.Panel.Members {
+		drawn = append(drawn, username[m])
+	}
+	spare := ""
+	for _, c := range v.Panel.Candidates {
+		if !slices.Contains(v.Panel.Members, c) {
+			spare = username[c]
+		}
+	}
+	if len(drawn) != 3 || spare == "" || slices.Contains(drawn, "zjcall4") {
+		t.Fatalf("panel %v, spare %q", drawn, spare)
+	}
+	first, second := drawn[1], drawn[2] // drawn[0] stands down below
+	runScenarios(t, st, rec, []scenario{
 		{name: "the panel", as: "jingjiren", method: "GET", url: call, status: 200, want: []string{"评审专家组", "随机种子", "回避名单", "与揭榜单位同单位（皖西学院）", "0 / 6"}},
 		{name: "replay", as: "jingjiren", method: "GET", url: call + "/replay", status: 200, want: []string{"复核一致"}},
 		{name: "replay by the auditor", as: "shenji", method: "GET", url: call + "/replay", status: 200, want: []string{"复核一致"}},
 		{name: "replay wrong role", as: "qiye", method: "GET", url: call + "/replay", status: 403},
 		{name: "replay missing", as: "jingjiren", method: "GET", url: "/calls/nope/replay", status: 404},
 		{name: "replay before a draw", as: "jingjiren", method: "GET", url: "/calls/" + other + "/replay", status: 404},
-		{name: "the expert's call page", as: "zjcall1", method: "GET", url: call, status: 200, want: []string{"待评方案", "待评分"}},
-		{name: "the expert's home lists it", as: "zjcall1", method: "GET", url: "/expert", status: 200, want: []string{"液冷板快充温差揭榜挂帅"}},
-		{name: "a panel expert reads the proposal", as: "zjcall2", method: "GET", url: pr, status: 200, want: []string{"提交评分", "技术方案.pdf"}},
-		{name: "a panel expert downloads", as: "zjcall2", method: "GET", url: att, status: 200},
+		{name: "the expert's call page", as: first, method: "GET", url: call, status: 200, want: []string{"待评方案", "待评分", "申请回避"}},
+		{name: "the expert's home lists it", as: first, method: "GET", url: "/expert", status: 200, want: []string{"液冷板快充温差揭榜挂帅"}},
+		{name: "a panel expert reads the proposal", as: second, method: "GET", url: pr, status: 200, want: []string{"提交评分", "技术方案.pdf"}},
+		{name: "a panel expert downloads", as: second, method: "GET", url: att, status: 200},
+		{name: "the spare candidate does not read it", as: spare, method: "GET", url: pr, status: 404},
+		{name: "recuse without a reason", as: drawn[0], method: "POST", url: call + "/recuse", form: url.Values{}, status: 422, want: []string{"请填写回避原因"}},
+		{name: "recuse wrong role", as: "yuansuo", method: "POST", url: call + "/recuse", form: url.Values{"reason": {"利益关系"}}, status: 403},
+		{name: "recuse missing", as: "jingjiren", method: "POST", url: "/calls/nope/recuse", form: url.Values{"reason": {"利益关系"}}, status: 404},
+		{name: "recuse by an expert not on the panel", as: "zjcall4", method: "POST", url: call + "/recuse", form: url.Values{"reason": {"利益关系"}}, status: 404},
+		{name: "an expert stands down", as: drawn[0], method: "POST", url: call + "/recuse", form: url.Values{"reason": {"本人与揭榜单位负责人曾合作发表论文"}}, status: 303},
+		{name: "the recused expert no longer reads", as: drawn[0], method: "GET", url: pr, status: 404},
+		{name: "the spare now reads", as: spare, method: "GET", url: pr, status: 200, want: []string{"提交评分"}},
+		{name: "no candidate left for another recusal", as: "jingjiren", method: "POST", url: call + "/recuse", form: url.Values{"expert": {ids[first]}, "reason": {"出差"}}, status: 409, want: []string{"候选专家已全部用完"}},
+		{name: "the recusal on the panel", as: "jingjiren", method: "GET", url: call, status: 200, want: []string{"回避与递补", "本人与揭榜单位负责人曾合作发表论文"}},
+		{name: "replay after the recusal", as: "jingjiren", method: "GET", url: call + "/replay", status: 200, want: []string{"复核一致", "回避递补"}},
 		{name: "an excluded expert does not read it", as: "zjcall4", method: "GET", url: pr, status: 404},
 		{name: "an excluded expert does not download", as: "zjcall4", method: "GET", url: att, status: 404},
 		{name: "an excluded expert does not score", as: "zjcall4", method: "POST", url: pr + "/review", form: url.Values{"score0": {"80"}, "score1": {"80"}, "comment": {"方案合理，可以支持。"}}, status: 404},
-		{name: "score out of range", as: "zjcall1", method: "POST", url: pr + "/review", form: url.Values{"score0": {"101"}, "score1": {"80"}, "comment": {"方案合理，可以支持。"}}, status: 422, want: []string{"0 到 100"}},
+		{name: "score out of range", as: first, method: "POST", url: pr + "/review", form: url.Values{"score0": {"101"}, "score1": {"80"}, "comment": {"方案合理，可以支持。"}}, status: 422, want: []string{"0 到 100"}},
 		{name: "score wrong role", as: "jingjiren", method: "POST", url: pr + "/review", form: url.Values{"score0": {"80"}, "score1": {"80"}, "comment": {"方案合理，可以支持。"}}, status: 403},
-		{name: "score missing", as: "zjcall1", method: "POST", url: call + "/proposals/nope/review", form: url.Values{"score0": {"80"}, "score1": {"80"}, "comment": {"方案合理，可以支持。"}}, status: 404},
+		{name: "score missing", as: first, method: "POST", url: call + "/proposals/nope/review", form: url.Values{"score0": {"80"}, "score1": {"80"}, "comment": {"方案合理，可以支持。"}}, status: 404},
 		{name: "award before the reviews", as: "jingjiren", method: "POST", url: call + "/award", form: url.Values{"proposal": {mine}}, status: 409, want: []string{"评审尚未完成"}},
 	})
-	for _, u := range []string{"zjcall1", "zjcall2", "zjcall3"} {
+	for _, u := range []string{first, second, spare} {
 		runScenarios(t, st, rec, []scenario{
 			{name: u + " scores mine", as: u, method: "POST", url: pr + "/review", form: url.Values{"score0": {"90"}, "score1": {"85"}, "comment": {"流道优化思路清晰，团队有台架条件。"}}, status: 303},
 			{name: u + " scores theirs", as: u, method: "POST", url: call + "/proposals/" + theirs + "/review", form: url.Values{"score0": {"70"}, "score1": {"75"}, "comment": {"浸没式方案成本偏高，验证周期长。"}}, status: 303},
 		})
 	}
 	runScenarios(t, st, rec, []scenario{
-		{name: "an expert sees only their own scores", as: "zjcall1", method: "GET", url: pr, status: 200, want: []string{"修改评分"}, notWant: []string{"专家评分", "专家2"}},
+		{name: "an expert sees only their own scores", as: first, method: "GET", url: pr, status: 200, want: []string{"修改评分"}, notWant: []string{"专家评分", "专家" + second[len(second)-1:]}},
 		{name: "the ranking", as: "jingjiren", method: "GET", url: call, status: 200, want: []string{"6 / 6", "88.00", "72.00"}},
-		{name: "the broker reads every score", as: "jingjiren", method: "GET", url: pr, status: 200, want: []string{"专家评分", "专家1", "专家2", "88.00"}},
+		{name: "the broker reads every score", as: "jingjiren", method: "GET", url: pr, status: 200, want: []string{"专家评分", "专家" + first[len(first)-1:], "专家" + spare[len(spare)-1:], "88.00"}},
 		{name: "award without a choice", as: "jingjiren", method: "POST", url: call + "/award", form: url.Values{}, status: 422, want: []string{"请选择揭榜方案"}},
 		{name: "award wrong role", as: "qiye", method: "POST", url: call + "/award", form: url.Values{"proposal": {mine}}, status: 403},
 		{name: "award missing", as: "jingjiren", method: "POST", url: "/calls/nope/award", form: url.Values{"proposal": {mine}}, status: 404},
@@ -297,8 +335,8 @@ func testCalls(t *testing.T, st *stack, rec *recorder) {
 		{name: "the winner's call page", as: "yuansuo", method: "GET", url: call, status: 200, want: []string{"贵单位的方案被确定为揭榜方案", "进入对接"}},
 		{name: "the other bidder's call page", as: "lvtc", method: "GET", url: call, status: 200, want: []string{"本榜单已确定揭榜方"}, notWant: []string{"相变导热"}},
 		{name: "the enterprise's call page", as: "qiye", method: "GET", url: call, status: 200, want: []string{"皖西学院 的揭榜方案"}, notWant: []string{"浸没式"}},
-		{name: "an expert's call page after the award", as: "zjcall2", method: "GET", url: call, status: 200, want: []string{"已揭榜", "已评分"}},
-		{name: "no scores after the award", as: "zjcall1", method: "POST", url: pr + "/review", form: url.Values{"score0": {"10"}, "score1": {"10"}, "comment": {"评审结束后再改分试试。"}}, status: 409},
+		{name: "an expert's call page after the award", as: second, method: "GET", url: call, status: 200, want: []string{"已揭榜", "已评分"}},
+		{name: "no scores after the award", as: first, method: "POST", url: pr + "/review", form: url.Values{"score0": {"10"}, "score1": {"10"}, "comment": {"评审结束后再改分试试。"}}, status: 409},
 		{name: "withdraw an awarded call", as: "jingjiren", method: "POST", url: call + "/withdraw", form: url.Values{"reason": {"企业取消"}}, status: 409},
 		{name: "withdraw without a reason", as: "jingjiren", method: "POST", url: "/calls/" + other + "/withdraw", form: url.Values{}, status: 422, want: []string{"请填写撤销原因"}},
 		{name: "withdraw wrong role", as: "qiye", method: "POST", url: "/calls/" + other + "/withdraw", form: url.Values{"reason": {"企业取消"}}, status: 403},
@@ -307,11 +345,11 @@ func testCalls(t *testing.T, st *stack, rec *recorder) {
 		{name: "a withdrawn call is not public", as: "", method: "GET", url: "/calls/" + other, status: 404},
 		{name: "a withdrawn call for an institute that did not bid", as: "lvtc", method: "GET", url: "/calls/" + other, status: 404},
 		{name: "a withdrawn call for the bureau", as: "jingjiren", method: "GET", url: "/calls/" + other, status: 200, want: []string{"已撤销", "企业调整研发计划"}},
-		{name: "remove without a reason", as: "jingjiren", method: "POST", url: ex("zjcall3") + "/remove", form: url.Values{}, status: 422, want: []string{"请填写原因"}},
-		{name: "remove wrong role", as: "qiye", method: "POST", url: ex("zjcall3") + "/remove", form: url.Values{"reason": {"多次缺席"}}, status: 403},
+		{name: "remove without a reason", as: "jingjiren", method: "POST", url: ex(second) + "/remove", form: url.Values{}, status: 422, want: []string{"请填写原因"}},
+		{name: "remove wrong role", as: "qiye", method: "POST", url: ex(second) + "/remove", form: url.Values{"reason": {"多次缺席"}}, status: 403},
 		{name: "remove missing", as: "jingjiren", method: "POST", url: "/broker/experts/nope/remove", form: url.Values{"reason": {"多次缺席"}}, status: 404},
-		{name: "remove", as: "jingjiren", method: "POST", url: ex("zjcall3") + "/remove", form: url.Values{"reason": {"评审意见敷衍，多次被投诉"}}, status: 303},
-		{name: "the record keeps the history and reviews", as: "jingjiren", method: "GET", url: ex("zjcall3"), status: 200, want: []string{"已淘汰", "评审意见敷衍", "液冷板快充温差揭榜挂帅"}},
+		{name: "remove", as: "jingjiren", method: "POST", url: ex(second) + "/remove", form: url.Values{"reason": {"评审意见敷衍，多次被投诉"}}, status: 303},
+		{name: "the record keeps the history and reviews", as: "jingjiren", method: "GET", url: ex(second), status: 200, want: []string{"已淘汰", "评审意见敷衍", "液冷板快充温差揭榜挂帅"}},
 	})
 	v, err = cs.Get(ctx, broker, id)
 	if err != nil {

@@ -382,14 +382,56 @@ func (db *DB) Panel(ctx context.Context, callID string) (*duijie.Panel, error) {
 			return nil, fmt.Errorf("sqlite: panel %s: %w", callID, err)
 		}
 	}
-	return &p, nil
+	rows, err := db.r.QueryContext(ctx, `SELECT call_id, expert_id, replacement, reason, actor_id, at FROM panel_changes
+		WHERE call_id = ? ORDER BY id`, callID)
+	if err != nil {
+		return nil, fmt.Errorf("sqlite: panel %s: %w", callID, err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var c duijie.PanelChange
+		var at string
+		if err := rows.Scan(&c.CallID, &c.ExpertID, &c.Replacement, &c.Reason, &c.ActorID, &at); err != nil {
+			return nil, err
+		}
+		c.At = parseStamp(at)
+		p.Changes = append(p.Changes, c)
+	}
+	return &p, rows.Err()
 }
 
-// PanelCalls lists the ids of the calls on whose panel the expert sits,
-// newest draw first.
+// AddPanelChange records a recusal if the panel has exactly the changes
+// it was read with (seen) and the call is under review; otherwise
+// somebody changed it meanwhile (ECONFLICT).
+func (db *DB) AddPanelChange(ctx context.Context, c duijie.PanelChange, seen int) error {
+	return db.write(ctx, func(tx *sql.Tx) error {
+		var n int
+		var status string
+		err := tx.QueryRowContext(ctx, `SELECT (SELECT count(*) FROM panel_changes WHERE call_id = ?), status FROM calls WHERE id = ?`,
+			c.CallID, c.CallID).Scan(&n, &status)
+		if err != nil {
+			return fmt.Errorf("sqlite: panel change: %w", err)
+		}
+		if n != seen || status != string(duijie.CallReviewing) {
+			return duijie.Errorf(duijie.ECONFLICT, "评审专家组刚刚发生变化，请刷新页面后重试")
+		}
+		_, err = tx.ExecContext(ctx, `INSERT INTO panel_changes (call_id, expert_id, replacement, reason, actor_id, at)
+			VALUES (?, ?, ?, ?, ?, ?)`, c.CallID, c.ExpertID, c.Replacement, c.Reason, c.ActorID, stampOf(c.At))
+		if err != nil {
+			return fmt.Errorf("sqlite: panel change: %w", err)
+		}
+		return nil
+	})
+}
+
+// PanelCalls lists the ids of the calls on whose panel the expert sits
+// (drawn or a replacement, and not stood down), newest draw first.
 func (db *DB) PanelCalls(ctx context.Context, expertID string) ([]string, error) {
-	rows, err := db.r.QueryContext(ctx, `SELECT p.call_id FROM panels p, json_each(p.members) m WHERE m.value = ?
-		ORDER BY p.drawn_at DESC`, expertID)
+	rows, err := db.r.QueryContext(ctx, `SELECT p.call_id FROM panels p WHERE
+		(EXISTS (SELECT 1 FROM json_each(p.members) m WHERE m.value = ?)
+			OR EXISTS (SELECT 1 FROM panel_changes c WHERE c.call_id = p.call_id AND c.replacement = ?))
+		AND NOT EXISTS (SELECT 1 FROM panel_changes c WHERE c.call_id = p.call_id AND c.expert_id = ?)
+		ORDER BY p.drawn_at DESC`, expertID, expertID, expertID)
 	if err != nil {
 		return nil, fmt.Errorf("sqlite: panels: %w", err)
 	}

@@ -110,3 +110,19 @@ CREATE TABLE reviews (
 	updated_at  TEXT NOT NULL,
 	PRIMARY KEY (proposal_id, expert_id)
 );
+
+-- Recusals (回避) after the draw: a member out, replaced by the next
+-- candidate in the order the seed gave, so that a replay checks the
+-- replacement too. Append-only.
+CREATE TABLE panel_changes (
+	id          INTEGER PRIMARY KEY AUTOINCREMENT,
+	call_id     TEXT NOT NULL REFERENCES panels (call_id),
+	expert_id   TEXT NOT NULL REFERENCES experts (id),
+	replacement TEXT NOT NULL REFERENCES experts (id),
+	reason      TEXT NOT NULL,
+	actor_id    TEXT NOT NULL,
+	at          TEXT NOT NULL
+);
+CREATE INDEX panel_changes_call ON panel_changes (call_id, id);
+CREATE TRIGGER panel_changes_no_update BEFORE UPDATE ON panel_changes BEGIN SELECT RAISE(ABORT, 'recusals are append-only'); END;
+CREATE TRIGGER panel_changes_no_delete BEFORE DELETE ON panel_changes BEGIN SELECT RAISE(ABORT, 'recusals are append-only'); END;
