@@ -26,15 +26,21 @@ func (s *Server) handleProposalSubmit(c *fiber.Ctx) error {
 	errs := fieldErrs{}
 	p := &duijie.Proposal{Summary: form["summary"], Plan: form["plan"], Team: form["team"]}
 	p.Budget = errs.int("budget", "经费预算", form["budget"], 0, duijie.MaxReward)
-	err := s.calls.Submit(c.UserContext(), actor(c), id, p)
-	if err == nil && len(errs) > 0 {
-		err = &duijie.Error{Code: duijie.EINVALID, Message: "请检查填写的内容", Fields: errs}
-	} else if de, ok := err.(*duijie.Error); ok && de.Code == duijie.EINVALID {
-		for k, v := range errs {
-			de.Fields[k] = v
+	if len(errs) > 0 {
+		// Nothing is stored with a number that did not parse: the form
+		// comes back with it and whatever else the domain has to say.
+		fields := map[string]string{}
+		if de, ok := p.Validate().(*duijie.Error); ok {
+			for k, v := range de.Fields {
+				fields[k] = v
+			}
 		}
+		for k, v := range errs {
+			fields[k] = v
+		}
+		return s.callDone(c, id, &duijie.Error{Code: duijie.EINVALID, Message: "请检查填写的内容", Fields: fields}, form, "")
 	}
-	return s.callDone(c, id, err, form, "submitted")
+	return s.callDone(c, id, s.calls.Submit(c.UserContext(), actor(c), id, p), form, "submitted")
 }
 
 func (s *Server) handleProposalShow(c *fiber.Ctx) error {
@@ -82,11 +88,17 @@ func (s *Server) handleProposalScore(c *fiber.Ctx) error {
 		}
 		scores[i] = errs.int(k, "分数", form[k], 0, duijie.MaxScore)
 	}
-	err = s.calls.Score(c.UserContext(), actor(c), c.Params("id"), c.Params("pid"), scores, form["comment"])
-	var de *duijie.Error
-	if err == nil && len(errs) > 0 {
+	if len(errs) > 0 {
+		// Nothing is stored with a score that did not parse; the reader
+		// must still be a panel expert to hear about it.
+		if _, err := s.calls.Proposal(c.UserContext(), actor(c), c.Params("id"), c.Params("pid")); err != nil {
+			return err
+		}
 		err = &duijie.Error{Code: duijie.EINVALID, Message: "请检查评分", Fields: errs}
+	} else {
+		err = s.calls.Score(c.UserContext(), actor(c), c.Params("id"), c.Params("pid"), scores, form["comment"])
 	}
+	var de *duijie.Error
 	if errors.As(err, &de) && (de.Code == duijie.EINVALID || de.Code == duijie.ECONFLICT) {
 		out := map[string]string{"_": de.Message}
 		for k, v := range de.Fields {
