@@ -12,6 +12,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/xuri/excelize/v2"
+
 	"duijie/internal/duijie"
 )
 
@@ -249,6 +251,18 @@ func TestPanelReviewAndAward(t *testing.T) {
 	}
 	if err := e.s.Score(e.ctx, e.as(first), c.ID, a.ID, []int{1, 1, 1}, "评审结束后再改分试试。"); duijie.ErrorCode(err) != duijie.ECONFLICT {
 		t.Errorf("a score after the award: %v", err)
+	}
+	data, name, err := e.s.Results(e.ctx, e.as("broker"), c.ID)
+	must(t, err)
+	f, err := excelize.OpenReader(bytes.NewReader(data))
+	must(t, err)
+	rows, err := f.GetRows("评审结果")
+	must(t, err)
+	if !strings.HasSuffix(name, ".xlsx") || len(rows) != 7 || rows[0][4] != "技术先进性（40）" || rows[1][0] != "1" || rows[1][2] != "81.3" {
+		t.Errorf("results %s: %v", name, rows)
+	}
+	if _, _, err := e.s.Results(e.ctx, e.as("qiye"), c.ID); duijie.ErrorCode(err) != duijie.EFORBIDDEN {
+		t.Errorf("results for the enterprise: %v", err)
 	}
 	rec, err := e.s.Expert(e.ctx, e.as("broker"), panel.Members[0])
 	must(t, err)

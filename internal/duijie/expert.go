@@ -42,6 +42,7 @@ const (
 	AuditPanelDraw      = "call.panel_draw"
 	AuditPanelReplay    = "call.panel_replay"
 	AuditPanelRecuse    = "call.panel_recuse"
+	AuditCallResults    = "call.results_export"
 	AuditReview         = "call.review"
 	AuditExpertApply    = "expert.apply"
 	AuditExpertAdmit    = "expert.admit"

@@ -197,6 +197,15 @@ func (s *Server) handleCallDraw(c *fiber.Ctx) error {
 	return s.callDone(c, id, err, form, "drawn")
 }
 
+// handleCallResults downloads the review sheet of a call.
+func (s *Server) handleCallResults(c *fiber.Ctx) error {
+	data, name, err := s.calls.Results(c.UserContext(), actor(c), c.Params("id"))
+	if err != nil {
+		return err
+	}
+	return sendXlsx(c, name, data)
+}
+
 func (s *Server) handleCallRecuse(c *fiber.Ctx) error {
 	id, form := c.Params("id"), introForm(c, "expert", "reason")
 	_, err := s.calls.Recuse(c.UserContext(), actor(c), id, form["expert"], form["reason"])

@@ -143,6 +143,7 @@ func (s *Server) routes() []route {
 		{"POST", "/calls/:id/draw", broker, s.handleCallDraw},
 		{"GET", "/calls/:id/replay", drawCheckers, s.handleCallReplay},
 		{"POST", "/calls/:id/recuse", recusers, s.handleCallRecuse},
+		{"GET", "/calls/:id/results.xlsx", broker, s.handleCallResults},
 		{"POST", "/calls/:id/award", broker, s.handleCallAward},
 		{"GET", "/experts/apply", public, s.handleExpertApplyForm},
 		{"POST", "/experts/apply", public, s.handleExpertApply},
