@@ -153,9 +153,9 @@ func newLogger(format string, w io.Writer) (*slog.Logger, error) {
 	}
 	switch format {
 	case "json":
-		return slog.New(slog.NewJSONHandler(w, opts)), nil
+		return duijie.RequestLog(slog.New(slog.NewJSONHandler(w, opts))), nil
 	case "text":
-		return slog.New(slog.NewTextHandler(w, opts)), nil
+		return duijie.RequestLog(slog.New(slog.NewTextHandler(w, opts))), nil
 	}
 	return nil, fmt.Errorf("--log-format must be json, text or auto, not %q", format)
 }

@@ -14,8 +14,9 @@ const (
 
 // StaffRoles are the roles of bureau staff accounts, the ones the system
 // administrator creates and moves between. Members' roles follow their
-// organisation's kind and never change.
-var StaffRoles = []Role{RoleBroker, RoleSysAdmin, RoleSecAdmin, RoleAuditor}
+// organisation's kind and never change. 科技特派员 (envoys) belong to no
+// organisation: the system administrator creates their accounts too.
+var StaffRoles = []Role{RoleBroker, RoleSysAdmin, RoleSecAdmin, RoleAuditor, RoleEnvoy}
 
 // OrgMember reports whether r is the role of an enterprise's or an
 // institute's member.

@@ -14,6 +14,7 @@ import (
 	"duijie/internal/auth"
 	"duijie/internal/calls"
 	"duijie/internal/duijie"
+	"duijie/internal/envoys"
 	"duijie/internal/indexer"
 	"duijie/internal/match"
 	"duijie/internal/reports"
@@ -32,7 +33,9 @@ type Service struct {
 	indexer *indexer.Indexer
 	wf      *workflow.Service
 	matches *matchCache
+	lists   *genCache[*index.Result] // lists' hits, totals and facets
 	rp      *reports.Service
+	ev      *envoys.Service // 科技特派员
 	hasher  *auth.Hasher
 	// throttle limits password checks per account and address before
 	// they reach the hasher.
@@ -60,13 +63,15 @@ func New(ctx context.Context, db *sqlite.DB, ix *indexer.Indexes, hasher *auth.H
 
 // NewWith is New with the workflow's reply deadlines.
 func NewWith(ctx context.Context, db *sqlite.DB, ix *indexer.Indexes, hasher *auth.Hasher, log *slog.Logger, d duijie.Deadlines) (*Service, error) {
+	log = duijie.RequestLog(log) // lines written in a request name it
 	s := &Service{db: db, ix: ix, m: map[duijie.Audience]*match.Matcher{}, indexer: indexer.New(db, ix), hasher: hasher, log: log, now: time.Now,
-		matches: newMatchCache(),
+		matches: newMatchCache(), lists: newGenCache[*index.Result](maxListCache),
 		imports: newImportPlans()}
 	s.throttle = newThrottle(PasswordChecksPerMinute, func() time.Time { return s.now() })
 	s.wf = workflow.New(db, log, func() time.Time { return s.now() }, d)
 	s.rp = reports.New(db, log, func() time.Time { return s.now() })
 	s.calls = calls.New(db, log, func() time.Time { return s.now() }, hasher)
+	s.ev = envoys.New(db, log, func() time.Time { return s.now() }, s.Sync)
 	for _, aud := range duijie.Audiences {
 		s.m[aud] = match.New(ix.For(aud))
 	}
@@ -84,9 +89,9 @@ func (s *Service) Sync(ctx context.Context) {
 	s.syncMu.Lock()
 	defer s.syncMu.Unlock()
 	if n, err := s.indexer.Apply(context.WithoutCancel(ctx)); err != nil {
-		s.log.Error("index sync failed", "err", err)
+		s.log.ErrorContext(ctx, "index sync failed", "err", err)
 	} else if n > 0 {
-		s.log.Debug("index synced", "changes", n)
+		s.log.DebugContext(ctx, "index synced", "changes", n)
 	}
 }
 
@@ -130,6 +135,10 @@ func (s *Service) Reports() *reports.Service { return s.rp }
 // Calls is 揭榜挂帅 and the expert pool, over the portal's store and
 // clock.
 func (s *Service) Calls() *calls.Service { return s.calls }
+
+// Envoys is the work of 科技特派员 (assignments, visits, challenges drafted
+// on behalf of enterprises), over the portal's store, clock and index.
+func (s *Service) Envoys() *envoys.Service { return s.ev }
 
 // view is the index and matcher of a's audience: whatever a reader sees
 // of search and matches is computed there, over what the reader's

@@ -103,7 +103,8 @@ func (s *Server) handleOrgReview(c *fiber.Ctx) error {
 
 func staffRoles() []Option {
 	var out []Option
-	for _, r := range []duijie.Role{duijie.RoleBroker, duijie.RoleSysAdmin, duijie.RoleSecAdmin, duijie.RoleAuditor} {
+	for _, r := range []duijie.Role{duijie.RoleBroker, duijie.RoleSysAdmin, duijie.RoleSecAdmin, duijie.RoleAuditor,
+		duijie.RoleEnvoy} {
 		out = append(out, Option{string(r), r.Label()})
 	}
 	return out

@@ -50,7 +50,7 @@ func (s *Server) callPage(c *fiber.Ctx, title string) Page {
 }
 
 func (s *Server) handleCallList(c *fiber.Ctx) error {
-	list, err := s.calls.List(c.UserContext(), actor(c))
+	list, err := s.svc.Calls().List(c.UserContext(), actor(c))
 	if err != nil {
 		return err
 	}
@@ -119,7 +119,7 @@ func (s *Server) handleCallCreate(c *fiber.Ctx) error {
 	var err error
 	var call *duijie.Call
 	if len(errs) == 0 {
-		call, err = s.calls.Create(c.UserContext(), actor(c), strings.TrimSpace(form["challenge"]), in)
+		call, err = s.svc.Calls().Create(c.UserContext(), actor(c), strings.TrimSpace(form["challenge"]), in)
 	}
 	if duijie.ErrorCode(err) == duijie.ECONFLICT || duijie.ErrorCode(err) == duijie.ENOTFOUND {
 		c.Status(status(duijie.ErrorCode(err)))
@@ -143,7 +143,7 @@ func (s *Server) handleCallShow(c *fiber.Ctx) error {
 // showCall renders a call; a form that failed comes back with what was
 // typed and its errors, a refused step as a problem above the forms.
 func (s *Server) showCall(c *fiber.Ctx, id string, form, errs map[string]string, problem string) error {
-	v, err := s.calls.Get(c.UserContext(), actor(c), id)
+	v, err := s.svc.Calls().Get(c.UserContext(), actor(c), id)
 	if err != nil {
 		return err
 	}
@@ -179,12 +179,12 @@ func (s *Server) callDone(c *fiber.Ctx, id string, err error, form map[string]st
 
 func (s *Server) handleCallDeadline(c *fiber.Ctx) error {
 	id, form := c.Params("id"), introForm(c, "deadline")
-	return s.callDone(c, id, s.calls.Extend(c.UserContext(), actor(c), id, duijie.ParseDate(strings.TrimSpace(form["deadline"]))), form, "extended")
+	return s.callDone(c, id, s.svc.Calls().Extend(c.UserContext(), actor(c), id, duijie.ParseDate(strings.TrimSpace(form["deadline"]))), form, "extended")
 }
 
 func (s *Server) handleCallWithdraw(c *fiber.Ctx) error {
 	id, form := c.Params("id"), introForm(c, "reason")
-	return s.callDone(c, id, s.calls.Withdraw(c.UserContext(), actor(c), id, form["reason"]), form, "withdrawn")
+	return s.callDone(c, id, s.svc.Calls().Withdraw(c.UserContext(), actor(c), id, form["reason"]), form, "withdrawn")
 }
 
 func (s *Server) handleCallDraw(c *fiber.Ctx) error {
@@ -193,13 +193,13 @@ func (s *Server) handleCallDraw(c *fiber.Ctx) error {
 	if err != nil {
 		n = 0 // the service says what the size should be
 	}
-	_, err = s.calls.Draw(c.UserContext(), actor(c), id, n)
+	_, err = s.svc.Calls().Draw(c.UserContext(), actor(c), id, n)
 	return s.callDone(c, id, err, form, "drawn")
 }
 
 // handleCallResults downloads the review sheet of a call.
 func (s *Server) handleCallResults(c *fiber.Ctx) error {
-	data, name, err := s.calls.Results(c.UserContext(), actor(c), c.Params("id"))
+	data, name, err := s.svc.Calls().Results(c.UserContext(), actor(c), c.Params("id"))
 	if err != nil {
 		return err
 	}
@@ -208,27 +208,27 @@ func (s *Server) handleCallResults(c *fiber.Ctx) error {
 
 func (s *Server) handleCallRecuse(c *fiber.Ctx) error {
 	id, form := c.Params("id"), introForm(c, "expert", "reason")
-	_, err := s.calls.Recuse(c.UserContext(), actor(c), id, form["expert"], form["reason"])
+	_, err := s.svc.Calls().Recuse(c.UserContext(), actor(c), id, form["expert"], form["reason"])
 	return s.callDone(c, id, err, form, "recused")
 }
 
 func (s *Server) handleCallAward(c *fiber.Ctx) error {
 	id, form := c.Params("id"), introForm(c, "proposal", "note")
-	_, err := s.calls.Award(c.UserContext(), actor(c), id, form["proposal"], form["note"])
+	_, err := s.svc.Calls().Award(c.UserContext(), actor(c), id, form["proposal"], form["note"])
 	return s.callDone(c, id, err, form, "awarded")
 }
 
 func (s *Server) handleCallReplay(c *fiber.Ctx) error {
 	ctx, a := c.UserContext(), actor(c)
-	r, err := s.calls.Replay(ctx, a, c.Params("id"))
+	r, err := s.svc.Calls().Replay(ctx, a, c.Params("id"))
 	if err != nil {
 		return err
 	}
-	call, err := s.calls.Call(ctx, a, c.Params("id"))
+	call, err := s.svc.Calls().Call(ctx, a, c.Params("id"))
 	if err != nil {
 		return err
 	}
-	names, err := s.calls.ExpertNames(ctx, a, append(append(append([]string(nil), r.Panel.Candidates...), r.Candidates...), r.Drawn...))
+	names, err := s.svc.Calls().ExpertNames(ctx, a, append(append(append([]string(nil), r.Panel.Candidates...), r.Candidates...), r.Drawn...))
 	if err != nil {
 		return err
 	}

@@ -40,7 +40,7 @@ func (s *Server) handleProposalSubmit(c *fiber.Ctx) error {
 		}
 		return s.callDone(c, id, &duijie.Error{Code: duijie.EINVALID, Message: "请检查填写的内容", Fields: fields}, form, "")
 	}
-	return s.callDone(c, id, s.calls.Submit(c.UserContext(), actor(c), id, p), form, "submitted")
+	return s.callDone(c, id, s.svc.Calls().Submit(c.UserContext(), actor(c), id, p), form, "submitted")
 }
 
 func (s *Server) handleProposalShow(c *fiber.Ctx) error {
@@ -48,7 +48,7 @@ func (s *Server) handleProposalShow(c *fiber.Ctx) error {
 }
 
 func (s *Server) showProposal(c *fiber.Ctx, form, errs map[string]string) error {
-	v, err := s.calls.Proposal(c.UserContext(), actor(c), c.Params("id"), c.Params("pid"))
+	v, err := s.svc.Calls().Proposal(c.UserContext(), actor(c), c.Params("id"), c.Params("pid"))
 	if err != nil {
 		return err
 	}
@@ -73,7 +73,7 @@ func (s *Server) showProposal(c *fiber.Ctx, form, errs map[string]string) error 
 
 func (s *Server) handleProposalScore(c *fiber.Ctx) error {
 	form := map[string]string{"comment": c.FormValue("comment")}
-	call, err := s.calls.Call(c.UserContext(), actor(c), c.Params("id"))
+	call, err := s.svc.Calls().Call(c.UserContext(), actor(c), c.Params("id"))
 	if err != nil {
 		return err
 	}
@@ -91,12 +91,12 @@ func (s *Server) handleProposalScore(c *fiber.Ctx) error {
 	if len(errs) > 0 {
 		// Nothing is stored with a score that did not parse; the reader
 		// must still be a panel expert to hear about it.
-		if _, err := s.calls.Proposal(c.UserContext(), actor(c), c.Params("id"), c.Params("pid")); err != nil {
+		if _, err := s.svc.Calls().Proposal(c.UserContext(), actor(c), c.Params("id"), c.Params("pid")); err != nil {
 			return err
 		}
 		err = &duijie.Error{Code: duijie.EINVALID, Message: "请检查评分", Fields: errs}
 	} else {
-		err = s.calls.Score(c.UserContext(), actor(c), c.Params("id"), c.Params("pid"), scores, form["comment"])
+		err = s.svc.Calls().Score(c.UserContext(), actor(c), c.Params("id"), c.Params("pid"), scores, form["comment"])
 	}
 	var de *duijie.Error
 	if errors.As(err, &de) && (de.Code == duijie.EINVALID || de.Code == duijie.ECONFLICT) {
@@ -121,7 +121,7 @@ func (s *Server) handleAttachmentUpload(c *fiber.Ctx) error {
 	fh, err := c.FormFile("file")
 	if err != nil {
 		// Who may upload is the service's to say before what was sent.
-		if _, err := s.calls.Proposal(c.UserContext(), actor(c), id, pid); err != nil {
+		if _, err := s.svc.Calls().Proposal(c.UserContext(), actor(c), id, pid); err != nil {
 			return err
 		}
 		return s.callDone(c, id, duijie.Errorf(duijie.EINVALID, "请选择要上传的文件"), nil, "")
@@ -139,19 +139,19 @@ func (s *Server) handleAttachmentUpload(c *fiber.Ctx) error {
 	} else {
 		data = make([]byte, duijie.MaxAttachment+1) // refused for its size, after the rights
 	}
-	_, err = s.calls.AddAttachment(c.UserContext(), actor(c), id, pid, fh.Filename, data)
+	_, err = s.svc.Calls().AddAttachment(c.UserContext(), actor(c), id, pid, fh.Filename, data)
 	return s.callDone(c, id, err, nil, "uploaded")
 }
 
 func (s *Server) handleAttachmentDelete(c *fiber.Ctx) error {
 	id := c.Params("id")
-	return s.callDone(c, id, s.calls.DeleteAttachment(c.UserContext(), actor(c), id, c.Params("pid"), c.Params("aid")), nil, "deleted")
+	return s.callDone(c, id, s.svc.Calls().DeleteAttachment(c.UserContext(), actor(c), id, c.Params("pid"), c.Params("aid")), nil, "deleted")
 }
 
 // handleAttachmentDownload sends an attachment as a download, typed as
 // sniffed at upload, never rendered in the portal's origin.
 func (s *Server) handleAttachmentDownload(c *fiber.Ctx) error {
-	at, data, err := s.calls.Download(c.UserContext(), actor(c), c.Params("id"), c.Params("pid"), c.Params("aid"))
+	at, data, err := s.svc.Calls().Download(c.UserContext(), actor(c), c.Params("id"), c.Params("pid"), c.Params("aid"))
 	if err != nil {
 		return err
 	}

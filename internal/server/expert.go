@@ -17,7 +17,7 @@ func (s *Server) handleExpertApply(c *fiber.Ctx) error {
 	form := introForm(c, "username", "name", "industry", "field", "title", "org_name", "phone", "email")
 	e := &duijie.Expert{Username: form["username"], Name: form["name"], Industry: duijie.Industry(form["industry"]),
 		Field: form["field"], Title: form["title"], OrgName: form["org_name"], Phone: form["phone"], Email: form["email"]}
-	err := s.calls.Apply(c.UserContext(), actor(c), e)
+	err := s.svc.Calls().Apply(c.UserContext(), actor(c), e)
 	var de *duijie.Error
 	if errors.As(err, &de) && (de.Code == duijie.EINVALID || de.Code == duijie.ECONFLICT) {
 		errs := map[string]string{}
@@ -38,7 +38,7 @@ func (s *Server) handleExpertApply(c *fiber.Ctx) error {
 }
 
 func (s *Server) handleExpertHome(c *fiber.Ctx) error {
-	r, err := s.calls.Home(c.UserContext(), actor(c))
+	r, err := s.svc.Calls().Home(c.UserContext(), actor(c))
 	if err != nil {
 		return err
 	}
@@ -55,7 +55,7 @@ func (s *Server) handleExpertList(c *fiber.Ctx) error {
 	if st == "all" {
 		st = ""
 	}
-	list, err := s.calls.Experts(c.UserContext(), actor(c), duijie.ExpertStatus(st))
+	list, err := s.svc.Calls().Experts(c.UserContext(), actor(c), duijie.ExpertStatus(st))
 	if err != nil {
 		return err
 	}
@@ -77,7 +77,7 @@ func (s *Server) handleExpertShow(c *fiber.Ctx) error {
 // showExpert renders an expert's record for a broker: with the one-time
 // password just issued, the revealed contact, or a form's errors.
 func (s *Server) showExpert(c *fiber.Ctx, password string, revealed *duijie.Expert, problem string, errs map[string]string) error {
-	r, err := s.calls.Expert(c.UserContext(), actor(c), c.Params("id"))
+	r, err := s.svc.Calls().Expert(c.UserContext(), actor(c), c.Params("id"))
 	if err != nil {
 		return err
 	}
@@ -110,7 +110,7 @@ func (s *Server) expertDone(c *fiber.Ctx, err error, ok string) error {
 // handleExpertAdmit takes an applicant in (入库) and shows the one-time
 // password once, for the broker to pass on; it is not stored anywhere.
 func (s *Server) handleExpertAdmit(c *fiber.Ctx) error {
-	_, password, err := s.calls.Admit(c.UserContext(), actor(c), c.Params("id"), c.FormValue("note"))
+	_, password, err := s.svc.Calls().Admit(c.UserContext(), actor(c), c.Params("id"), c.FormValue("note"))
 	if err != nil {
 		return s.expertDone(c, err, "")
 	}
@@ -118,17 +118,17 @@ func (s *Server) handleExpertAdmit(c *fiber.Ctx) error {
 }
 
 func (s *Server) handleExpertReturn(c *fiber.Ctx) error {
-	return s.expertDone(c, s.calls.Return(c.UserContext(), actor(c), c.Params("id"), c.FormValue("reason")), "returned_x")
+	return s.expertDone(c, s.svc.Calls().Return(c.UserContext(), actor(c), c.Params("id"), c.FormValue("reason")), "returned_x")
 }
 
 func (s *Server) handleExpertRemove(c *fiber.Ctx) error {
-	return s.expertDone(c, s.calls.Remove(c.UserContext(), actor(c), c.Params("id"), c.FormValue("reason")), "removed")
+	return s.expertDone(c, s.svc.Calls().Remove(c.UserContext(), actor(c), c.Params("id"), c.FormValue("reason")), "removed")
 }
 
 // handleExpertContact shows an expert's full contact to a broker who
 // states the purpose (audited).
 func (s *Server) handleExpertContact(c *fiber.Ctx) error {
-	e, err := s.calls.RevealContact(c.UserContext(), actor(c), c.Params("id"), c.FormValue("purpose"))
+	e, err := s.svc.Calls().RevealContact(c.UserContext(), actor(c), c.Params("id"), c.FormValue("purpose"))
 	if err != nil {
 		return s.expertDone(c, err, "")
 	}

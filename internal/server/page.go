@@ -60,7 +60,7 @@ func (s *Server) page(c *fiber.Ctx, title string) Page {
 		if n, err := s.wf.Unread(c.UserContext(), actor(c)); err == nil {
 			p.Unread = n
 		} else {
-			s.log.Error("unread count failed", "rid", rid, "err", err) // the page is still worth showing
+			s.log.ErrorContext(c.UserContext(), "unread count failed", "err", err) // the page is still worth showing
 		}
 	}
 	return p

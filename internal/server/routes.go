@@ -35,6 +35,8 @@ var (
 	secadmin   = roles(duijie.RoleSecAdmin)
 	queueing   = roles(duijie.RoleEnterprise, duijie.RoleInstitute, duijie.RoleBroker)
 	inviters   = roles(duijie.RoleEnterprise, duijie.RoleBroker)
+	envoy      = roles(duijie.RoleEnvoy)
+	envoyDesk  = roles(duijie.RoleEnvoy, duijie.RoleBroker)
 )
 
 func roles(rs ...duijie.Role) policy { return policy{roles: rs} }
@@ -127,6 +129,20 @@ func (s *Server) routes() []route {
 		{"POST", "/broker/import/:id", broker, s.handleImportConfirm},
 		{"GET", "/admin/audit/export", auditor, s.handleAuditExport},
 
+		// 科技特派员: the envoy's visits and drafts, the enterprise's
+		// confirmation, the brokers' assignments (internal/envoys)
+		{"GET", "/envoy", envoy, s.handleEnvoyHome},
+		{"POST", "/envoy/visits", envoy, s.handleVisitCreate},
+		{"GET", "/envoy/visits/:id", envoyDesk, s.handleVisitShow},
+		{"POST", "/envoy/visits/:id", envoy, s.handleVisitCorrect},
+		{"GET", "/envoy/visits/:id/challenge", envoy, s.handleEnvoyChallengeNew},
+		{"POST", "/envoy/visits/:id/challenge", envoy, s.handleEnvoyChallengeCreate},
+		{"GET", "/my/envoy-drafts", enterprise, s.handleEnvoyDrafts},
+		{"POST", "/my/envoy-drafts/:id/confirm", enterprise, s.handleEnvoyDraftConfirm},
+		{"POST", "/my/envoy-drafts/:id/return", enterprise, s.handleEnvoyDraftReturn},
+		{"GET", "/broker/envoys", broker, s.handleEnvoyList},
+		{"POST", "/broker/envoys/assignments", broker, s.handleEnvoyAssign},
+		{"POST", "/broker/envoys/assignments/:id/end", broker, s.handleEnvoyUnassign},
 		// 揭榜挂帅 calls and the expert pool
 		{"GET", "/calls", public, s.handleCallList},
 		{"GET", "/calls/new", broker, s.handleCallNew},

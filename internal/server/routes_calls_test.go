@@ -65,7 +65,7 @@ func signUpExpert(t *testing.T, st *stack, username, onetime string) {
 func testCalls(t *testing.T, st *stack, rec *recorder) {
 	ctx := context.Background()
 	broker := calls.Actor{User: &duijie.User{ID: "u-demo-jingjiren", Role: duijie.RoleBroker}}
-	cs := st.srv.calls
+	cs := st.srv.svc.Calls()
 	apply := func(username, org string) url.Values {
 		return url.Values{"username": {username}, "name": {"专家" + username[len(username)-1:]}, "industry": {"nev"}, "field": {"动力电池热管理"},
 			"title": {"教授"}, "org_name": {org}, "phone": {"1390564000" + username[len(username)-1:]}, "email": {username + "@example.com"}}
