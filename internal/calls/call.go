@@ -272,14 +272,14 @@ func (s *Service) Withdraw(ctx context.Context, a Actor, id, reason string) erro
 func (s *Service) tellBidders(ctx context.Context, c *duijie.Call, subject, body string) {
 	proposals, err := s.db.Proposals(ctx, c.ID)
 	if err != nil {
-		s.log.Error("bidder messages failed", "call", c.ID, "err", err)
+		s.log.ErrorContext(ctx, "bidder messages failed", "call", c.ID, "err", err)
 		return
 	}
 	var msgs []duijie.Message
 	for _, p := range proposals {
 		users, err := s.db.UsersOf(ctx, p.OrgID)
 		if err != nil {
-			s.log.Error("bidder messages failed", "call", c.ID, "err", err)
+			s.log.ErrorContext(ctx, "bidder messages failed", "call", c.ID, "err", err)
 			return
 		}
 		for _, u := range users {
@@ -287,6 +287,6 @@ func (s *Service) tellBidders(ctx context.Context, c *duijie.Call, subject, body
 		}
 	}
 	if err := s.db.SendMessages(ctx, msgs); err != nil {
-		s.log.Error("bidder messages failed", "call", c.ID, "err", err)
+		s.log.ErrorContext(ctx, "bidder messages failed", "call", c.ID, "err", err)
 	}
 }

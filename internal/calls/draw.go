@@ -186,7 +186,7 @@ func (s *Service) Draw(ctx context.Context, a Actor, callID string, n int) (*dui
 func (s *Service) tellExperts(ctx context.Context, c *duijie.Call, ids []string) {
 	experts, err := s.db.Experts(ctx, sqlite.ExpertFilter{IDs: ids})
 	if err != nil {
-		s.log.Error("panel messages failed", "call", c.ID, "err", err)
+		s.log.ErrorContext(ctx, "panel messages failed", "call", c.ID, "err", err)
 		return
 	}
 	var msgs []duijie.Message
@@ -200,7 +200,7 @@ func (s *Service) tellExperts(ctx context.Context, c *duijie.Call, ids []string)
 			Link:    "/calls/" + c.ID})
 	}
 	if err := s.db.SendMessages(ctx, msgs); err != nil {
-		s.log.Error("panel messages failed", "call", c.ID, "err", err)
+		s.log.ErrorContext(ctx, "panel messages failed", "call", c.ID, "err", err)
 	}
 }
 
