@@ -71,6 +71,13 @@ func (s *Service) List(ctx context.Context, a Actor) ([]duijie.Call, error) {
 	return s.db.Calls(ctx, duijie.CallOpen, duijie.CallReviewing, duijie.CallAwarded)
 }
 
+// LiveOf is the call 征集中 or 评审中 on a challenge, for its page: the
+// caller read the challenge, and a live call is public. Empty when there
+// is none.
+func (s *Service) LiveOf(ctx context.Context, challengeID string) ([]duijie.Call, error) {
+	return s.db.LiveCalls(ctx, challengeID)
+}
+
 // View is a call as the caller may see it.
 type View struct {
 	duijie.Call

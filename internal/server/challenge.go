@@ -58,6 +58,12 @@ func (s *Server) challengePage(c *fiber.Ctx, id string, f interestForm, errs map
 			return nil, err
 		}
 	}
+	if ch.Status == duijie.StatusPublished {
+		if p.Calls, err = s.svc.Calls().LiveOf(ctx, id); err != nil {
+			return nil, err
+		}
+		p.MayCall = len(p.Calls) == 0 && a.User.Is(duijie.RoleBroker) && ch.Visibility == duijie.VisibilityPublic && !ch.Expired
+	}
 	return p, nil
 }
 

@@ -186,6 +186,8 @@ type ChallengePage struct {
 	Errors       map[string]string
 	Dispatch     *DispatchForm // brokers: 派单 from the matches
 	Invites      *InviteBox    // 摘要公开: owner and brokers
+	Calls        []duijie.Call // the 揭榜挂帅 call open or under review on it
+	MayCall      bool          // brokers: a call may be published on it
 }
 
 // CapabilityPage is /capabilities/:id.

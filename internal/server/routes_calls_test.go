@@ -158,6 +158,14 @@ func testCalls(t *testing.T, st *stack, rec *recorder) {
 	if id == "" || other == "" {
 		t.Fatalf("calls: %+v", list)
 	}
+	runScenarios(t, st, rec, []scenario{
+		{name: "the challenge's page links its call", method: "GET", url: "/challenges/ch-a001", status: 200,
+			want: []string{`href="/calls/` + id + `"`, "悬赏 120 万元"}, notWant: []string{"以此需求发布揭榜挂帅榜单"}},
+		{name: "a broker may start a call from a challenge without one", as: "jingjiren", method: "GET", url: "/challenges/ch-a003", status: 200,
+			want: []string{`href="/calls/new?challenge=ch-a003"`}},
+		{name: "but not twice", as: "jingjiren", method: "GET", url: "/challenges/ch-a001", status: 200, notWant: []string{"以此需求发布揭榜挂帅榜单"}},
+		{name: "members are not offered it", as: "qiye", method: "GET", url: "/challenges/ch-a003", status: 200, notWant: []string{"以此需求发布揭榜挂帅榜单"}},
+	})
 	call := "/calls/" + id
 	proposal := func(summary string) url.Values {
 		return url.Values{"summary": {summary}, "plan": {"第一阶段仿真优化流道，第二阶段样件台架验证。"}, "budget": {"90"}, "team": {"教授 1 名，工程师 3 名"}}
