@@ -1,0 +1,85 @@
+package timetable
+
+// state is a schedule under construction without tables: which pair meets in
+// which slot, with the indexes needed to test and apply changes in O(1).
+// Tables are given out at the end (assignTables); only their count per slot
+// matters until then.
+type state struct {
+	p        *Problem
+	at       []int // at[party*Slots+slot]: the pair the party meets there, -1 if free
+	count    []int // meetings per slot
+	slotOf   []int // slotOf[pair]: the slot the pair meets in, -1 if it does not
+	bySlot   [][]int
+	entPairs [][]int // entPairs[party]: the pairs an enterprise meets
+}
+
+func newState(p *Problem) *state {
+	st := &state{
+		p:        p,
+		at:       make([]int, len(p.Parties)*max(p.Slots, 0)),
+		count:    make([]int, max(p.Slots, 0)),
+		slotOf:   make([]int, len(p.Pairs)),
+		bySlot:   make([][]int, max(p.Slots, 0)),
+		entPairs: make([][]int, len(p.Parties)),
+	}
+	for i := range st.at {
+		st.at[i] = -1
+	}
+	for i := range st.slotOf {
+		st.slotOf[i] = -1
+	}
+	return st
+}
+
+// free reports whether party x can meet in slot s: available and not busy.
+func (st *state) free(x, s int) bool {
+	return st.p.available(x, s) && st.at[x*st.p.Slots+s] < 0
+}
+
+// canPlace reports whether pair k can meet in slot s as things stand.
+func (st *state) canPlace(k, s int) bool {
+	pr := st.p.Pairs[k]
+	return st.slotOf[k] < 0 && st.count[s] < st.p.Tables && st.free(pr.A, s) && st.free(pr.B, s)
+}
+
+func (st *state) place(k, s int) {
+	pr := st.p.Pairs[k]
+	S := st.p.Slots
+	st.at[pr.A*S+s] = k
+	st.at[pr.B*S+s] = k
+	st.count[s]++
+	st.slotOf[k] = s
+	st.bySlot[s] = append(st.bySlot[s], k)
+	st.entPairs[pr.A] = append(st.entPairs[pr.A], k)
+}
+
+func (st *state) unplace(k int) {
+	pr := st.p.Pairs[k]
+	S := st.p.Slots
+	s := st.slotOf[k]
+	st.at[pr.A*S+s] = -1
+	st.at[pr.B*S+s] = -1
+	st.count[s]--
+	st.slotOf[k] = -1
+	st.bySlot[s] = remove(st.bySlot[s], k)
+	st.entPairs[pr.A] = remove(st.entPairs[pr.A], k)
+}
+
+// remove deletes the first k from xs, keeping the order.
+func remove(xs []int, k int) []int {
+	for i, x := range xs {
+		if x == k {
+			return append(xs[:i], xs[i+1:]...)
+		}
+	}
+	return xs
+}
+
+// entValue is enterprise e's term of Value as things stand.
+func (st *state) entValue(e int, buf []float64) float64 {
+	buf = buf[:0]
+	for _, k := range st.entPairs[e] {
+		buf = append(buf, st.p.Pairs[k].Score)
+	}
+	return entValue(buf)
+}
