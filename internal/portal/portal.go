@@ -13,6 +13,7 @@ import (
 	"duijie/index"
 	"duijie/internal/auth"
 	"duijie/internal/duijie"
+	"duijie/internal/events"
 	"duijie/internal/indexer"
 	"duijie/internal/match"
 	"duijie/internal/reports"
@@ -32,6 +33,7 @@ type Service struct {
 	wf      *workflow.Service
 	matches *matchCache
 	rp      *reports.Service
+	ev      *events.Service
 	hasher  *auth.Hasher
 	// throttle limits password checks per account and address before
 	// they reach the hasher.
@@ -63,6 +65,7 @@ func NewWith(ctx context.Context, db *sqlite.DB, ix *indexer.Indexes, hasher *au
 	s.throttle = newThrottle(PasswordChecksPerMinute, func() time.Time { return s.now() })
 	s.wf = workflow.New(db, log, func() time.Time { return s.now() }, d)
 	s.rp = reports.New(db, log, func() time.Time { return s.now() })
+	s.ev = events.New(db, s.wf, s.eventMatches, log, func() time.Time { return s.now() })
 	for _, aud := range duijie.Audiences {
 		s.m[aud] = match.New(ix.For(aud))
 	}
@@ -122,6 +125,24 @@ func (s *Service) Workflow() *workflow.Service { return s.wf }
 // Reports is the bureau's figures and exports, over the portal's store
 // and clock.
 func (s *Service) Reports() *reports.Service { return s.rp }
+
+// Events is the bureau's matchmaking events (对接会), over the portal's
+// store, clock, workflow and match lists.
+func (s *Service) Events() *events.Service { return s.ev }
+
+// eventMatches is the match list events scores pairs with: the caller's
+// ranking of a posting's partners, as its match page shows it.
+func (s *Service) eventMatches(ctx context.Context, a Actor, typ, id string) ([]events.Scored, error) {
+	p, err := s.Matches(ctx, a, typ, id, false, 0, MaxLimit)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]events.Scored, len(p.Items))
+	for i, it := range p.Items {
+		out[i] = events.Scored{ID: it.ID, Confidence: it.Confidence}
+	}
+	return out, nil
+}
 
 // view is the index and matcher of a's audience: whatever a reader sees
 // of search and matches is computed there, over what the reader's

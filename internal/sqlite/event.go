@@ -456,8 +456,9 @@ type EventCandidate struct {
 }
 
 // EventCandidates lists published postings of a kind, in the given
-// industries (none: any), newest first, at most limit.
-func (db *DB) EventCandidates(ctx context.Context, kind PartyKind, industries []duijie.Industry, limit int) ([]EventCandidate, error) {
+// industries (none: any), of one organisation (orgID; "": any), newest
+// first, at most limit.
+func (db *DB) EventCandidates(ctx context.Context, kind PartyKind, industries []duijie.Industry, orgID string, limit int) ([]EventCandidate, error) {
 	table, vis := "capabilities", "''"
 	if kind == PartyChallenge {
 		table, vis = "challenges", "c.visibility"
@@ -471,6 +472,9 @@ func (db *DB) EventCandidates(ctx context.Context, kind PartyKind, industries []
 			qs[i], args = "?", append(args, string(in))
 		}
 		q += ` AND c.industry IN (` + strings.Join(qs, ", ") + `)`
+	}
+	if orgID != "" {
+		q, args = q+` AND c.org_id = ?`, append(args, orgID)
 	}
 	rows, err := db.r.QueryContext(ctx, q+` ORDER BY c.posted DESC, c.id LIMIT ?`, append(args, limit)...)
 	if err != nil {

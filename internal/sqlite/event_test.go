@@ -104,7 +104,7 @@ func TestEventStore(t *testing.T) {
 	if got := ids(EventFilter{Statuses: []EventStatus{EventPublished}, OrgID: "i2"}); !reflect.DeepEqual(got, []string{"ev1"}) {
 		t.Errorf("for an organisation not taking part: %v", got)
 	}
-	cands, err := db.EventCandidates(ctx, PartyChallenge, nil, 10)
+	cands, err := db.EventCandidates(ctx, PartyChallenge, nil, "", 10)
 	if err != nil || len(cands) == 0 {
 		t.Fatalf("candidates: %+v, %v", cands, err)
 	}
