@@ -45,11 +45,11 @@ func wantCode(t *testing.T, what string, err error, code string) {
 // env is the demo set in a store of its own, the workflow and the events
 // service over it, with a match table instead of the search index.
 type env struct {
-	ctx    context.Context
-	db     *sqlite.DB
-	wf     *workflow.Service
-	ev     *events.Service
-	scores map[string][]events.Scored // "challenge:id" -> partners
+	ctx                                        context.Context
+	db                                         *sqlite.DB
+	wf                                         *workflow.Service
+	ev                                         *events.Service
+	scores                                     map[string][]events.Scored // "challenge:id" -> partners
 	broker, qiye, yuansuo, gongyan, ent2, ent3 events.Actor
 }
 
