@@ -37,6 +37,23 @@ type (
 	Candidate   = sqlite.EventCandidate
 )
 
+// Statuses, kinds and outcomes, as the store names them.
+const (
+	Draft        = sqlite.EventDraft
+	Published    = sqlite.EventPublished
+	Ended        = sqlite.EventEnded
+	Challenge    = sqlite.PartyChallenge
+	Capability   = sqlite.PartyCapability
+	OutcomeIntro = sqlite.OutcomeIntro
+)
+
+// Statuses lists the event statuses in order; Outcomes the outcomes a
+// broker may record.
+var (
+	Statuses = sqlite.EventStatuses
+	Outcomes = sqlite.Outcomes
+)
+
 // Scored is one ranked partner of a posting: its id and the calibrated
 // confidence that the pair is at least closely related.
 type Scored struct {
