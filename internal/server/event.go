@@ -78,7 +78,7 @@ func (s *Server) handleEventCreate(c *fiber.Ctx) error {
 		c.Status(fiber.StatusUnprocessableEntity)
 		return s.eventForm(c, "", form, inds, errs)
 	}
-	return c.Redirect("/events/"+id+"?ok=created", fiber.StatusSeeOther)
+	return c.Redirect("/events/"+id+"?ok=event_created", fiber.StatusSeeOther)
 }
 
 func (s *Server) handleEventEdit(c *fiber.Ctx) error {
@@ -108,7 +108,7 @@ func (s *Server) handleEventUpdate(c *fiber.Ctx) error {
 		c.Status(fiber.StatusUnprocessableEntity)
 		return s.eventForm(c, id, form, inds, errs)
 	}
-	return c.Redirect("/events/"+id+"?ok=saved", fiber.StatusSeeOther)
+	return c.Redirect("/events/"+id+"?ok=event_saved", fiber.StatusSeeOther)
 }
 
 // conflictAsField shows a refused step as a message above the form.
@@ -168,7 +168,7 @@ func (s *Server) handleEventStatus(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return c.Redirect("/events/"+id+"?ok=status", fiber.StatusSeeOther)
+	return c.Redirect("/events/"+id+"?ok=event_status", fiber.StatusSeeOther)
 }
 
 func (s *Server) handleEventInvite(c *fiber.Ctx) error {
@@ -179,7 +179,7 @@ func (s *Server) handleEventInvite(c *fiber.Ctx) error {
 			return gerr // a missing event is 404 before a bad form
 		}
 	}
-	return s.eventDone(c, id, err, nil, "invited")
+	return s.eventDone(c, id, err, nil, "event_invited")
 }
 
 // availability reads the slot checkboxes (values 0..n-1) of an event
@@ -202,7 +202,7 @@ func (s *Server) handleEventRegister(c *fiber.Ctx) error {
 	}
 	form := introForm(c, "posting")
 	err = s.ev.Register(c.UserContext(), actor(c), id, form["posting"], availability(c, len(v.Slots)))
-	return s.eventDone(c, id, err, form, "registered")
+	return s.eventDone(c, id, err, form, "event_registered")
 }
 
 func (s *Server) handleEventAnswer(c *fiber.Ctx) error {
@@ -221,7 +221,7 @@ func (s *Server) handleEventAnswer(c *fiber.Ctx) error {
 			Fields: map[string]string{"answer": "请选择参加或不参加"}}, nil, "")
 	}
 	err = s.ev.Answer(c.UserContext(), actor(c), id, c.Params("party"), attend, availability(c, len(v.Slots)))
-	return s.eventDone(c, id, err, nil, "answered")
+	return s.eventDone(c, id, err, nil, "event_answered")
 }
 
 // SlotText writes a party's available slots as 1-based numbers (for the

@@ -116,7 +116,7 @@ func (s *Server) handleEventGenerate(c *fiber.Ctx) error {
 	if _, err := s.ev.Generate(c.UserContext(), actor(c), id); err != nil {
 		return err
 	}
-	return c.Redirect("/events/"+id+"/timetable?ok=generated", fiber.StatusSeeOther)
+	return c.Redirect("/events/"+id+"/timetable?ok=event_generated", fiber.StatusSeeOther)
 }
 
 // handleEventChange makes a priced change; a change that breaks an
@@ -139,7 +139,7 @@ func (s *Server) handleEventChange(c *fiber.Ctx) error {
 		return err
 	}
 	if len(errs) == 0 && refused == "" {
-		return c.Redirect("/events/"+id+"/timetable?ok=changed", fiber.StatusSeeOther)
+		return c.Redirect("/events/"+id+"/timetable?ok=event_changed", fiber.StatusSeeOther)
 	}
 	b, err := s.ev.Timetable(ctx, a, id)
 	if err != nil {
@@ -177,9 +177,9 @@ func (s *Server) handleEventOutcome(c *fiber.Ctx) error {
 		c.Status(fiber.StatusUnprocessableEntity)
 		return s.render(c, "event_timetable", p)
 	}
-	ok := "outcome"
+	ok := "event_outcome"
 	if outcome == events.OutcomeIntro && intro != "" {
-		ok = "intro"
+		ok = "event_intro"
 	}
 	return c.Redirect("/events/"+id+"/timetable?ok="+ok+"#m-"+mid, fiber.StatusSeeOther)
 }

@@ -56,14 +56,14 @@ type EventAgendaPage struct {
 
 // eventFlashes are the notices of the events' redirects (?ok=).
 var eventFlashes = map[string]string{
-	"created":    "对接会已创建，请邀请企业和院所参会。",
-	"saved":      "已保存。",
-	"status":     "状态已更新。",
-	"invited":    "已邀请，对方已收到站内消息。",
-	"registered": "报名成功，请留意科技局发布的日程。",
-	"answered":   "已保存参会时段。",
-	"generated":  "日程已生成：按匹配度从高到低安排，并兼顾每家企业的洽谈场数。",
-	"changed":    "日程已调整。",
-	"outcome":    "洽谈结果已记录。",
-	"intro":      "已生成对接，双方已收到推荐，可在对接队列中跟进。",
+	"event_created":    "对接会已创建，请邀请企业和院所参会。",
+	"event_saved":      "已保存。",
+	"event_status":     "状态已更新。",
+	"event_invited":    "已邀请，对方已收到站内消息。",
+	"event_registered": "报名成功，请留意科技局发布的日程。",
+	"event_answered":   "已保存参会时段。",
+	"event_generated":  "日程已生成：按匹配度从高到低安排，并兼顾每家企业的洽谈场数。",
+	"event_changed":    "日程已调整。",
+	"event_outcome":    "洽谈结果已记录。",
+	"event_intro":      "已生成对接，双方已收到推荐，可在对接队列中跟进。",
 }
