@@ -278,18 +278,34 @@ func (sr *search) repair() {
 	}
 }
 
-// perturb runs iters rounds of iterated local search: seat a random unmet
-// pair in a random slot whatever it costs, repair around it, and keep the
-// result only if Value gained. rng makes it deterministic.
-func (sr *search) perturb(ctx context.Context, iters int, rng *rand.Rand) {
+// perturb runs at most iters rounds of iterated local search: seat a
+// random unmet pair in a random slot whatever it costs, repair around it,
+// and keep the result only if Value gained. It stops early after stall
+// rounds in a row without gain. rng makes it deterministic. It returns the
+// rounds run and the rounds that gained.
+func (sr *search) perturb(ctx context.Context, iters, stall int, rng *rand.Rand) (rounds, gains int) {
 	st, p := sr.st, sr.st.p
 	var slots []int
+	last := 0
 	for it := range iters {
 		if it%32 == 0 && ctx.Err() != nil {
-			return
+			return it, gains
 		}
-		k := rng.IntN(len(p.Pairs))
-		if !p.pairOK(k) || st.slotOf[k] >= 0 {
+		if it-last >= stall {
+			return it, gains
+		}
+		// Of two random pairs, the unmet one whose seating could gain more.
+		k, kb := -1, 0.0
+		for range 2 {
+			j := rng.IntN(len(p.Pairs))
+			if !p.pairOK(j) || st.slotOf[j] >= 0 {
+				continue
+			}
+			if b := st.marginal(p.Pairs[j].A, j, sr.buf) - sr.val[p.Pairs[j].A]; k < 0 || b > kb {
+				k, kb = j, b
+			}
+		}
+		if k < 0 {
 			continue
 		}
 		pr := p.Pairs[k]
@@ -308,6 +324,8 @@ func (sr *search) perturb(ctx context.Context, iters int, rng *rand.Rand) {
 		sr.commit(true)
 		sr.repair()
 		if sr.total > before+eps {
+			gains++
+			last = it + 1
 			continue
 		}
 		// No gain: put everything back.
@@ -320,4 +338,5 @@ func (sr *search) perturb(ctx context.Context, iters int, rng *rand.Rand) {
 		sr.trail = sr.trail[:0]
 		sr.epoch++
 	}
+	return iters, gains
 }

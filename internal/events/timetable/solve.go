@@ -30,16 +30,27 @@ const maxPasses = 50
 // same problem. When ctx is done early, Solve returns the best schedule
 // found so far, which is still valid but may then depend on timing.
 func Solve(ctx context.Context, p *Problem) Schedule {
-	return solve(ctx, p, perturbRounds)
+	s, _ := solve(ctx, p, perturbRounds, perturbStall)
+	return s
 }
 
-// perturbRounds is how many rounds of iterated local search Solve runs.
-var perturbRounds = 3000
+// Solve runs at most perturbRounds rounds of iterated local search, and
+// stops after perturbStall rounds in a row without gain.
+const (
+	perturbRounds = 3000
+	perturbStall  = 1000
+)
 
-func solve(ctx context.Context, p *Problem, rounds int) Schedule {
+// solveInfo says what solve did, for tests and benchmarks.
+type solveInfo struct {
+	rounds, gains int
+}
+
+func solve(ctx context.Context, p *Problem, rounds, stall int) (Schedule, solveInfo) {
+	var info solveInfo
 	base := Greedy(p)
 	if p.Slots <= 0 || p.Tables <= 0 || len(p.Pairs) == 0 {
-		return base
+		return base, info
 	}
 	order := p.byScore()
 	var best *search
@@ -54,15 +65,15 @@ func solve(ctx context.Context, p *Problem, rounds int) Schedule {
 		}
 	}
 	if best == nil {
-		return base
+		return base, info
 	}
-	best.perturb(ctx, rounds, rand.New(rand.NewPCG(1, uint64(len(p.Pairs)))))
+	info.rounds, info.gains = best.perturb(ctx, rounds, stall, rand.New(rand.NewPCG(1, uint64(len(p.Pairs)))))
 	best.improve(ctx, order)
 	s := best.st.schedule()
 	if p.Value(s) > p.Value(base)+eps {
-		return s
+		return s, info
 	}
-	return base
+	return base, info
 }
 
 // stateOf loads a schedule into a state (tables dropped).
