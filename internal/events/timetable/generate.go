@@ -24,7 +24,7 @@ type GenConfig struct {
 // under a couple of seconds: 300 enterprises, 300 institutes, 12 slots, 40
 // tables, about 5,000 candidate pairs.
 var DefaultGenConfig = GenConfig{Enterprises: 300, Institutes: 300, Slots: 12, Tables: 40,
-	PairsPerEnterprise: 16.7, Availability: 0.7}
+	PairsPerEnterprise: 18.5, Availability: 0.7}
 
 // Generate builds a valid random problem from seed: the same seed and
 // config give the same problem. Scores are skewed (most pairs weak, a few

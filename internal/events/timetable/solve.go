@@ -3,6 +3,7 @@ package timetable
 import (
 	"cmp"
 	"context"
+	"math/rand/v2"
 	"slices"
 )
 
@@ -29,24 +30,50 @@ const maxPasses = 50
 // same problem. When ctx is done early, Solve returns the best schedule
 // found so far, which is still valid but may then depend on timing.
 func Solve(ctx context.Context, p *Problem) Schedule {
+	s, _ := solve(ctx, p, perturbRounds, perturbStall)
+	return s
+}
+
+// Solve runs at most perturbRounds rounds of iterated local search, and
+// stops after perturbStall rounds in a row without gain.
+const (
+	perturbRounds = 3000
+	perturbStall  = 1000
+)
+
+// solveInfo says what solve did, for tests and benchmarks.
+type solveInfo struct {
+	rounds, gains int
+}
+
+func solve(ctx context.Context, p *Problem, rounds, stall int) (Schedule, solveInfo) {
+	var info solveInfo
 	base := Greedy(p)
 	if p.Slots <= 0 || p.Tables <= 0 || len(p.Pairs) == 0 {
-		return base
+		return base, info
 	}
-	best, bestV := base, p.Value(base)
 	order := p.byScore()
-	starts := []*state{stateOf(p, base), p.matchSlots()}
-	for _, st := range starts {
+	var best *search
+	for _, st := range []*state{stateOf(p, base), p.matchSlots()} {
 		if ctx.Err() != nil {
 			break
 		}
-		st.improve(ctx, order)
-		s := st.schedule()
-		if v := p.Value(s); v > bestV+eps {
-			best, bestV = s, v
+		sr := newSearch(st)
+		sr.improve(ctx, order)
+		if best == nil || sr.total > best.total+eps {
+			best = sr
 		}
 	}
-	return best
+	if best == nil {
+		return base, info
+	}
+	info.rounds, info.gains = best.perturb(ctx, rounds, stall, rand.New(rand.NewPCG(1, uint64(len(p.Pairs)))))
+	best.improve(ctx, order)
+	s := best.st.schedule()
+	if p.Value(s) > p.Value(base)+eps {
+		return s, info
+	}
+	return base, info
 }
 
 // stateOf loads a schedule into a state (tables dropped).
@@ -101,179 +128,6 @@ func (st *state) marginal(e, k int, buf []float64) float64 {
 		buf = append(buf, st.p.Pairs[j].Score)
 	}
 	return entValue(append(buf, st.p.Pairs[k].Score))
-}
-
-// step is one logged change of a state, for undo: pair moved from slot
-// From to slot To (-1: not meeting).
-type step struct{ pair, from, to int }
-
-// search holds the scratch of the local search.
-type search struct {
-	st      *state
-	log     []step
-	removed []int
-	ents    []int
-	buf     []float64
-	val     []float64 // val[e]: enterprise e's committed term of Value
-}
-
-func (sr *search) do(k, to int) {
-	st := sr.st
-	from := st.slotOf[k]
-	if from >= 0 {
-		st.unplace(k)
-	}
-	if to >= 0 {
-		st.place(k, to)
-	}
-	sr.log = append(sr.log, step{k, from, to})
-}
-
-func (sr *search) undo() {
-	st := sr.st
-	for i := len(sr.log) - 1; i >= 0; i-- {
-		c := sr.log[i]
-		if c.to >= 0 {
-			st.unplace(c.pair)
-		}
-		if c.from >= 0 {
-			st.place(c.pair, c.from)
-		}
-	}
-	sr.log = sr.log[:0]
-}
-
-// relocatable returns a slot other than s where pair k fits as things
-// stand, or -1.
-func (sr *search) relocatable(k, s int) int {
-	st := sr.st
-	for s2 := range st.p.Slots {
-		if s2 != s && st.count[s2] < st.p.Tables && st.free(st.p.Pairs[k].A, s2) && st.free(st.p.Pairs[k].B, s2) {
-			return s2
-		}
-	}
-	return -1
-}
-
-// try seats the unmet pair k in slot s (both parties available there),
-// moving or dropping the meetings in its way, and returns the gain in
-// Value. The changes stay applied and logged: the caller commits or undoes.
-func (sr *search) try(k, s int) float64 {
-	st, p := sr.st, sr.st.p
-	pr := p.Pairs[k]
-	S := p.Slots
-	sr.log, sr.removed = sr.log[:0], sr.removed[:0]
-	for _, x := range []int{pr.A, pr.B} {
-		if b := st.at[x*S+s]; b >= 0 {
-			sr.do(b, -1)
-			sr.removed = append(sr.removed, b)
-		}
-	}
-	if st.count[s] >= p.Tables {
-		// The slot is full: free a table, preferably by a meeting that fits
-		// elsewhere, else by the one whose loss is least.
-		victim, least := -1, 0.0
-		for _, c := range st.bySlot[s] {
-			if sr.relocatable(c, s) >= 0 {
-				victim = c
-				break
-			}
-			e := p.Pairs[c].A
-			loss := sr.val[e] - sr.without(e, c)
-			if victim < 0 || loss < least {
-				victim, least = c, loss
-			}
-		}
-		sr.do(victim, -1)
-		sr.removed = append(sr.removed, victim)
-	}
-	sr.do(k, s)
-	for _, r := range sr.removed {
-		if s2 := sr.relocatable(r, s); s2 >= 0 {
-			sr.do(r, s2)
-		}
-	}
-	// The enterprises whose terms changed: the seated pair's and the
-	// removed meetings'; each counted once.
-	ents := append(sr.ents[:0], pr.A)
-	for _, r := range sr.removed {
-		if e := p.Pairs[r].A; !slices.Contains(ents, e) {
-			ents = append(ents, e)
-		}
-	}
-	sr.ents = ents
-	gain := 0.0
-	for _, e := range ents {
-		gain += sr.st.entValue(e, sr.buf) - sr.val[e]
-	}
-	return gain
-}
-
-// without is enterprise e's term of Value without its meeting c.
-func (sr *search) without(e, c int) float64 {
-	buf := sr.buf[:0]
-	for _, j := range sr.st.entPairs[e] {
-		if j != c {
-			buf = append(buf, sr.st.p.Pairs[j].Score)
-		}
-	}
-	return entValue(buf)
-}
-
-// commit keeps the current try and refreshes the enterprise terms it touched.
-func (sr *search) commit() {
-	for _, c := range sr.log {
-		e := sr.st.p.Pairs[c.pair].A
-		sr.val[e] = sr.st.entValue(e, sr.buf)
-	}
-	sr.log = sr.log[:0]
-}
-
-// improve runs the local search until a pass gains nothing, maxPasses, or
-// ctx is done. order lists the pairs by score descending.
-func (st *state) improve(ctx context.Context, order []int) {
-	p := st.p
-	sr := &search{st: st, val: make([]float64, len(p.Parties))}
-	for e := range p.Parties {
-		sr.val[e] = st.entValue(e, sr.buf)
-	}
-	for range maxPasses {
-		improved := false
-		for n, k := range order {
-			if n%256 == 0 && ctx.Err() != nil {
-				return
-			}
-			if st.slotOf[k] >= 0 {
-				continue
-			}
-			pr := p.Pairs[k]
-			// Value only grows when a meeting is added, so the gain of
-			// seating k is at most its marginal value.
-			bound := st.marginal(pr.A, k, sr.buf) - sr.val[pr.A]
-			best, bestSlot := eps, -1
-			for s := range p.Slots {
-				if bound <= best {
-					break
-				}
-				if !p.available(pr.A, s) || !p.available(pr.B, s) {
-					continue
-				}
-				g := sr.try(k, s)
-				sr.undo()
-				if g > best {
-					best, bestSlot = g, s
-				}
-			}
-			if bestSlot >= 0 {
-				sr.try(k, bestSlot)
-				sr.commit()
-				improved = true
-			}
-		}
-		if !improved {
-			return
-		}
-	}
 }
 
 // schedule gives out tables and returns the meetings by slot and table.

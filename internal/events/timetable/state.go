@@ -11,6 +11,12 @@ type state struct {
 	slotOf   []int // slotOf[pair]: the slot the pair meets in, -1 if it does not
 	bySlot   [][]int
 	entPairs [][]int // entPairs[party]: the pairs an enterprise meets
+	ver      []int   // ver[party]: bumped whenever entPairs[party] changes
+	// With at most 64 slots, slot sets as bit masks: avail and busy per
+	// party, and the full slots.
+	masks       bool
+	avail, busy []uint64
+	full        uint64
 }
 
 func newState(p *Problem) *state {
@@ -21,6 +27,22 @@ func newState(p *Problem) *state {
 		slotOf:   make([]int, len(p.Pairs)),
 		bySlot:   make([][]int, max(p.Slots, 0)),
 		entPairs: make([][]int, len(p.Parties)),
+		ver:      make([]int, len(p.Parties)),
+	}
+	if p.Slots <= 64 {
+		st.masks = true
+		st.avail = make([]uint64, len(p.Parties))
+		st.busy = make([]uint64, len(p.Parties))
+		for x := range p.Parties {
+			for s := range p.Slots {
+				if p.available(x, s) {
+					st.avail[x] |= 1 << s
+				}
+			}
+		}
+		if p.Tables <= 0 {
+			st.full = 1<<p.Slots - 1
+		}
 	}
 	for i := range st.at {
 		st.at[i] = -1
@@ -51,6 +73,14 @@ func (st *state) place(k, s int) {
 	st.slotOf[k] = s
 	st.bySlot[s] = append(st.bySlot[s], k)
 	st.entPairs[pr.A] = append(st.entPairs[pr.A], k)
+	st.ver[pr.A]++
+	if st.masks {
+		st.busy[pr.A] |= 1 << s
+		st.busy[pr.B] |= 1 << s
+		if st.count[s] >= st.p.Tables {
+			st.full |= 1 << s
+		}
+	}
 }
 
 func (st *state) unplace(k int) {
@@ -63,6 +93,14 @@ func (st *state) unplace(k int) {
 	st.slotOf[k] = -1
 	st.bySlot[s] = remove(st.bySlot[s], k)
 	st.entPairs[pr.A] = remove(st.entPairs[pr.A], k)
+	st.ver[pr.A]++
+	if st.masks {
+		st.busy[pr.A] &^= 1 << s
+		st.busy[pr.B] &^= 1 << s
+		if st.count[s] < st.p.Tables {
+			st.full &^= 1 << s
+		}
+	}
 }
 
 // remove deletes the first k from xs, keeping the order.

@@ -69,8 +69,10 @@ type Stats struct {
 	RawScore float64 // sum of the scores of all meetings, undiscounted
 	Meetings int     // meetings held
 	// Enterprises counts enterprises with at least one candidate pair;
-	// Served those of them with at least one meeting.
-	Enterprises, Served int
+	// Servable those of them with a candidate available in a slot they are
+	// available in too (the most any schedule can serve); Served those with
+	// at least one meeting.
+	Enterprises, Servable, Served int
 	// MinMeetings and MaxMeetings are the fewest and most meetings of an
 	// enterprise with a candidate pair (0 and 0 when there is none).
 	MinMeetings, MaxMeetings int
@@ -101,15 +103,23 @@ func (p *Problem) Stats(s Schedule) Stats {
 		count[pr.B]++
 	}
 	cand := make([]bool, len(p.Parties))
-	for k := range p.Pairs {
-		if p.pairOK(k) {
-			cand[p.Pairs[k].A] = true
+	servable := make([]bool, len(p.Parties))
+	for k, pr := range p.Pairs {
+		if !p.pairOK(k) {
+			continue
+		}
+		cand[pr.A] = true
+		for s := 0; s < p.Slots && !servable[pr.A]; s++ {
+			servable[pr.A] = p.available(pr.A, s) && p.available(pr.B, s)
 		}
 	}
 	for x, pt := range p.Parties {
 		switch {
 		case pt.Side == Enterprise && cand[x]:
 			st.Enterprises++
+			if servable[x] {
+				st.Servable++
+			}
 			if count[x] > 0 {
 				st.Served++
 			}
