@@ -17,6 +17,11 @@ import (
 // broker seats by hand: it counts, a little.
 const minScore = 0.01
 
+// MinCandidate is the least confidence of a pair the solver proposes: a
+// weaker pair (仅领域相近 at its weakest) would take both sides' time for
+// little; a broker may still seat it by hand.
+const MinCandidate = 0.1
+
 // solveTime bounds the solver; it returns the best timetable found by then.
 const solveTime = 5 * time.Second
 
@@ -79,7 +84,7 @@ func (s *Service) plan(ctx context.Context, a Actor, e *Event) (*plan, error) {
 		}
 		for _, r := range ranked {
 			j, ok := byPosting[string(other)+":"+r.ID]
-			if !ok || parties[j].Status == sqlite.PartyDeclined || r.Confidence <= 0 {
+			if !ok || parties[j].Status == sqlite.PartyDeclined || r.Confidence < MinCandidate {
 				continue
 			}
 			key := [2]int{i, j}
