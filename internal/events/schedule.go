@@ -411,6 +411,17 @@ func (pl *plan) edit(ed Edit) (timetable.Edit, string, error) {
 		return fmt.Sprintf("%s 第 %d 桌", pl.e.Slots[slot], table+1)
 	}
 	missing := duijie.Errorf(duijie.ENOTFOUND, "洽谈不存在")
+	choose := func(field, msg string) error {
+		return &duijie.Error{Code: duijie.EINVALID, Message: msg, Fields: map[string]string{field: msg}}
+	}
+	switch {
+	case (ed.Op == OpMove || ed.Op == OpRemove || ed.Op == OpSwap) && ed.Meeting == "":
+		return timetable.Edit{}, "", choose("meeting", "请选择要调整的洽谈")
+	case ed.Op == OpSwap && ed.Other == "":
+		return timetable.Edit{}, "", choose("other", "请选择与哪场洽谈对调")
+	case ed.Op == OpAdd && (ed.Ent == "" || ed.Inst == ""):
+		return timetable.Edit{}, "", choose("pair", "请选择一家企业和一家院所")
+	}
 	switch ed.Op {
 	case OpMove:
 		i := at(ed.Meeting)

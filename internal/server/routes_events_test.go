@@ -110,6 +110,7 @@ func testEvents(t *testing.T, st *stack, rec *recorder) {
 		{name: "change bad input", as: "jingjiren", method: "POST", url: tt + "/edit", form: url.Values{"op": {"move"}, "meeting": {"x"}}, status: 422, want: []string{"请选择时段"}},
 		{name: "change wrong role", as: "qiye", method: "POST", url: tt + "/edit", form: url.Values{"op": {"remove"}, "meeting": {"x"}}, status: 403},
 		{name: "change missing event", as: "jingjiren", method: "POST", url: "/events/nope/timetable/edit", form: url.Values{"op": {"remove"}, "meeting": {"x"}}, status: 404},
+		{name: "swap without the other meeting", as: "jingjiren", method: "POST", url: tt + "/edit", form: url.Values{"op": {"swap"}, "meeting": {"x"}}, status: 422, want: []string{"请选择与哪场洽谈对调"}},
 		{name: "change a missing meeting", as: "jingjiren", method: "POST", url: tt + "/edit", form: url.Values{"op": {"remove"}, "meeting": {"x"}}, status: 404},
 	})
 	b, err := st.srv.ev.Timetable(ctx, broker, id)
