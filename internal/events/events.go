@@ -282,13 +282,21 @@ type View struct {
 	Broker bool
 	// Parties: brokers, all of them; a member, their organisation's.
 	Parties []Party
-	// Meetings: brokers, the number scheduled.
+	// Meetings: brokers, the number scheduled; Tally the number of each
+	// outcome recorded, in form order (none when nothing is recorded).
 	Meetings int
+	Tally    []Count
 	// MayRegister: a member whose organisation does not take part yet,
 	// of a published event; Postings are their published postings of
 	// their side to register with.
 	MayRegister bool
 	Postings    []Candidate
+}
+
+// Count is how many meetings have one outcome.
+type Count struct {
+	Outcome Outcome
+	N       int
 }
 
 // Get loads an event as a may see it: brokers every one, with its
@@ -314,6 +322,17 @@ func (s *Service) Get(ctx context.Context, a Actor, id string) (*View, error) {
 			return nil, err
 		}
 		v.Meetings = len(ms)
+		for _, o := range sqlite.Outcomes {
+			n := 0
+			for _, m := range ms {
+				if m.Outcome == o {
+					n++
+				}
+			}
+			if n > 0 {
+				v.Tally = append(v.Tally, Count{Outcome: o, N: n})
+			}
+		}
 		return v, nil
 	}
 	member := a.User.Is(duijie.RoleEnterprise, duijie.RoleInstitute) && a.User.OrgID != ""

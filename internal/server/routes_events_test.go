@@ -136,6 +136,7 @@ func testEvents(t *testing.T, st *stack, rec *recorder) {
 		{name: "outcome without a choice", as: "jingjiren", method: "POST", url: ev + "/meetings/" + m + "/outcome", form: url.Values{"outcome": {""}}, status: 422, want: []string{"请选择洽谈结果"}},
 		{name: "outcome: an introduction", as: "jingjiren", method: "POST", url: ev + "/meetings/" + m + "/outcome", form: url.Values{"outcome": {"intro"}, "note": {"双方约定到企业现场看模组台架"}}, status: 303},
 		{name: "the outcome links the introduction", as: "jingjiren", method: "GET", url: tt, status: 200, want: []string{"生成对接", "查看对接", "双方约定到企业现场看模组台架"}},
+		{name: "the event sums up the outcomes", as: "jingjiren", method: "GET", url: ev, status: 200, want: []string{"洽谈结果：生成对接 1 场"}},
 		{name: "agenda of one's own party", as: "qiye", method: "GET", url: ev + "/agenda/" + qiye, status: 200, want: []string{"参会日程", "皖西学院", "09:00–09:20", "第 2 桌"}, notWant: []string{"很可能相关", "可能相关"}},
 		{name: "agenda of another's party", as: "qiye", method: "GET", url: ev + "/agenda/" + wxc, status: 404},
 		{name: "agenda wrong role", as: "xitong", method: "GET", url: ev + "/agenda/" + qiye, status: 403},
