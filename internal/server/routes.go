@@ -144,6 +144,9 @@ func (s *Server) routes() []route {
 		{"POST", "/events/:id/meetings/:meeting/outcome", broker, s.handleEventOutcome},
 		{"GET", "/events/:id/agenda/:party", queueing, s.handleEventAgenda},
 		{"GET", "/events/:id/tables/:table", broker, s.handleEventTable},
+		{"GET", "/api/v1/events", public, s.apiEventList},
+		{"GET", "/api/v1/events/:id/timetable", broker, s.apiEventTimetable},
+		{"POST", "/api/v1/events/:id/meetings/:meeting/outcome", broker, s.apiEventOutcome},
 
 		{"GET", "/api/v1/openapi.json", public, s.handleOpenAPI},
 		{"POST", "/api/v1/tokens", public, s.apiTokenCreate},

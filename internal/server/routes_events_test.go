@@ -148,6 +148,19 @@ func testEvents(t *testing.T, st *stack, rec *recorder) {
 		{name: "end", as: "jingjiren", method: "POST", url: ev + "/status", form: url.Values{"status": {"ended"}}, status: 303},
 		{name: "generate after the event", as: "jingjiren", method: "POST", url: tt, form: url.Values{}, status: 409, want: []string{"日程不能再调整"}},
 	})
+	// The API: the events list, the timetable, an outcome.
+	bt, et := apiToken(t, st, "jingjiren"), apiToken(t, st, "qiye")
+	api := "/api/v1/events/" + id
+	runAPIScenarios(t, st, rec, []apiScenario{
+		{"api events", "GET", "/api/v1/events", "", "", 200, []string{theme, `"status":"ended"`}, []string{"ch-a001"}},
+		{"api timetable", "GET", api + "/timetable", bt, "", 200, []string{`"meetings":[`, `"id":"` + m + `"`, `"outcome":"intro"`, `"introduction_id":"in-`, `"slot":1`, `"table":2`}, nil},
+		{"api timetable wrong role", "GET", api + "/timetable", et, "", 403, nil, nil},
+		{"api timetable missing", "GET", "/api/v1/events/nope/timetable", bt, "", 404, nil, nil},
+		{"api outcome bad", "POST", api + "/meetings/" + m + "/outcome", bt, `{"outcome":"maybe"}`, 422, []string{"请选择洽谈结果"}, nil},
+		{"api outcome wrong role", "POST", api + "/meetings/" + m + "/outcome", et, `{"outcome":"met"}`, 403, nil, nil},
+		{"api outcome missing", "POST", api + "/meetings/nope/outcome", bt, `{"outcome":"met"}`, 404, nil, nil},
+		{"api outcome", "POST", api + "/meetings/" + m + "/outcome", bt, `{"outcome":"intro","note":"复核"}`, 200, []string{`"introduction_id":"in-`}, nil},
+	})
 	queue, _, err := st.srv.wf.Queue(ctx, workflow.Actor(broker), workflow.ViewMine, 0, 100)
 	if err != nil {
 		t.Fatal(err)
