@@ -90,8 +90,8 @@ func newEnv(t *testing.T) *env {
 	e.ent3 = actor("u-ent3", duijie.RoleEnterprise, "ent-a03")
 	e.scores["challenge:"+chPublic] = []events.Scored{{capWXC, 0.9}, {capAIITLA, 0.5}}
 	e.scores["challenge:"+chOther] = []events.Scored{{capWXC, 0.7}, {capAIITLA, 0.4}}
-	e.scores["challenge:"+chBureau] = []events.Scored{{capWXC, 0.35}}
-	e.scores["capability:"+capAIITLA] = []events.Scored{{chBureau, 0.45}} // the other way round: the higher one counts
+	e.scores["challenge:"+chBureau] = []events.Scored{{capWXC, 0.35}, {capAIITLA, 0.45}, {"cap-a001", 0.99}} // cap-a001 is not invited
+	e.scores["capability:"+capAIITLA] = []events.Scored{{chBureau, 0.95}}                                    // never asked
 	return e
 }
 

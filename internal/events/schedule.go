@@ -40,7 +40,7 @@ type plan struct {
 }
 
 // plan builds an event's problem as a broker sees it: the pairs' scores
-// are the calibrated confidences of the broker's match lists, both ways.
+// are the calibrated confidences of the broker's match lists.
 func (s *Service) plan(ctx context.Context, a Actor, e *Event) (*plan, error) {
 	parties, err := s.db.EventParties(ctx, e.ID)
 	if err != nil {
@@ -66,14 +66,14 @@ func (s *Service) plan(ctx context.Context, a Actor, e *Event) (*plan, error) {
 		pl.idx[p.ID] = i
 		byPosting[string(p.Kind)+":"+p.PostingID] = i
 	}
+	// Each challenge's ranking of capabilities as the broker sees it. The
+	// other way round (a capability's ranking of challenges) is not asked:
+	// it would list hidden challenges' bodies, which the portal audits as
+	// shown though nothing of them is.
 	scores := map[[2]int]float64{}
 	for i, p := range parties {
-		if p.Status == sqlite.PartyDeclined {
+		if p.Kind != sqlite.PartyChallenge || p.Status == sqlite.PartyDeclined {
 			continue
-		}
-		other := sqlite.PartyCapability
-		if p.Kind == sqlite.PartyCapability {
-			other = sqlite.PartyChallenge
 		}
 		ranked, err := s.match(ctx, a, string(p.Kind), p.PostingID)
 		if duijie.ErrorCode(err) == duijie.ENOTFOUND {
@@ -83,15 +83,11 @@ func (s *Service) plan(ctx context.Context, a Actor, e *Event) (*plan, error) {
 			return nil, err
 		}
 		for _, r := range ranked {
-			j, ok := byPosting[string(other)+":"+r.ID]
+			j, ok := byPosting[string(sqlite.PartyCapability)+":"+r.ID]
 			if !ok || parties[j].Status == sqlite.PartyDeclined || r.Confidence < MinCandidate {
 				continue
 			}
-			key := [2]int{i, j}
-			if p.Kind == sqlite.PartyCapability {
-				key = [2]int{j, i}
-			}
-			scores[key] = max(scores[key], min(r.Confidence, 1))
+			scores[[2]int{i, j}] = max(scores[[2]int{i, j}], min(r.Confidence, 1))
 		}
 	}
 	keys := make([][2]int, 0, len(scores))
