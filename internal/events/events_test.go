@@ -482,3 +482,30 @@ func TestGenerateScarceTables(t *testing.T) {
 	}
 	_ = timetable.Decay
 }
+
+// TestLoadDemo: the demo event is published with registered parties, one
+// posting per organisation, and a second load changes nothing.
+func TestLoadDemo(t *testing.T) {
+	e := newEnv(t)
+	must(t, e.ev.LoadDemo(e.ctx, "u-demo-jingjiren"))
+	must(t, e.ev.LoadDemo(e.ctx, "u-demo-jingjiren"))
+	v, err := e.ev.Get(e.ctx, e.broker, events.DemoID)
+	must(t, err)
+	orgs := map[string]bool{}
+	kinds := map[events.PartyKind]int{}
+	for _, p := range v.Parties {
+		if orgs[p.OrgID] || p.Status != "registered" {
+			t.Errorf("party %+v", p)
+		}
+		orgs[p.OrgID] = true
+		kinds[p.Kind]++
+	}
+	if v.Status != events.Published || kinds[events.Challenge] == 0 || kinds[events.Capability] == 0 {
+		t.Fatalf("demo event %s with %v", v.Status, kinds)
+	}
+	g, err := e.ev.Generate(e.ctx, e.broker, events.DemoID)
+	must(t, err)
+	if g.Meetings != 0 {
+		t.Logf("the match table knows few demo pairs: %d meetings", g.Meetings)
+	}
+}

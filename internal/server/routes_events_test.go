@@ -26,7 +26,7 @@ func testEvents(t *testing.T, st *stack, rec *recorder) {
 	form := url.Values{"theme": {theme}, "day": {"2026-12-20"}, "place": {"六安市科技大市场三楼"}, "industries": {"nev"},
 		"slots": {"09:00–09:20\n09:20–09:40\n09:40–10:00"}, "tables": {"3"}}
 	runScenarios(t, st, rec, []scenario{
-		{name: "events list", method: "GET", url: "/events", status: 200, want: []string{"对接会"}},
+		{name: "events list with the demo event", method: "GET", url: "/events", status: 200, want: []string{"对接会", "六安市新能源汽车产业技术对接会"}},
 		{name: "event form", as: "jingjiren", method: "GET", url: "/events/new", status: 200, want: []string{"新建对接会", "09:00–09:20"}},
 		{name: "event form wrong role", as: "qiye", method: "GET", url: "/events/new", status: 403},
 		{name: "event create wrong role", as: "qiye", method: "POST", url: "/events", form: form, status: 403},
@@ -147,6 +147,11 @@ func testEvents(t *testing.T, st *stack, rec *recorder) {
 		{name: "table agenda missing", as: "jingjiren", method: "GET", url: ev + "/tables/9", status: 404},
 		{name: "end", as: "jingjiren", method: "POST", url: ev + "/status", form: url.Values{"status": {"ended"}}, status: 303},
 		{name: "generate after the event", as: "jingjiren", method: "POST", url: tt, form: url.Values{}, status: 409, want: []string{"日程不能再调整"}},
+	})
+	// The demo event: its timetable proposed from the real match lists.
+	runScenarios(t, st, rec, []scenario{
+		{name: "generate the demo event's timetable", as: "jingjiren", method: "POST", url: "/events/ev-demo-nev/timetable", form: url.Values{}, status: 303},
+		{name: "the demo timetable", as: "jingjiren", method: "GET", url: "/events/ev-demo-nev/timetable", status: 200, want: []string{`class="meet`, "很可能相关"}, notWant: []string{"当前日程有"}},
 	})
 	// The API: the events list, the timetable, an outcome.
 	bt, et := apiToken(t, st, "jingjiren"), apiToken(t, st, "qiye")
