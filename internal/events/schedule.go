@@ -424,19 +424,19 @@ func (pl *plan) edit(ed Edit) (timetable.Edit, string, error) {
 		if i < 0 {
 			return timetable.Edit{}, "", missing
 		}
-		return timetable.Edit{Kind: timetable.Move, Meeting: i, Slot: ed.Slot, Table: ed.Table}, "将" + name(i) + "移到" + where(ed.Slot, ed.Table), nil
+		return timetable.Edit{Kind: timetable.Move, Meeting: i, Slot: ed.Slot, Table: ed.Table}, "将 " + name(i) + " 移到 " + where(ed.Slot, ed.Table), nil
 	case OpRemove:
 		i := at(ed.Meeting)
 		if i < 0 {
 			return timetable.Edit{}, "", missing
 		}
-		return timetable.Edit{Kind: timetable.Remove, Meeting: i}, "取消" + name(i), nil
+		return timetable.Edit{Kind: timetable.Remove, Meeting: i}, "取消 " + name(i), nil
 	case OpSwap:
 		i, j := at(ed.Meeting), at(ed.Other)
 		if i < 0 || j < 0 {
 			return timetable.Edit{}, "", missing
 		}
-		return timetable.Edit{Kind: timetable.Swap, Meeting: i, Other: j}, "对调" + name(i) + "与" + name(j), nil
+		return timetable.Edit{Kind: timetable.Swap, Meeting: i, Other: j}, "对调 " + name(i) + " 与 " + name(j), nil
 	case OpAdd:
 		x, okx := pl.idx[ed.Ent]
 		y, oky := pl.idx[ed.Inst]
@@ -446,7 +446,7 @@ func (pl *plan) edit(ed Edit) (timetable.Edit, string, error) {
 		}
 		k := pl.pair(x, y, minScore)
 		return timetable.Edit{Kind: timetable.Add, Pair: k, Slot: ed.Slot, Table: ed.Table},
-			"在" + where(ed.Slot, ed.Table) + "安排「" + pl.parties[x].OrgName + " ↔ " + pl.parties[y].OrgName + "」", nil
+			"在 " + where(ed.Slot, ed.Table) + " 安排「" + pl.parties[x].OrgName + " ↔ " + pl.parties[y].OrgName + "」", nil
 	}
 	return timetable.Edit{}, "", &duijie.Error{Code: duijie.EINVALID, Message: "请选择调整方式", Fields: map[string]string{"op": "请选择调整方式"}}
 }

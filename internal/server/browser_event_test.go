@@ -65,6 +65,7 @@ func TestBrowserEventJourney(t *testing.T) {
 		}
 		p.wantText("#parties", "安徽淠源新能源科技有限公司")
 		p.wantText("#parties", "皖西学院")
+		p.shot("event.png")
 	}) {
 		return
 	}
@@ -128,6 +129,7 @@ func TestBrowserEventJourney(t *testing.T) {
 		p.wantText("#cost", "取消")
 		p.wantText("#cost .summary", "总分 −")
 		p.wantText("#cost .summary", "减为")
+		p.shot("event-cost.png")
 		if got := p.submit(`#confirm-form button`, 200); got != timetable() {
 			p.t.Fatalf("confirming led to %s", got)
 		}
