@@ -93,7 +93,7 @@ func testEvents(t *testing.T, st *stack, rec *recorder) {
 	if len(party) != 5 {
 		t.Fatalf("parties: %+v", v.Parties)
 	}
-	qiye, wxc, other := party["ch-a001"], party["cap-a018"], party["ch-a004"]
+	qiye, wxc, other, bureau := party["ch-a001"], party["cap-a018"], party["ch-a004"], party["ch-a036"]
 	tt := ev + "/timetable"
 	runScenarios(t, st, rec, []scenario{
 		{name: "answer wrong role", as: "xitong", method: "POST", url: ev + "/parties/" + qiye, form: url.Values{"answer": {"attend"}, "slots": {"0"}}, status: 403},
@@ -127,6 +127,9 @@ func testEvents(t *testing.T, st *stack, rec *recorder) {
 		{name: "a move into a slot the enterprise does not have is refused", as: "jingjiren", method: "POST", url: tt + "/edit", form: url.Values{"op": {"move"}, "meeting": {m}, "slot": {"3"}, "table": {"1"}}, status: 409,
 			want: []string{"第 3 时段不能参会"}},
 		{name: "move", as: "jingjiren", method: "POST", url: tt + "/edit", form: url.Values{"op": {"move"}, "meeting": {m}, "slot": {"1"}, "table": {"2"}}, status: 303},
+		{name: "seat the bureau-only challenge with the institute", as: "jingjiren", method: "POST", url: tt + "/edit", form: url.Values{"op": {"add"}, "pair": {bureau + "|" + wxc}, "slot": {"3"}, "table": {"3"}}, status: 303},
+		{name: "the institute's agenda does not name a bureau-only challenge", as: "yuansuo", method: "GET", url: ev + "/agenda/" + wxc, status: 200,
+			want: []string{"科技局安排的企业需求", "09:40–10:00"}, notWant: []string{"IGBT", "安徽皋芯微电子有限公司", "ch-a036"}},
 		{name: "generate wrong role", as: "yuansuo", method: "POST", url: tt, form: url.Values{}, status: 403},
 		{name: "generate missing", as: "jingjiren", method: "POST", url: "/events/nope/timetable", form: url.Values{}, status: 404},
 		{name: "generate", as: "jingjiren", method: "POST", url: tt, form: url.Values{}, status: 303},
