@@ -13,13 +13,17 @@ const MaxInvite = 50
 
 // Candidates lists the published postings of a kind a broker may invite
 // to an event: in its industries (all when it names none), not yet
-// taking part.
-func (s *Service) Candidates(ctx context.Context, a Actor, id string, kind PartyKind) ([]Candidate, error) {
+// taking part, with q (if any) in the title or the organisation's name.
+func (s *Service) Candidates(ctx context.Context, a Actor, id string, kind PartyKind, q string) ([]Candidate, error) {
 	e, err := s.load(ctx, a, id)
 	if err != nil {
 		return nil, err
 	}
-	all, err := s.db.EventCandidates(ctx, kind, e.Industries, "", 100)
+	limit := 100
+	if strings.TrimSpace(q) != "" {
+		limit = 1000 // filtered below
+	}
+	all, err := s.db.EventCandidates(ctx, kind, e.Industries, "", limit)
 	if err != nil {
 		return nil, err
 	}
@@ -31,9 +35,10 @@ func (s *Service) Candidates(ctx context.Context, a Actor, id string, kind Party
 	for _, p := range parties {
 		in[p.OrgID] = true
 	}
+	q = strings.ToLower(strings.TrimSpace(q))
 	var out []Candidate
 	for _, c := range all {
-		if !in[c.OrgID] {
+		if !in[c.OrgID] && (q == "" || strings.Contains(strings.ToLower(c.Title+" "+c.OrgName), q)) {
 			out = append(out, c)
 		}
 	}

@@ -131,12 +131,12 @@ func (s *Server) showEvent(c *fiber.Ctx, id string, form, errs map[string]string
 	if err != nil {
 		return err
 	}
-	p := &EventPage{Page: s.eventPage(c, "对接会："+v.Theme), V: v, Form: form, Errors: errs}
+	p := &EventPage{Page: s.eventPage(c, "对接会："+v.Theme), V: v, Form: form, Errors: errs, Q: c.Query("q")}
 	if v.Broker {
-		if p.Challenges, err = s.ev.Candidates(ctx, a, id, events.Challenge); err != nil {
+		if p.Challenges, err = s.ev.Candidates(ctx, a, id, events.Challenge, c.Query("q")); err != nil {
 			return err
 		}
-		if p.Abilities, err = s.ev.Candidates(ctx, a, id, events.Capability); err != nil {
+		if p.Abilities, err = s.ev.Candidates(ctx, a, id, events.Capability, c.Query("q")); err != nil {
 			return err
 		}
 		for _, st := range events.Statuses {

@@ -28,6 +28,7 @@ type EventPage struct {
 	V          *events.View
 	Challenges []events.Candidate // brokers: whom to invite
 	Abilities  []events.Candidate
+	Q          string   // the broker's filter of the candidates
 	Statuses   []Option // brokers: statuses to move to
 	Form       map[string]string
 	Errors     map[string]string

@@ -61,6 +61,7 @@ func testEvents(t *testing.T, st *stack, rec *recorder) {
 		{name: "event update wrong role", as: "qiye", method: "POST", url: ev + "/edit", form: edit, status: 403},
 		{name: "event update missing", as: "jingjiren", method: "POST", url: "/events/nope/edit", form: edit, status: 404},
 		{name: "event update", as: "jingjiren", method: "POST", url: ev + "/edit", form: edit, status: 303},
+		{name: "candidates filtered", as: "jingjiren", method: "GET", url: ev + "?q=" + url.QueryEscape("液冷板"), status: 200, want: []string{`value="ch-a001"`}, notWant: []string{`value="ch-a004"`}},
 		{name: "invite wrong role", as: "qiye", method: "POST", url: ev + "/invitations", form: url.Values{"kind": {"challenge"}, "postings": {"ch-a004"}}, status: 403},
 		{name: "invite nothing", as: "jingjiren", method: "POST", url: ev + "/invitations", form: url.Values{"kind": {"challenge"}, "postings": {""}}, status: 422, want: []string{"请至少选择一项"}},
 		{name: "invite to a missing event", as: "jingjiren", method: "POST", url: "/events/nope/invitations", form: url.Values{"kind": {"challenge"}, "postings": {"ch-a004"}}, status: 404},
