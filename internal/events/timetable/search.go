@@ -115,7 +115,7 @@ func (sr *search) dropLoss(e, k int) float64 {
 				buf = append(buf, sr.st.p.Pairs[j].Score)
 			}
 		}
-		sr.loss[k] = sr.st.entValue(e, sr.buf) - entValue(buf)
+		sr.loss[k] = sr.st.entValue(e, sr.buf) - entValue(buf, sr.st.p.decay())
 		sr.lossVer[k] = v
 	}
 	return sr.loss[k]

@@ -127,7 +127,7 @@ func (st *state) marginal(e, k int, buf []float64) float64 {
 	for _, j := range st.entPairs[e] {
 		buf = append(buf, st.p.Pairs[j].Score)
 	}
-	return entValue(append(buf, st.p.Pairs[k].Score))
+	return entValue(append(buf, st.p.Pairs[k].Score), st.p.decay())
 }
 
 // schedule gives out tables and returns the meetings by slot and table.

@@ -119,5 +119,5 @@ func (st *state) entValue(e int, buf []float64) float64 {
 	for _, k := range st.entPairs[e] {
 		buf = append(buf, st.p.Pairs[k].Score)
 	}
-	return entValue(buf)
+	return entValue(buf, st.p.decay())
 }

@@ -73,6 +73,10 @@ type Problem struct {
 	Tables  int // number of tables, numbered 0..Tables-1 (shown 1-based)
 	Parties []Party
 	Pairs   []Pair
+	// Decay is the weight ratio between an enterprise's successive meetings
+	// in Value, in (0, 1]; zero means the default Decay (0.8). Smaller
+	// values share meetings more evenly among enterprises.
+	Decay float64
 }
 
 // Meeting is one scheduled meeting: Pairs[Pair] meets in Slot at Table.
@@ -98,6 +102,9 @@ func (p *Problem) Validate() error {
 	}
 	if p.Tables < 0 {
 		return fmt.Errorf("对接会排期：桌数不能为负数（%d）", p.Tables)
+	}
+	if p.Decay != 0 && !(p.Decay > 0 && p.Decay <= 1) {
+		return fmt.Errorf("对接会排期：公平系数 %v 不在 (0, 1] 内", p.Decay)
 	}
 	seen := make(map[string]int, len(p.Parties))
 	for i, pt := range p.Parties {

@@ -5,18 +5,29 @@ import (
 	"slices"
 )
 
-// Decay is the weight ratio between an enterprise's successive meetings in
-// Value: its best meeting counts fully, its second 0.8, its third 0.64, ...
+// Decay is the default weight ratio between an enterprise's successive
+// meetings in Value (Problem.Decay zero): its best meeting counts fully,
+// its second 0.8, its third 0.64, ...
 const Decay = 0.8
+
+// decay is the problem's ratio: Problem.Decay, or Decay when unset.
+func (p *Problem) decay() float64 {
+	if p.Decay == 0 {
+		return Decay
+	}
+	return p.Decay
+}
 
 // Value is THE objective the solver and the baseline are measured by:
 //
-//	Value = Σ over enterprises e of Σ_k Decay^k · score_k(e)
+//	Value = Σ over enterprises e of Σ_k d^k · score_k(e)
 //
 // where score_0(e) ≥ score_1(e) ≥ ... are the match scores of e's meetings in
-// descending order. Strong pairs are worth more, and an enterprise's first
-// meeting is worth more than another enterprise's fifth (Decay^4 ≈ 0.41), so
-// maximising Value spreads meetings over enterprises: a fair share. Institutes
+// descending order and d is Problem.Decay (default Decay = 0.8). Strong
+// pairs are worth more, and an enterprise's first meeting is worth more than
+// another enterprise's fifth (0.8^4 ≈ 0.41), so maximising Value spreads
+// meetings over enterprises: a fair share. A smaller d shares more evenly
+// at some cost in raw score; d = 1 ignores fairness. Institutes
 // are not discounted. Tables and slots do not change the value, only which
 // pairs meet. Value counts every meeting of s as listed, even in a schedule
 // that breaks an invariant (Check says so); meetings with an out-of-range
@@ -25,7 +36,7 @@ func (p *Problem) Value(s Schedule) float64 {
 	byEnt := p.enterpriseScores(s)
 	v := 0.0
 	for _, sc := range byEnt {
-		v += entValue(sc)
+		v += entValue(sc, p.decay())
 	}
 	return v
 }
@@ -45,7 +56,7 @@ func (p *Problem) enterpriseScores(s Schedule) [][]float64 {
 }
 
 // entValue is one enterprise's term of Value; it sorts scores in place.
-func entValue(scores []float64) float64 {
+func entValue(scores []float64, decay float64) float64 {
 	slices.SortFunc(scores, func(a, b float64) int {
 		switch {
 		case a > b:
@@ -58,7 +69,7 @@ func entValue(scores []float64) float64 {
 	v, w := 0.0, 1.0
 	for _, x := range scores {
 		v += w * x
-		w *= Decay
+		w *= decay
 	}
 	return v
 }
