@@ -42,7 +42,7 @@ func newSearch(st *state) *search {
 		pairsOf: make([][]int, len(p.Parties)), queued: make([]bool, len(p.Pairs)),
 		victim: make([]int, max(p.Slots, 0)), victimAt: make([]int, max(p.Slots, 0))}
 	for e := range p.Parties {
-		sr.val[e] = st.entValue(e, sr.buf)
+		sr.val[e] = st.entValue(e)
 		sr.total += sr.val[e]
 	}
 	for k := range p.Pairs {
@@ -115,7 +115,8 @@ func (sr *search) dropLoss(e, k int) float64 {
 				buf = append(buf, sr.st.p.Pairs[j].Score)
 			}
 		}
-		sr.loss[k] = sr.st.entValue(e, sr.buf) - entValue(buf, sr.st.p.decay())
+		sr.buf = buf
+		sr.loss[k] = sr.st.entValue(e) - entValue(buf, sr.st.p.decay())
 		sr.lossVer[k] = v
 	}
 	return sr.loss[k]
@@ -159,7 +160,7 @@ func (sr *search) try(k, s int) float64 {
 	sr.ents = ents
 	gain := 0.0
 	for _, e := range ents {
-		gain += st.entValue(e, sr.buf) - sr.val[e]
+		gain += st.entValue(e) - sr.val[e]
 	}
 	return gain
 }
@@ -196,7 +197,7 @@ func (sr *search) commit(queue bool) {
 	p := sr.st.p
 	for _, c := range sr.log {
 		pr := p.Pairs[c.pair]
-		v := sr.st.entValue(pr.A, sr.buf)
+		v := sr.st.entValue(pr.A)
 		sr.total += v - sr.val[pr.A]
 		sr.val[pr.A] = v
 		if queue && c.from >= 0 {
@@ -222,7 +223,7 @@ func (sr *search) seat(k int, queue bool) bool {
 	pr := p.Pairs[k]
 	// Value only grows when a meeting is added, so the gain of seating k is
 	// at most its marginal value.
-	bound := st.marginal(pr.A, k, sr.buf) - sr.val[pr.A]
+	bound := st.marginal(pr.A, k) - sr.val[pr.A]
 	best, bestSlot := eps, -1
 	for s := range p.Slots {
 		if bound <= best {
@@ -301,7 +302,7 @@ func (sr *search) perturb(ctx context.Context, iters, stall int, rng *rand.Rand)
 			if !p.pairOK(j) || st.slotOf[j] >= 0 {
 				continue
 			}
-			if b := st.marginal(p.Pairs[j].A, j, sr.buf) - sr.val[p.Pairs[j].A]; k < 0 || b > kb {
+			if b := st.marginal(p.Pairs[j].A, j) - sr.val[p.Pairs[j].A]; k < 0 || b > kb {
 				k, kb = j, b
 			}
 		}
@@ -332,7 +333,7 @@ func (sr *search) perturb(ctx context.Context, iters, stall int, rng *rand.Rand)
 		sr.rewind(sr.trail)
 		for _, c := range sr.trail {
 			e := p.Pairs[c.pair].A
-			sr.val[e] = st.entValue(e, sr.buf)
+			sr.val[e] = st.entValue(e)
 		}
 		sr.total = before
 		sr.trail = sr.trail[:0]

@@ -17,6 +17,7 @@ type state struct {
 	masks       bool
 	avail, busy []uint64
 	full        uint64
+	scratch     []float64
 }
 
 func newState(p *Problem) *state {
@@ -114,10 +115,24 @@ func remove(xs []int, k int) []int {
 }
 
 // entValue is enterprise e's term of Value as things stand.
-func (st *state) entValue(e int, buf []float64) float64 {
-	buf = buf[:0]
-	for _, k := range st.entPairs[e] {
+func (st *state) entValue(e int) float64 {
+	return st.termWith(e, -1)
+}
+
+// marginal is enterprise e's term of Value with the unmet pair k added.
+func (st *state) marginal(e, k int) float64 {
+	return st.termWith(e, k)
+}
+
+// termWith is enterprise e's term of Value with pair k added (k < 0: none).
+func (st *state) termWith(e, k int) float64 {
+	buf := st.scratch[:0]
+	for _, j := range st.entPairs[e] {
+		buf = append(buf, st.p.Pairs[j].Score)
+	}
+	if k >= 0 {
 		buf = append(buf, st.p.Pairs[k].Score)
 	}
+	st.scratch = buf
 	return entValue(buf, st.p.decay())
 }
