@@ -6,10 +6,11 @@ package timetable
 // matters until then.
 type state struct {
 	p        *Problem
-	at       []int // at[party*Slots+slot]: the pair the party meets there, -1 if free
-	count    []int // meetings per slot
-	slotOf   []int // slotOf[pair]: the slot the pair meets in, -1 if it does not
-	bySlot   [][]int
+	at       []int   // at[party*Slots+slot]: the pair the party meets there, -1 if free
+	count    []int   // meetings per slot
+	slotOf   []int   // slotOf[pair]: the slot the pair meets in, -1 if it does not
+	bySlot   [][]int // the pairs meeting in each slot, in no particular order
+	pos      []int   // pos[pair]: its index in bySlot[slotOf[pair]]
 	entPairs [][]int // entPairs[party]: the pairs an enterprise meets
 	ver      []int   // ver[party]: bumped whenever entPairs[party] changes
 	// With at most 64 slots, slot sets as bit masks: avail and busy per
@@ -26,6 +27,7 @@ func newState(p *Problem) *state {
 		at:       make([]int, len(p.Parties)*max(p.Slots, 0)),
 		count:    make([]int, max(p.Slots, 0)),
 		slotOf:   make([]int, len(p.Pairs)),
+		pos:      make([]int, len(p.Pairs)),
 		bySlot:   make([][]int, max(p.Slots, 0)),
 		entPairs: make([][]int, len(p.Parties)),
 		ver:      make([]int, len(p.Parties)),
@@ -72,6 +74,7 @@ func (st *state) place(k, s int) {
 	st.at[pr.B*S+s] = k
 	st.count[s]++
 	st.slotOf[k] = s
+	st.pos[k] = len(st.bySlot[s])
 	st.bySlot[s] = append(st.bySlot[s], k)
 	st.entPairs[pr.A] = append(st.entPairs[pr.A], k)
 	st.ver[pr.A]++
@@ -92,7 +95,11 @@ func (st *state) unplace(k int) {
 	st.at[pr.B*S+s] = -1
 	st.count[s]--
 	st.slotOf[k] = -1
-	st.bySlot[s] = remove(st.bySlot[s], k)
+	// Swap-remove from the slot's list.
+	in, last := st.bySlot[s], len(st.bySlot[s])-1
+	in[st.pos[k]] = in[last]
+	st.pos[in[last]] = st.pos[k]
+	st.bySlot[s] = in[:last]
 	st.entPairs[pr.A] = remove(st.entPairs[pr.A], k)
 	st.ver[pr.A]++
 	if st.masks {
