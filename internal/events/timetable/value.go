@@ -68,7 +68,7 @@ func entValue(scores []float64, decay float64) float64 {
 	})
 	v, w := 0.0, 1.0
 	for _, x := range scores {
-		v += w * x
+		v += float64(w * x) // the conversion forbids a fused multiply-add: same result on every platform
 		w *= decay
 	}
 	return v
