@@ -84,8 +84,8 @@ type Stats struct {
 	// available in too (the most any schedule can serve); Served those with
 	// at least one meeting.
 	Enterprises, Servable, Served int
-	// MinMeetings and MaxMeetings are the fewest and most meetings of an
-	// enterprise with a candidate pair (0 and 0 when there is none).
+	// MinMeetings and MaxMeetings are the fewest and most meetings of a
+	// servable enterprise (0 and 0 when there is none).
 	MinMeetings, MaxMeetings int
 	// InstitutesMet counts institutes with at least one meeting; SameTable
 	// those of them that keep one table for all their meetings.
@@ -128,14 +128,14 @@ func (p *Problem) Stats(s Schedule) Stats {
 		switch {
 		case pt.Side == Enterprise && cand[x]:
 			st.Enterprises++
-			if servable[x] {
-				st.Servable++
-			}
 			if count[x] > 0 {
 				st.Served++
 			}
-			st.MinMeetings = min(st.MinMeetings, count[x])
-			st.MaxMeetings = max(st.MaxMeetings, count[x])
+			if servable[x] {
+				st.Servable++
+				st.MinMeetings = min(st.MinMeetings, count[x])
+				st.MaxMeetings = max(st.MaxMeetings, count[x])
+			}
 		case pt.Side == Institute && count[x] > 0:
 			st.InstitutesMet++
 			if table[x] >= 0 {
@@ -143,7 +143,7 @@ func (p *Problem) Stats(s Schedule) Stats {
 			}
 		}
 	}
-	if st.Enterprises == 0 {
+	if st.Servable == 0 {
 		st.MinMeetings = 0
 	}
 	return st
