@@ -2,6 +2,7 @@ package timetable
 
 import (
 	"context"
+	"math"
 	"math/bits"
 	"math/rand/v2"
 	"slices"
@@ -122,14 +123,25 @@ func (sr *search) dropLoss(e, k int) float64 {
 	return sr.loss[k]
 }
 
+// impossible is the gain of a move that a fixed meeting blocks.
+var impossible = math.Inf(-1)
+
 // try seats the unmet pair k in slot s (both parties available there),
 // moving or dropping the meetings in its way, and returns the gain in
-// Value. The changes stay applied and logged: the caller commits or undoes.
+// Value, or impossible when a fixed meeting is in the way. The changes stay
+// applied and logged: the caller commits or undoes.
 func (sr *search) try(k, s int) float64 {
 	st, p := sr.st, sr.st.p
 	pr := p.Pairs[k]
 	S := p.Slots
 	sr.log, sr.removed = sr.log[:0], sr.removed[:0]
+	if st.fixed != nil {
+		for _, x := range []int{pr.A, pr.B} {
+			if b := st.at[x*S+s]; b >= 0 && st.fixed[b] {
+				return impossible
+			}
+		}
+	}
 	for _, x := range []int{pr.A, pr.B} {
 		if b := st.at[x*S+s]; b >= 0 {
 			sr.do(b, -1)
@@ -140,6 +152,9 @@ func (sr *search) try(k, s int) float64 {
 		// The slot is full and no blocker was removed, so the state is the
 		// committed one: free the table the slot's victim holds.
 		victim := sr.victimOf(s)
+		if victim < 0 {
+			return impossible // every table holds a fixed meeting
+		}
 		sr.do(victim, -1)
 		sr.removed = append(sr.removed, victim)
 	}
@@ -167,7 +182,7 @@ func (sr *search) try(k, s int) float64 {
 
 // victimOf returns the meeting to free a table of the full slot s in the
 // committed state: preferably one that fits elsewhere, else the one whose
-// loss is least.
+// loss is least; never a fixed one (-1 if all are).
 func (sr *search) victimOf(s int) int {
 	if sr.victimAt[s] == sr.epoch+1 {
 		return sr.victim[s]
@@ -175,13 +190,16 @@ func (sr *search) victimOf(s int) int {
 	st, p := sr.st, sr.st.p
 	victim, least := -1, 0.0
 	for _, c := range st.bySlot[s] {
-		if sr.relocatable(c, s) >= 0 {
+		if !st.isFixed(c) && sr.relocatable(c, s) >= 0 {
 			victim = c
 			break
 		}
 	}
 	if victim < 0 {
 		for _, c := range st.bySlot[s] {
+			if st.isFixed(c) {
+				continue
+			}
 			if loss := sr.dropLoss(p.Pairs[c].A, c); victim < 0 || loss < least {
 				victim, least = c, loss
 			}
@@ -321,7 +339,10 @@ func (sr *search) perturb(ctx context.Context, iters, stall int, rng *rand.Rand)
 		}
 		before := sr.total
 		sr.trail = sr.trail[:0]
-		sr.try(k, slots[rng.IntN(len(slots))])
+		if sr.try(k, slots[rng.IntN(len(slots))]) == impossible {
+			sr.undo()
+			continue
+		}
 		sr.commit(true)
 		sr.repair()
 		if sr.total > before+eps {

@@ -83,11 +83,13 @@ func solve(ctx context.Context, p *Problem, rounds, stall int) (Schedule, solveI
 	return base, info
 }
 
-// stateOf loads a schedule into a state (tables dropped).
+// stateOf loads a valid schedule into a state (tables dropped).
 func stateOf(p *Problem, s Schedule) *state {
 	st := newState(p)
 	for _, m := range s.Meetings {
-		st.place(m.Pair, m.Slot)
+		if st.slotOf[m.Pair] < 0 { // not a fixed one, placed already
+			st.place(m.Pair, m.Slot)
+		}
 	}
 	return st
 }
@@ -120,7 +122,7 @@ func (p *Problem) matchSlots() *state {
 				weight = append(weight, st.marginal(e, k)-cur)
 			}
 		}
-		for _, k := range matchSlot(p, edges, weight, p.Tables) {
+		for _, k := range matchSlot(p, edges, weight, p.Tables-st.count[s]) {
 			st.place(k, s)
 		}
 	}
@@ -128,7 +130,7 @@ func (p *Problem) matchSlots() *state {
 }
 
 // schedule gives out tables and returns the meetings by slot and table.
-// Institutes with more meetings choose first; each takes the table that is
+// Fixed meetings keep theirs; then institutes with more meetings choose first; each takes the table that is
 // free in most of its slots and keeps it where free; the rest take the
 // lowest free table of their slot.
 func (st *state) schedule() Schedule {
@@ -139,7 +141,13 @@ func (st *state) schedule() Schedule {
 	var inst []int
 	meets := make([][]int, len(p.Parties))
 	for k, s := range st.slotOf {
-		if s >= 0 {
+		if s >= 0 && st.isFixed(k) {
+			table[k] = st.fixedTable[k]
+			used[s*T+table[k]] = true
+		}
+	}
+	for k, s := range st.slotOf {
+		if s >= 0 && !st.isFixed(k) {
 			table[k] = -1
 			b := p.Pairs[k].B
 			if len(meets[b]) == 0 {

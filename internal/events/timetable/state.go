@@ -2,8 +2,9 @@ package timetable
 
 // state is a schedule under construction without tables: which pair meets in
 // which slot, with the indexes needed to test and apply changes in O(1).
-// Tables are given out at the end (assignTables); only their count per slot
-// matters until then.
+// Tables are given out at the end (schedule); only their count per slot
+// matters until then. The problem's fixed meetings are placed from the
+// start and never move.
 type state struct {
 	p        *Problem
 	at       []int   // at[party*Slots+slot]: the pair the party meets there, -1 if free
@@ -19,6 +20,8 @@ type state struct {
 	avail, busy []uint64
 	full        uint64
 	scratch     []float64
+	fixed       []bool // fixed[pair]: the pair is one of Problem.Fixed
+	fixedTable  []int  // fixedTable[pair]: its table, for a fixed pair
 }
 
 func newState(p *Problem) *state {
@@ -53,7 +56,26 @@ func newState(p *Problem) *state {
 	for i := range st.slotOf {
 		st.slotOf[i] = -1
 	}
+	if len(p.Fixed) > 0 {
+		st.fixed = make([]bool, len(p.Pairs))
+		st.fixedTable = make([]int, len(p.Pairs))
+		for _, m := range p.Fixed {
+			// Validate rejects what is skipped here; an unvalidated problem
+			// must not panic.
+			if !p.pairOK(m.Pair) || m.Slot < 0 || m.Slot >= p.Slots || m.Table < 0 || m.Table >= p.Tables ||
+				st.slotOf[m.Pair] >= 0 {
+				continue
+			}
+			st.place(m.Pair, m.Slot)
+			st.fixed[m.Pair], st.fixedTable[m.Pair] = true, m.Table
+		}
+	}
 	return st
+}
+
+// isFixed reports whether pair k is a fixed meeting.
+func (st *state) isFixed(k int) bool {
+	return st.fixed != nil && k >= 0 && k < len(st.fixed) && st.fixed[k]
 }
 
 // free reports whether party x can meet in slot s: available and not busy.
