@@ -5,7 +5,7 @@ import (
 )
 
 // flowBound is an upper bound on Value: the rank relaxation. Each enterprise
-// has one node per rank r < its available slots, worth Decay^r; a pair may
+// has one node per rank r < its available slots, worth decay^r; a pair may
 // take one rank of its enterprise (rearrangement: the best ranking is by
 // score), an institute meets at most its available slots, all at most
 // Slots*Tables; slot-by-slot conflicts are ignored.
@@ -58,7 +58,7 @@ func flowBound(p *Problem) float64 {
 		w := 1.0
 		for _, r := range rank[pr.A] {
 			add(r, pn, 1, -w*pr.Score)
-			w *= Decay
+			w *= p.decay()
 		}
 		add(pn, inst[pr.B], 1, 0)
 	}

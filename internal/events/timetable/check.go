@@ -73,10 +73,10 @@ func (p *Problem) Check(s Schedule) []Violation {
 			continue
 		}
 		pr := p.Pairs[m.Pair]
-		for _, x := range []int{pr.A, pr.B} {
-			if !p.available(x, m.Slot) {
+		for _, x := range [][2]int{{pr.A, pr.B}, {pr.B, pr.A}} {
+			if !p.available(x[0], m.Slot) {
 				out = append(out, Violation{Kind: Unavailable, Meetings: []int{i},
-					Message: fmt.Sprintf("%s第 %d 时段不能参会，不能安排%s", p.Parties[x].label(), m.Slot+1, p.meetingLabel(m))})
+					Message: fmt.Sprintf("%s第 %d 时段不能参会，不能在此时段与%s洽谈", p.Parties[x[0]].label(), m.Slot+1, p.Parties[x[1]].label())})
 			}
 		}
 	}

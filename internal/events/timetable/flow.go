@@ -87,6 +87,9 @@ func matchSlot(p *Problem, edges []int, weight []float64, limit int) []int {
 				continue
 			}
 			done[u] = true
+			if u == 1 {
+				break // the sink: its path is the shortest
+			}
 			for e := g.head[u]; e >= 0; e = g.next[e] {
 				if g.cap[e] <= 0 {
 					continue
@@ -109,19 +112,13 @@ func matchSlot(p *Problem, edges []int, weight []float64, limit int) []int {
 		if real >= -1e-12 {
 			break // no gaining path left
 		}
-		// Unreached nodes move by the largest distance, which keeps every
-		// residual reduced cost non-negative.
-		far := 0.0
-		for _, d := range dist {
-			if !math.IsInf(d, 1) {
-				far = math.Max(far, d)
-			}
-		}
+		// Nodes not settled before the sink move by the sink's distance,
+		// which keeps every residual reduced cost non-negative.
 		for v := range pot {
-			if math.IsInf(dist[v], 1) {
-				pot[v] += far
-			} else {
+			if done[v] {
 				pot[v] += dist[v]
+			} else {
+				pot[v] += dist[1]
 			}
 		}
 		for v := 1; v != 0; {

@@ -27,7 +27,8 @@ var DefaultGenConfig = GenConfig{Enterprises: 300, Institutes: 300, Slots: 12, T
 	PairsPerEnterprise: 18.5, Availability: 0.7}
 
 // Generate builds a valid random problem from seed: the same seed and
-// config give the same problem. Scores are skewed (most pairs weak, a few
+// config give the same problem, on every platform (explicit float64
+// conversions forbid fused multiply-adds). Scores are skewed (most pairs weak, a few
 // strong; popular institutes score higher), so enterprises compete for the
 // same institutes and the fair share matters. Negative sizes count as zero.
 func Generate(seed int64, cfg GenConfig) *Problem {
@@ -36,7 +37,7 @@ func Generate(seed int64, cfg GenConfig) *Problem {
 	p := &Problem{Slots: max(cfg.Slots, 0), Tables: max(cfg.Tables, 0)}
 	avail := func() []bool {
 		a := make([]bool, p.Slots)
-		q := min(max(cfg.Availability+0.3*(r.Float64()-0.5), 0), 1)
+		q := min(max(cfg.Availability+float64(0.3*(r.Float64()-0.5)), 0), 1)
 		if r.IntN(20) == 0 {
 			q = 0 // now and then a party that cannot come at all
 		}
@@ -85,7 +86,7 @@ func Generate(seed int64, cfg GenConfig) *Problem {
 	}
 	for e := range ne {
 		// Geometric-ish number of candidates around the mean.
-		n := int(math.Round(cfg.PairsPerEnterprise * (0.25 + 1.5*r.Float64())))
+		n := int(math.Round(cfg.PairsPerEnterprise * (0.25 + float64(1.5*r.Float64()))))
 		seen := map[int]bool{}
 		for range n {
 			i := pick()
@@ -94,7 +95,7 @@ func Generate(seed int64, cfg GenConfig) *Problem {
 			}
 			seen[i] = true
 			pop := 1 - float64(i)/float64(ni) // popular institutes score higher
-			sc := 0.05 + 0.95*math.Pow(r.Float64(), 2.5)*(0.6+0.4*pop)
+			sc := 0.05 + float64(0.95*math.Pow(r.Float64(), 2.5)*(0.6+float64(0.4*pop)))
 			if cfg.Ties {
 				sc = math.Max(0.01, math.Round(sc*100)/100)
 			}

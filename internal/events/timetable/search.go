@@ -2,6 +2,7 @@ package timetable
 
 import (
 	"context"
+	"math"
 	"math/bits"
 	"math/rand/v2"
 	"slices"
@@ -42,7 +43,7 @@ func newSearch(st *state) *search {
 		pairsOf: make([][]int, len(p.Parties)), queued: make([]bool, len(p.Pairs)),
 		victim: make([]int, max(p.Slots, 0)), victimAt: make([]int, max(p.Slots, 0))}
 	for e := range p.Parties {
-		sr.val[e] = st.entValue(e, sr.buf)
+		sr.val[e] = st.entValue(e)
 		sr.total += sr.val[e]
 	}
 	for k := range p.Pairs {
@@ -115,20 +116,32 @@ func (sr *search) dropLoss(e, k int) float64 {
 				buf = append(buf, sr.st.p.Pairs[j].Score)
 			}
 		}
-		sr.loss[k] = sr.st.entValue(e, sr.buf) - entValue(buf)
+		sr.buf = buf
+		sr.loss[k] = sr.st.entValue(e) - entValue(buf, sr.st.p.decay())
 		sr.lossVer[k] = v
 	}
 	return sr.loss[k]
 }
 
+// impossible is the gain of a move that a fixed meeting blocks.
+var impossible = math.Inf(-1)
+
 // try seats the unmet pair k in slot s (both parties available there),
 // moving or dropping the meetings in its way, and returns the gain in
-// Value. The changes stay applied and logged: the caller commits or undoes.
+// Value, or impossible when a fixed meeting is in the way. The changes stay
+// applied and logged: the caller commits or undoes.
 func (sr *search) try(k, s int) float64 {
 	st, p := sr.st, sr.st.p
 	pr := p.Pairs[k]
 	S := p.Slots
 	sr.log, sr.removed = sr.log[:0], sr.removed[:0]
+	if st.fixed != nil {
+		for _, x := range []int{pr.A, pr.B} {
+			if b := st.at[x*S+s]; b >= 0 && st.fixed[b] {
+				return impossible
+			}
+		}
+	}
 	for _, x := range []int{pr.A, pr.B} {
 		if b := st.at[x*S+s]; b >= 0 {
 			sr.do(b, -1)
@@ -139,6 +152,9 @@ func (sr *search) try(k, s int) float64 {
 		// The slot is full and no blocker was removed, so the state is the
 		// committed one: free the table the slot's victim holds.
 		victim := sr.victimOf(s)
+		if victim < 0 {
+			return impossible // every table holds a fixed meeting
+		}
 		sr.do(victim, -1)
 		sr.removed = append(sr.removed, victim)
 	}
@@ -159,14 +175,14 @@ func (sr *search) try(k, s int) float64 {
 	sr.ents = ents
 	gain := 0.0
 	for _, e := range ents {
-		gain += st.entValue(e, sr.buf) - sr.val[e]
+		gain += st.entValue(e) - sr.val[e]
 	}
 	return gain
 }
 
 // victimOf returns the meeting to free a table of the full slot s in the
 // committed state: preferably one that fits elsewhere, else the one whose
-// loss is least.
+// loss is least; never a fixed one (-1 if all are).
 func (sr *search) victimOf(s int) int {
 	if sr.victimAt[s] == sr.epoch+1 {
 		return sr.victim[s]
@@ -174,13 +190,16 @@ func (sr *search) victimOf(s int) int {
 	st, p := sr.st, sr.st.p
 	victim, least := -1, 0.0
 	for _, c := range st.bySlot[s] {
-		if sr.relocatable(c, s) >= 0 {
+		if !st.isFixed(c) && sr.relocatable(c, s) >= 0 {
 			victim = c
 			break
 		}
 	}
 	if victim < 0 {
 		for _, c := range st.bySlot[s] {
+			if st.isFixed(c) {
+				continue
+			}
 			if loss := sr.dropLoss(p.Pairs[c].A, c); victim < 0 || loss < least {
 				victim, least = c, loss
 			}
@@ -196,7 +215,7 @@ func (sr *search) commit(queue bool) {
 	p := sr.st.p
 	for _, c := range sr.log {
 		pr := p.Pairs[c.pair]
-		v := sr.st.entValue(pr.A, sr.buf)
+		v := sr.st.entValue(pr.A)
 		sr.total += v - sr.val[pr.A]
 		sr.val[pr.A] = v
 		if queue && c.from >= 0 {
@@ -222,7 +241,7 @@ func (sr *search) seat(k int, queue bool) bool {
 	pr := p.Pairs[k]
 	// Value only grows when a meeting is added, so the gain of seating k is
 	// at most its marginal value.
-	bound := st.marginal(pr.A, k, sr.buf) - sr.val[pr.A]
+	bound := st.marginal(pr.A, k) - sr.val[pr.A]
 	best, bestSlot := eps, -1
 	for s := range p.Slots {
 		if bound <= best {
@@ -301,7 +320,7 @@ func (sr *search) perturb(ctx context.Context, iters, stall int, rng *rand.Rand)
 			if !p.pairOK(j) || st.slotOf[j] >= 0 {
 				continue
 			}
-			if b := st.marginal(p.Pairs[j].A, j, sr.buf) - sr.val[p.Pairs[j].A]; k < 0 || b > kb {
+			if b := st.marginal(p.Pairs[j].A, j) - sr.val[p.Pairs[j].A]; k < 0 || b > kb {
 				k, kb = j, b
 			}
 		}
@@ -320,7 +339,10 @@ func (sr *search) perturb(ctx context.Context, iters, stall int, rng *rand.Rand)
 		}
 		before := sr.total
 		sr.trail = sr.trail[:0]
-		sr.try(k, slots[rng.IntN(len(slots))])
+		if sr.try(k, slots[rng.IntN(len(slots))]) == impossible {
+			sr.undo()
+			continue
+		}
 		sr.commit(true)
 		sr.repair()
 		if sr.total > before+eps {
@@ -332,7 +354,7 @@ func (sr *search) perturb(ctx context.Context, iters, stall int, rng *rand.Rand)
 		sr.rewind(sr.trail)
 		for _, c := range sr.trail {
 			e := p.Pairs[c.pair].A
-			sr.val[e] = st.entValue(e, sr.buf)
+			sr.val[e] = st.entValue(e)
 		}
 		sr.total = before
 		sr.trail = sr.trail[:0]

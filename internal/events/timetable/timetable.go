@@ -73,6 +73,17 @@ type Problem struct {
 	Tables  int // number of tables, numbered 0..Tables-1 (shown 1-based)
 	Parties []Party
 	Pairs   []Pair
+	// Fixed are meetings that stay where they are (a broker placed them, or
+	// they were held): Greedy and Solve keep each at its slot and table,
+	// plan the other pairs around them and return them in the schedule.
+	// They must not conflict among themselves (Validate), except that a
+	// broker may fix a meeting in a slot a party did not offer (Check still
+	// reports it).
+	Fixed []Meeting
+	// Decay is the weight ratio between an enterprise's successive meetings
+	// in Value, in (0, 1]; zero means the default Decay (0.8). Smaller
+	// values share meetings more evenly among enterprises.
+	Decay float64
 }
 
 // Meeting is one scheduled meeting: Pairs[Pair] meets in Slot at Table.
@@ -98,6 +109,9 @@ func (p *Problem) Validate() error {
 	}
 	if p.Tables < 0 {
 		return fmt.Errorf("对接会排期：桌数不能为负数（%d）", p.Tables)
+	}
+	if p.Decay != 0 && !(p.Decay > 0 && p.Decay <= 1) {
+		return fmt.Errorf("对接会排期：公平系数 %v 不在 (0, 1] 内", p.Decay)
 	}
 	seen := make(map[string]int, len(p.Parties))
 	for i, pt := range p.Parties {
@@ -129,6 +143,11 @@ func (p *Problem) Validate() error {
 				p.Parties[pr.A].label(), p.Parties[pr.B].label())
 		}
 		pairs[ab{pr.A, pr.B}] = k
+	}
+	for _, v := range p.Check(Schedule{Meetings: p.Fixed}) {
+		if v.Kind != Unavailable {
+			return fmt.Errorf("对接会排期：固定的洽谈有误：%s", v.Message)
+		}
 	}
 	return nil
 }

@@ -54,6 +54,7 @@ func cases() []struct {
 		{"no-slots", GenConfig{Enterprises: 20, Institutes: 20, Slots: 0, Tables: 4, PairsPerEnterprise: 3, Availability: 0.8}},
 		{"empty", GenConfig{}},
 		{"plenty-of-tables", GenConfig{Enterprises: 100, Institutes: 100, Slots: 6, Tables: 200, PairsPerEnterprise: 5, Availability: 0.6}},
+		{"many-slots", GenConfig{Enterprises: 40, Institutes: 30, Slots: 70, Tables: 4, PairsPerEnterprise: 6, Availability: 0.3}},
 		{"large", GenConfig{Enterprises: 400, Institutes: 350, Slots: 12, Tables: 50, PairsPerEnterprise: 15, Availability: 0.6, Ties: true}},
 	}
 	var out []struct {
@@ -256,6 +257,29 @@ func TestTimetableValueIsDiminishing(t *testing.T) {
 	}
 }
 
+// TestTimetableDecayTradesScoreForShare: a smaller Decay serves more
+// enterprises for some raw score; Decay 1 is the plain sum of scores.
+func TestTimetableDecayTradesScoreForShare(t *testing.T) {
+	p := Generate(2, GenConfig{Enterprises: 120, Institutes: 100, Slots: 8, Tables: 15, PairsPerEnterprise: 10, Availability: 0.7})
+	var served []int
+	var raw []float64
+	for _, d := range []float64{1, 0.8, 0.5} {
+		p.Decay = d
+		st := p.Stats(Solve(context.Background(), p))
+		served, raw = append(served, st.Served), append(raw, st.RawScore)
+		if d == 1 && math.Abs(st.Value-st.RawScore) > 1e-9 {
+			t.Errorf("Decay 1: Value %v, want the raw score %v", st.Value, st.RawScore)
+		}
+		t.Logf("Decay %.1f: served %d of %d (%d can be), raw score %.2f, Value %.2f", d, st.Served, st.Enterprises, st.Servable, st.RawScore, st.Value)
+	}
+	if !(served[0] <= served[1] && served[1] <= served[2] && served[0] < served[2]) {
+		t.Errorf("served by Decay 1, 0.8, 0.5: %v, want increasing", served)
+	}
+	if !(raw[0] >= raw[2]) {
+		t.Errorf("raw score by Decay 1, 0.8, 0.5: %v, want Decay 1 highest", raw)
+	}
+}
+
 func TestTimetableDeterministic(t *testing.T) {
 	for i, c := range solved() {
 		if i%3 != 0 || len(c.p.Pairs) > 2000 { // one seed of each shape, the big ones below
@@ -313,6 +337,9 @@ func TestTimetableValidateRejectsBadInput(t *testing.T) {
 		{"zero score", func(p *Problem) { p.Pairs[0].Score = 0 }, "匹配度"},
 		{"score above one", func(p *Problem) { p.Pairs[0].Score = 1.5 }, "匹配度"},
 		{"infinite score", func(p *Problem) { p.Pairs[0].Score = math.Inf(1) }, "匹配度"},
+		{"NaN decay", func(p *Problem) { p.Decay = math.NaN() }, "公平系数"},
+		{"negative decay", func(p *Problem) { p.Decay = -0.5 }, "公平系数"},
+		{"decay above one", func(p *Problem) { p.Decay = 1.2 }, "公平系数"},
 		{"sides swapped", func(p *Problem) { p.Pairs[0] = Pair{A: 1, B: 0, Score: 0.5} }, "一家企业与一家院所"},
 		{"unknown side", func(p *Problem) { p.Parties[0].Side = 7 }, "类别无效"},
 		{"duplicate id", func(p *Problem) { p.Parties[1].ID = "e" }, "标识重复"},

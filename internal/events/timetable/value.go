@@ -5,18 +5,29 @@ import (
 	"slices"
 )
 
-// Decay is the weight ratio between an enterprise's successive meetings in
-// Value: its best meeting counts fully, its second 0.8, its third 0.64, ...
+// Decay is the default weight ratio between an enterprise's successive
+// meetings in Value (Problem.Decay zero): its best meeting counts fully,
+// its second 0.8, its third 0.64, ...
 const Decay = 0.8
+
+// decay is the problem's ratio: Problem.Decay, or Decay when unset.
+func (p *Problem) decay() float64 {
+	if p.Decay == 0 {
+		return Decay
+	}
+	return p.Decay
+}
 
 // Value is THE objective the solver and the baseline are measured by:
 //
-//	Value = Σ over enterprises e of Σ_k Decay^k · score_k(e)
+//	Value = Σ over enterprises e of Σ_k d^k · score_k(e)
 //
 // where score_0(e) ≥ score_1(e) ≥ ... are the match scores of e's meetings in
-// descending order. Strong pairs are worth more, and an enterprise's first
-// meeting is worth more than another enterprise's fifth (Decay^4 ≈ 0.41), so
-// maximising Value spreads meetings over enterprises: a fair share. Institutes
+// descending order and d is Problem.Decay (default Decay = 0.8). Strong
+// pairs are worth more, and an enterprise's first meeting is worth more than
+// another enterprise's fifth (0.8^4 ≈ 0.41), so maximising Value spreads
+// meetings over enterprises: a fair share. A smaller d shares more evenly
+// at some cost in raw score; d = 1 ignores fairness. Institutes
 // are not discounted. Tables and slots do not change the value, only which
 // pairs meet. Value counts every meeting of s as listed, even in a schedule
 // that breaks an invariant (Check says so); meetings with an out-of-range
@@ -25,7 +36,7 @@ func (p *Problem) Value(s Schedule) float64 {
 	byEnt := p.enterpriseScores(s)
 	v := 0.0
 	for _, sc := range byEnt {
-		v += entValue(sc)
+		v += entValue(sc, p.decay())
 	}
 	return v
 }
@@ -45,7 +56,7 @@ func (p *Problem) enterpriseScores(s Schedule) [][]float64 {
 }
 
 // entValue is one enterprise's term of Value; it sorts scores in place.
-func entValue(scores []float64) float64 {
+func entValue(scores []float64, decay float64) float64 {
 	slices.SortFunc(scores, func(a, b float64) int {
 		switch {
 		case a > b:
@@ -57,8 +68,8 @@ func entValue(scores []float64) float64 {
 	})
 	v, w := 0.0, 1.0
 	for _, x := range scores {
-		v += w * x
-		w *= Decay
+		v += float64(w * x) // the conversion forbids a fused multiply-add: same result on every platform
+		w *= decay
 	}
 	return v
 }
@@ -73,8 +84,8 @@ type Stats struct {
 	// available in too (the most any schedule can serve); Served those with
 	// at least one meeting.
 	Enterprises, Servable, Served int
-	// MinMeetings and MaxMeetings are the fewest and most meetings of an
-	// enterprise with a candidate pair (0 and 0 when there is none).
+	// MinMeetings and MaxMeetings are the fewest and most meetings of a
+	// servable enterprise (0 and 0 when there is none).
 	MinMeetings, MaxMeetings int
 	// InstitutesMet counts institutes with at least one meeting; SameTable
 	// those of them that keep one table for all their meetings.
@@ -117,14 +128,14 @@ func (p *Problem) Stats(s Schedule) Stats {
 		switch {
 		case pt.Side == Enterprise && cand[x]:
 			st.Enterprises++
-			if servable[x] {
-				st.Servable++
-			}
 			if count[x] > 0 {
 				st.Served++
 			}
-			st.MinMeetings = min(st.MinMeetings, count[x])
-			st.MaxMeetings = max(st.MaxMeetings, count[x])
+			if servable[x] {
+				st.Servable++
+				st.MinMeetings = min(st.MinMeetings, count[x])
+				st.MaxMeetings = max(st.MaxMeetings, count[x])
+			}
 		case pt.Side == Institute && count[x] > 0:
 			st.InstitutesMet++
 			if table[x] >= 0 {
@@ -132,7 +143,7 @@ func (p *Problem) Stats(s Schedule) Stats {
 			}
 		}
 	}
-	if st.Enterprises == 0 {
+	if st.Servable == 0 {
 		st.MinMeetings = 0
 	}
 	return st
