@@ -142,7 +142,7 @@ type Generated struct {
 // Generate proposes the timetable from the match scores and stores it:
 // the automatic meetings are replaced, the ones a broker placed by hand
 // (or with an outcome) stay where they are and the solver plans around
-// them.
+// them (timetable.Problem.Fixed).
 func (s *Service) Generate(ctx context.Context, a Actor, id string) (*Generated, error) {
 	e, err := s.load(ctx, a, id)
 	if err != nil {
@@ -155,83 +155,60 @@ func (s *Service) Generate(ctx context.Context, a Actor, id string) (*Generated,
 	if err != nil {
 		return nil, err
 	}
-	if err := pl.p.Validate(); err != nil {
+	// The solver's problem: the ranking's pairs, and the fixed meetings
+	// (with their pairs, ranked or not) that it keeps where they are and
+	// plans around.
+	gen := &timetable.Problem{Slots: pl.p.Slots, Tables: pl.p.Tables, Parties: pl.p.Parties}
+	var genPair []int // gen pair -> pl pair
+	at := map[int]int{}
+	use := func(k int) int {
+		if j, ok := at[k]; ok {
+			return j
+		}
+		at[k] = len(gen.Pairs)
+		gen.Pairs = append(gen.Pairs, pl.p.Pairs[k])
+		genPair = append(genPair, k)
+		return at[k]
+	}
+	for k := range pl.p.Pairs {
+		if pl.ranked[k] {
+			use(k)
+		}
+	}
+	kept := map[int]Meeting{} // pl pair -> the stored meeting that stays
+	for i, m := range pl.ms {
+		if fixed(m) {
+			tm := pl.sched.Meetings[i]
+			gen.Fixed = append(gen.Fixed, timetable.Meeting{Pair: use(tm.Pair), Slot: tm.Slot, Table: tm.Table})
+			kept[tm.Pair] = m
+		}
+	}
+	if err := gen.Validate(); err != nil {
 		return nil, duijie.Errorf(duijie.ECONFLICT, "%s", err.Error())
 	}
-	// The sub-problem: the fixed meetings' parties are busy in their
-	// slots and their pairs have met.
-	sub := &timetable.Problem{Slots: pl.p.Slots, Tables: pl.p.Tables}
-	for _, pt := range pl.p.Parties {
-		pt.Available = append([]bool(nil), pt.Available...)
-		sub.Parties = append(sub.Parties, pt)
-	}
-	var keep []Meeting
-	met := map[int]bool{}
-	used := make([]map[int]bool, pl.p.Slots) // tables taken by fixed meetings, per slot
-	for i := range used {
-		used[i] = map[int]bool{}
-	}
-	for i, m := range pl.ms {
-		if !fixed(m) {
+	sctx, cancel := context.WithTimeout(ctx, solveTime)
+	solved := timetable.Solve(sctx, gen)
+	cancel()
+	now := s.now()
+	var out []Meeting
+	for _, m := range solved.Meetings {
+		k := genPair[m.Pair]
+		if stored, ok := kept[k]; ok {
+			out = append(out, stored)
+			delete(kept, k)
 			continue
 		}
-		keep = append(keep, m)
-		tm := pl.sched.Meetings[i]
-		met[tm.Pair] = true
-		pr := pl.p.Pairs[tm.Pair]
-		if tm.Slot >= 0 && tm.Slot < sub.Slots {
-			sub.Parties[pr.A].Available[tm.Slot], sub.Parties[pr.B].Available[tm.Slot] = false, false
-			used[tm.Slot][tm.Table] = true
-		}
-	}
-	var subPair []int // sub pair -> pl pair
-	for k, pr := range pl.p.Pairs {
-		if !met[k] && pl.ranked[k] {
-			subPair = append(subPair, k)
-			sub.Pairs = append(sub.Pairs, pr)
-		}
-	}
-	sctx, cancel := context.WithTimeout(ctx, solveTime)
-	solved := timetable.Solve(sctx, sub)
-	cancel()
-	// Tables: a solved meeting keeps its table when no fixed meeting sits
-	// there, else takes the lowest free one; the strongest first, and
-	// what finds no table does not meet.
-	sort.SliceStable(solved.Meetings, func(x, y int) bool {
-		return sub.Pairs[solved.Meetings[x].Pair].Score > sub.Pairs[solved.Meetings[y].Pair].Score
-	})
-	var moved []timetable.Meeting
-	var placed []timetable.Meeting
-	for _, m := range solved.Meetings {
-		if !used[m.Slot][m.Table] {
-			used[m.Slot][m.Table] = true
-			placed = append(placed, m)
-		} else {
-			moved = append(moved, m)
-		}
-	}
-	for _, m := range moved {
-		for t := 0; t < pl.p.Tables; t++ {
-			if !used[m.Slot][t] {
-				used[m.Slot][t] = true
-				m.Table = t
-				placed = append(placed, m)
-				break
-			}
-		}
-	}
-	now := s.now()
-	out := append([]Meeting(nil), keep...)
-	for _, m := range placed {
-		k := subPair[m.Pair]
 		pr := pl.p.Pairs[k]
 		out = append(out, Meeting{ID: duijie.NewID("em-"), EventID: id, Slot: m.Slot, Table: m.Table,
 			EntParty: pl.parties[pr.A].ID, InstParty: pl.parties[pr.B].ID, Score: pr.Score, Source: sqlite.SourceAuto, Updated: now})
 	}
+	for _, m := range kept { // the solver returns the fixed meetings; never lose one
+		out = append(out, m)
+	}
 	if err := s.db.ReplaceEventMeetings(ctx, id, out); err != nil {
 		return nil, err
 	}
-	g := &Generated{Meetings: len(out), Kept: len(keep)}
+	g := &Generated{Meetings: len(out), Kept: len(gen.Fixed)}
 	served := map[string]bool{}
 	for _, m := range out {
 		served[m.EntParty] = true
