@@ -93,6 +93,7 @@ const (
 	AuditGenerate = "event.generate"
 	AuditEdit     = "event.edit"
 	AuditOutcome  = "event.outcome"
+	AuditNotify   = "event.notify"
 )
 
 // Limits of an event.

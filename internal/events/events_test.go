@@ -509,3 +509,29 @@ func TestLoadDemo(t *testing.T) {
 		t.Logf("the match table knows few demo pairs: %d meetings", g.Meetings)
 	}
 }
+
+// TestNotify: once published with a timetable, every party with meetings
+// is told its agenda; before, the broker is told why not.
+func TestNotify(t *testing.T) {
+	e := newEnv(t)
+	id := e.event(t)
+	_, err := e.ev.Notify(e.ctx, e.broker, id)
+	wantCode(t, "notify a draft", err, duijie.ECONFLICT)
+	must(t, e.ev.SetStatus(e.ctx, e.broker, id, events.Published))
+	_, err = e.ev.Notify(e.ctx, e.broker, id)
+	wantCode(t, "notify without a timetable", err, duijie.ECONFLICT)
+	_, err = e.ev.Notify(e.ctx, e.qiye, id)
+	wantCode(t, "a member notifies", err, duijie.EFORBIDDEN)
+	_, err = e.ev.Generate(e.ctx, e.broker, id)
+	must(t, err)
+	n, err := e.ev.Notify(e.ctx, e.broker, id)
+	must(t, err)
+	if n < 2 {
+		t.Fatalf("told %d parties", n)
+	}
+	msgs, _, err := e.wf.Inbox(e.ctx, workflow.Actor(e.qiye), 0, 1)
+	must(t, err)
+	if len(msgs) == 0 || !strings.HasPrefix(msgs[0].Subject, "对接会日程：") || !strings.Contains(msgs[0].Link, "/agenda/") {
+		t.Fatalf("qiye's inbox: %+v", msgs)
+	}
+}

@@ -226,3 +226,58 @@ func (s *Service) TableAgenda(ctx context.Context, a Actor, id string, table int
 	}
 	return ag, nil
 }
+
+// Notify tells every party with meetings (and not declined) its agenda:
+// a message to each of its organisation's users, linking the printable
+// agenda. The event must be published and have a timetable; a broker
+// notifies again after changing it. It returns how many parties were
+// told.
+func (s *Service) Notify(ctx context.Context, a Actor, id string) (int, error) {
+	e, err := s.load(ctx, a, id)
+	if err != nil {
+		return 0, err
+	}
+	if e.Status == sqlite.EventDraft {
+		return 0, duijie.Errorf(duijie.ECONFLICT, "请先发布对接会，再通知参会方日程")
+	}
+	ms, err := s.db.EventMeetings(ctx, id)
+	if err != nil {
+		return 0, err
+	}
+	if len(ms) == 0 {
+		return 0, duijie.Errorf(duijie.ECONFLICT, "还没有安排洽谈")
+	}
+	parties, err := s.db.EventParties(ctx, id)
+	if err != nil {
+		return 0, err
+	}
+	count := map[string]int{}
+	for _, m := range ms {
+		count[m.EntParty]++
+		count[m.InstParty]++
+	}
+	now := s.now()
+	var msgs []duijie.Message
+	told := 0
+	for _, p := range parties {
+		if count[p.ID] == 0 || p.Status == sqlite.PartyDeclined {
+			continue
+		}
+		users, err := s.db.UsersOf(ctx, p.OrgID)
+		if err != nil {
+			return 0, err
+		}
+		told++
+		for _, u := range users {
+			msgs = append(msgs, duijie.Message{UserID: u.ID, Kind: duijie.MsgInvitation, Created: now,
+				Link:    eventLink(id) + "/agenda/" + p.ID,
+				Subject: "对接会日程：" + e.Theme,
+				Body:    fmt.Sprintf("%s · %s。您以“%s”参会，共有 %d 场洽谈，请查看并打印日程表。", e.Day.Format(duijie.DateLayout), e.Place, p.Title, count[p.ID])})
+		}
+	}
+	if err := s.db.SendMessages(ctx, msgs); err != nil {
+		return 0, err
+	}
+	s.audit(ctx, a, AuditNotify, "event:"+id, fmt.Sprintf("%d parties", told))
+	return told, nil
+}

@@ -81,7 +81,11 @@ func (s *Server) handleEventTimetable(c *fiber.Ctx) error {
 		if err != nil {
 			return err
 		}
-		return s.render(c, "event_timetable", s.boardPage(c, b))
+		p := s.boardPage(c, b)
+		if pick := c.Query("pick"); pick != "" { // 安排 from the pairs left out: the add form, filled in
+			p.Form["op"], p.Form["pair"] = events.OpAdd, pick
+		}
+		return s.render(c, "event_timetable", p)
 	}
 	form := map[string]string{}
 	for _, f := range editFields {
@@ -182,6 +186,14 @@ func (s *Server) handleEventOutcome(c *fiber.Ctx) error {
 		ok = "event_intro"
 	}
 	return c.Redirect("/events/"+id+"/timetable?ok="+ok+"#m-"+mid, fiber.StatusSeeOther)
+}
+
+func (s *Server) handleEventNotify(c *fiber.Ctx) error {
+	id := c.Params("id")
+	if _, err := s.ev.Notify(c.UserContext(), actor(c), id); err != nil {
+		return err
+	}
+	return c.Redirect("/events/"+id+"/timetable?ok=event_notified", fiber.StatusSeeOther)
 }
 
 func (s *Server) handleEventAgenda(c *fiber.Ctx) error {

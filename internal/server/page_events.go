@@ -66,5 +66,6 @@ var eventFlashes = map[string]string{
 	"event_generated":  "日程已生成：按匹配度从高到低安排，并兼顾每家企业的洽谈场数。",
 	"event_changed":    "日程已调整。",
 	"event_outcome":    "洽谈结果已记录。",
+	"event_notified":   "已通知参会方，各方可在站内消息中打开自己的日程表。",
 	"event_intro":      "已生成对接，双方已收到推荐，可在对接队列中跟进。",
 }

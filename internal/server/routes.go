@@ -141,6 +141,7 @@ func (s *Server) routes() []route {
 		{"GET", "/events/:id/timetable", broker, s.handleEventTimetable},
 		{"POST", "/events/:id/timetable", broker, s.handleEventGenerate},
 		{"POST", "/events/:id/timetable/edit", broker, s.handleEventChange},
+		{"POST", "/events/:id/timetable/notify", broker, s.handleEventNotify},
 		{"POST", "/events/:id/meetings/:meeting/outcome", broker, s.handleEventOutcome},
 		{"GET", "/events/:id/agenda/:party", queueing, s.handleEventAgenda},
 		{"GET", "/events/:id/tables/:table", broker, s.handleEventTable},
