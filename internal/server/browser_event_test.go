@@ -15,7 +15,8 @@ import (
 // generates the timetable, adjusts it by hand (a removal and an addition,
 // each priced before it is confirmed, and a change the rules refuse), and
 // records an outcome that becomes an introduction, which shows in the
-// broker's queue; the enterprise prints its agenda.
+// broker's queue, and notifies the parties; the enterprise opens its
+// agenda from the inbox and prints it.
 func TestBrowserEventJourney(t *testing.T) {
 	start := time.Now()
 	j := newBrowserJourney(t)
@@ -203,15 +204,21 @@ func TestBrowserEventJourney(t *testing.T) {
 		if p.count(`table.queue a[href="`+intro+`"]`) != 1 {
 			p.t.Errorf("the introduction %s is not in the broker's queue", intro)
 		}
+		p.open(timetable(), 200)
+		if got := p.submit(`#notify-form button`, 200); got != timetable() {
+			p.t.Fatalf("notifying led to %s", got)
+		}
+		p.wantText(".flash", "已通知参会方")
 	}) {
 		return
 	}
 
-	step(ent, "the enterprise prints its agenda", func(p *browserPage) {
-		p.open(event, 200)
-		agenda := p.submit(`#my-party a[href*="/agenda/"]`, 200)
-		if !strings.Contains(agenda, "/agenda/") {
-			p.t.Fatalf("the agenda link led to %s", agenda)
+	step(ent, "the enterprise opens its agenda from the inbox and prints it", func(p *browserPage) {
+		p.open("/inbox", 200)
+		p.wantText(".messages", "对接会日程："+theme)
+		agenda := p.submit(`.messages li:first-child form button`, 200)
+		if !strings.HasPrefix(agenda, event+"/agenda/") {
+			p.t.Fatalf("the message led to %s", agenda)
 		}
 		p.wantText("main h2", "参会日程")
 		if strings.Contains(p.text("main"), "很可能相关") {
