@@ -311,4 +311,3 @@ func (db *DB) EventList(ctx context.Context, f EventFilter) ([]Event, error) {
 	}
 	return out, rows.Err()
 }
-

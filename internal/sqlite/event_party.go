@@ -82,4 +82,3 @@ func (db *DB) SaveEventParty(ctx context.Context, p *EventParty) error {
 		return nil
 	})
 }
-
