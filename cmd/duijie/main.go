@@ -32,6 +32,7 @@ func commands() []command {
 		{"reindex", "rebuild the search index from the store", runReindex},
 		{"backup", "copy the store to one file, also while the portal runs", runBackup},
 		{"audit-purge", "remove audit entries older than a date at least 184 days back", runAuditPurge},
+		{"scale", "add generated capabilities to a store, for load figures at 10k and 100k", runScale},
 		{"load", "load a portal on this machine with bounded bursts of requests; req/s and latency", runLoad},
 	}
 }

@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"time"
 
 	"duijie/index"
 	"duijie/internal/demo"
@@ -154,6 +155,7 @@ func runImportDemo(ctx context.Context, args []string, stdout, stderr io.Writer)
 	if err != nil {
 		return err
 	}
+	set.Shift(demo.Since(duijie.Today(time.Now()))) // shown on today as written for demo.AsOf
 	db, idxPath, err := openStore(ctx, *dir, true)
 	if err != nil {
 		return err

@@ -94,7 +94,9 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	loginsPath := filepath.Join(*dir, "demo-logins.txt")
 	switch {
 	case empty && *withDemo:
-		if _, err := svc.LoadDemo(ctx, func(logins []portal.Login) error { return writeLogins(loginsPath, logins) }); err != nil {
+		// The set's dates move to today, so that it shows as written.
+		today := duijie.Today(time.Now())
+		if _, err := svc.LoadDemoOn(ctx, today, func(logins []portal.Login) error { return writeLogins(loginsPath, logins) }); err != nil {
 			return err
 		}
 	case empty:
@@ -153,9 +155,9 @@ func newLogger(format string, w io.Writer) (*slog.Logger, error) {
 	}
 	switch format {
 	case "json":
-		return slog.New(slog.NewJSONHandler(w, opts)), nil
+		return duijie.RequestLog(slog.New(slog.NewJSONHandler(w, opts))), nil
 	case "text":
-		return slog.New(slog.NewTextHandler(w, opts)), nil
+		return duijie.RequestLog(slog.New(slog.NewTextHandler(w, opts))), nil
 	}
 	return nil, fmt.Errorf("--log-format must be json, text or auto, not %q", format)
 }

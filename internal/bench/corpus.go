@@ -11,6 +11,7 @@ import (
 	"io/fs"
 	"math/rand/v2"
 	"strings"
+	"time"
 	"unicode/utf8"
 
 	"duijie/data"
@@ -166,4 +167,34 @@ func (g *generator) challenge() challenge {
 		Keywords: []string{g.word(), g.word()},
 		Industry: string(duijie.Industries[g.rng.IntN(len(duijie.Industries))].Code),
 	}
+}
+
+// Capabilities generates n capabilities for a portal store at scale (the
+// load figures at 10k and 100k), owned in turn by the organisations orgs,
+// published, with ids gen-0000001…; the same seed, the same postings. The
+// text is made like the bench's corpus: clauses of the demo set led by
+// domain words.
+func Capabilities(seed uint64, n int, orgs []*duijie.Organization, posted time.Time) ([]*duijie.Capability, error) {
+	if len(orgs) == 0 {
+		return nil, fmt.Errorf("bench: no organisation to own generated capabilities")
+	}
+	v, err := loadVocab()
+	if err != nil {
+		return nil, err
+	}
+	g := newGenerator(v, seed)
+	out := make([]*duijie.Capability, 0, n)
+	for i := range n {
+		d := g.capability(i)
+		o := orgs[i%len(orgs)]
+		c := &duijie.Capability{ID: fmt.Sprintf("gen-%07d", i+1), OrgID: o.ID, OrgName: o.Name, Kind: duijie.Kind(d.Kind),
+			Title: d.Title, Description: d.Description, TRL: d.TRL, Industry: duijie.Industry(d.Industry),
+			Modes: []duijie.Mode{duijie.Mode(d.Modes[0])}, Keywords: strings.Split(d.Keywords, "、"),
+			Status: duijie.StatusPublished, Posted: posted}
+		if r, ok := duijie.ParseRegion(d.Region); ok {
+			c.Region = r
+		}
+		out = append(out, c)
+	}
+	return out, nil
 }

@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"io/fs"
 	"sort"
+	"time"
 
 	"duijie/data"
 	"duijie/internal/duijie"
@@ -186,4 +187,36 @@ func each[T any](fsys fs.FS, pattern string, fn func(T) error) error {
 		}
 	}
 	return nil
+}
+
+// AsOf is the day the demo set describes: its newest challenge was posted
+// a few days before, and the deadlines before it are the 已截止 examples.
+var AsOf = time.Date(2026, 11, 5, 0, 0, 0, 0, time.UTC)
+
+// Since is how many whole days lie between AsOf and today (a date as
+// duijie.Today gives it), 0 when today is not later.
+func Since(today time.Time) int {
+	return max(0, int(today.Sub(AsOf).Hours()/24))
+}
+
+// Shift moves every date of the set (postings' dates and deadlines) days
+// later, so that a portal started long after AsOf shows the set as it was
+// meant to be seen on AsOf: open challenges open, the 已截止 examples
+// expired, the newest postings recent.
+func (s *Set) Shift(days int) {
+	if days <= 0 {
+		return
+	}
+	later := func(t time.Time) time.Time {
+		if t.IsZero() {
+			return t
+		}
+		return t.AddDate(0, 0, days)
+	}
+	for i := range s.Challenges {
+		s.Challenges[i].Posted, s.Challenges[i].Deadline = later(s.Challenges[i].Posted), later(s.Challenges[i].Deadline)
+	}
+	for i := range s.Capabilities {
+		s.Capabilities[i].Posted = later(s.Capabilities[i].Posted)
+	}
 }

@@ -14,8 +14,9 @@ const (
 
 // StaffRoles are the roles of bureau staff accounts, the ones the system
 // administrator creates and moves between. Members' roles follow their
-// organisation's kind and never change.
-var StaffRoles = []Role{RoleBroker, RoleSysAdmin, RoleSecAdmin, RoleAuditor}
+// organisation's kind and never change. 科技特派员 (envoys) belong to no
+// organisation: the system administrator creates their accounts too.
+var StaffRoles = []Role{RoleBroker, RoleSysAdmin, RoleSecAdmin, RoleAuditor, RoleEnvoy}
 
 // OrgMember reports whether r is the role of an enterprise's or an
 // institute's member.
@@ -25,7 +26,7 @@ func (r Role) OrgMember() bool { return r == RoleEnterprise || r == RoleInstitut
 // one-time password for an account with role target:
 //
 //   - a broker, for enterprise and institute members;
-//   - the security administrator, for members and brokers;
+//   - the security administrator, for members, brokers and 科技特派员;
 //   - nobody, for the three administrator roles: a forgotten administrator
 //     password is not reset by anyone (that would let one administrator
 //     take over another's account); the system administrator disables the
@@ -35,7 +36,7 @@ func MayIssuePassword(issuer, target Role) bool {
 	case RoleBroker:
 		return target.OrgMember()
 	case RoleSecAdmin:
-		return target.OrgMember() || target == RoleBroker
+		return target.OrgMember() || target == RoleBroker || target == RoleEnvoy
 	}
 	return false
 }

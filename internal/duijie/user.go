@@ -31,10 +31,11 @@ func (r Role) Label() string {
 }
 
 // Staff reports whether r is bureau staff or an administrator (longer
-// passwords, shorter sessions).
+// passwords, shorter sessions); 科技特派员 are the bureau's people in the
+// field.
 func (r Role) Staff() bool {
 	switch r {
-	case RoleBroker, RoleSysAdmin, RoleSecAdmin, RoleAuditor:
+	case RoleBroker, RoleSysAdmin, RoleSecAdmin, RoleAuditor, RoleEnvoy:
 		return true
 	}
 	return false

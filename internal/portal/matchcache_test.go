@@ -214,3 +214,54 @@ func TestSearchWholeWords(t *testing.T) {
 		whole = whole && has
 	}
 }
+
+// TestListCache: a list asked twice is answered from the kept hits, and a
+// posting published in between shows at once (the index's generation
+// moved), for the home page's newest-first list and a query alike; a draft
+// moves neither the public index nor a public list; deep pages are not
+// kept.
+func TestListCache(t *testing.T) {
+	s, _ := newTestService(t)
+	ctx := context.Background()
+	s.now = func() time.Time { return time.Date(2026, 12, 1, 9, 0, 0, 0, time.UTC) } // after every demo posting
+	u, _, err := s.db.UserByUsername(ctx, "yuansuo")
+	must(t, err)
+	inst, anon := Actor{User: u}, Actor{}
+	list := func(p SearchParams) string {
+		t.Helper()
+		page, err := s.Search(ctx, anon, p)
+		must(t, err)
+		b, err := json.Marshal(page)
+		must(t, err)
+		return string(b)
+	}
+	home := SearchParams{Type: TypeCapability, Limit: 6, NoFacets: true}
+	query := SearchParams{Type: TypeCapability, Q: "钒液流电池电堆"}
+	firstHome, firstQuery := list(home), list(query)
+	if list(home) != firstHome || list(query) != firstQuery {
+		t.Fatal("the same list asked twice differs")
+	}
+	if n := len(s.lists.aud[duijie.AudiencePublic].entries); n != 2 {
+		t.Errorf("%d lists kept, want 2", n)
+	}
+	draft := &duijie.Capability{Kind: duijie.KindAchievement, Title: "钒液流电池电堆密封与流道设计", Description: "面向储能电站的钒液流电池电堆，提出新型密封结构与流道设计。",
+		TRL: 6, Industry: "nev", Modes: []duijie.Mode{"技术开发"}, Keywords: []string{"钒液流电池", "电堆"}}
+	must(t, s.SaveCapability(ctx, inst, draft, false))
+	if list(home) != firstHome || list(query) != firstQuery {
+		t.Error("a draft changed a public list")
+	}
+	must(t, s.SaveCapability(ctx, inst, draft, true))
+	for name, p := range map[string]SearchParams{"home": home, "query": query} {
+		page, err := s.Search(ctx, anon, p)
+		must(t, err)
+		if len(page.Items) == 0 || page.Items[0].ID != draft.ID {
+			t.Errorf("%s: the published capability is not first: %+v", name, page.Items)
+		}
+	}
+	deep := SearchParams{Type: TypeCapability, Offset: 60, Limit: 20}
+	before := len(s.lists.aud[duijie.AudiencePublic].entries)
+	list(deep)
+	if n := len(s.lists.aud[duijie.AudiencePublic].entries); n != before {
+		t.Errorf("a page past %d hits was kept (%d lists, was %d)", maxListHits, n, before)
+	}
+}

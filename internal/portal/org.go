@@ -146,7 +146,7 @@ func (s *Service) ReviewOrg(ctx context.Context, a Actor, id string, approve boo
 	if approve {
 		// Postings imported with the organisation waited for this review.
 		if n, err := s.db.PublishPending(ctx, id, today(s.now()).Format(duijie.DateLayout)); err != nil {
-			s.log.Error("publishing imported postings failed", "org", id, "err", err) // the review itself stands
+			s.log.ErrorContext(ctx, "publishing imported postings failed", "org", id, "err", err) // the review itself stands
 		} else if n > 0 {
 			s.audit(ctx, a, duijie.AuditPostingStatus, "org:"+id, fmt.Sprintf("pending → published：%d 条导入的发布随单位审核通过而发布", n))
 			s.Sync(ctx)
@@ -157,7 +157,7 @@ func (s *Service) ReviewOrg(ctx context.Context, a Actor, id string, approve boo
 		m.Subject, m.Body = "贵单位的注册未通过科技局审核", "如有疑问请联系六安市科技局。"
 	}
 	if err := s.wf.Notify(ctx, id, m); err != nil {
-		s.log.Error("review message failed", "org", id, "err", err) // the review itself stands
+		s.log.ErrorContext(ctx, "review message failed", "org", id, "err", err) // the review itself stands
 	}
 	return nil
 }

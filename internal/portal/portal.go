@@ -13,6 +13,7 @@ import (
 	"duijie/index"
 	"duijie/internal/auth"
 	"duijie/internal/duijie"
+	"duijie/internal/envoys"
 	"duijie/internal/events"
 	"duijie/internal/indexer"
 	"duijie/internal/match"
@@ -32,8 +33,10 @@ type Service struct {
 	indexer *indexer.Indexer
 	wf      *workflow.Service
 	matches *matchCache
+	lists   *genCache[*index.Result] // lists' hits, totals and facets
 	rp      *reports.Service
-	ev      *events.Service
+	ev      *envoys.Service // 科技特派员
+	evs     *events.Service // events: 对接会
 	hasher  *auth.Hasher
 	// throttle limits password checks per account and address before
 	// they reach the hasher.
@@ -59,13 +62,15 @@ func New(ctx context.Context, db *sqlite.DB, ix *indexer.Indexes, hasher *auth.H
 
 // NewWith is New with the workflow's reply deadlines.
 func NewWith(ctx context.Context, db *sqlite.DB, ix *indexer.Indexes, hasher *auth.Hasher, log *slog.Logger, d duijie.Deadlines) (*Service, error) {
+	log = duijie.RequestLog(log) // lines written in a request name it
 	s := &Service{db: db, ix: ix, m: map[duijie.Audience]*match.Matcher{}, indexer: indexer.New(db, ix), hasher: hasher, log: log, now: time.Now,
-		matches: newMatchCache(),
+		matches: newMatchCache(), lists: newGenCache[*index.Result](maxListCache),
 		imports: newImportPlans()}
 	s.throttle = newThrottle(PasswordChecksPerMinute, func() time.Time { return s.now() })
 	s.wf = workflow.New(db, log, func() time.Time { return s.now() }, d)
 	s.rp = reports.New(db, log, func() time.Time { return s.now() })
-	s.ev = events.New(db, s.wf, s.eventMatches, log, func() time.Time { return s.now() })
+	s.ev = envoys.New(db, log, func() time.Time { return s.now() }, s.Sync)
+	s.evs = events.New(db, s.wf, s.eventMatches, log, func() time.Time { return s.now() })
 	for _, aud := range duijie.Audiences {
 		s.m[aud] = match.New(ix.For(aud))
 	}
@@ -83,9 +88,9 @@ func (s *Service) Sync(ctx context.Context) {
 	s.syncMu.Lock()
 	defer s.syncMu.Unlock()
 	if n, err := s.indexer.Apply(context.WithoutCancel(ctx)); err != nil {
-		s.log.Error("index sync failed", "err", err)
+		s.log.ErrorContext(ctx, "index sync failed", "err", err)
 	} else if n > 0 {
-		s.log.Debug("index synced", "changes", n)
+		s.log.DebugContext(ctx, "index synced", "changes", n)
 	}
 }
 
@@ -126,9 +131,13 @@ func (s *Service) Workflow() *workflow.Service { return s.wf }
 // and clock.
 func (s *Service) Reports() *reports.Service { return s.rp }
 
+// Envoys is the work of 科技特派员 (assignments, visits, challenges drafted
+// on behalf of enterprises), over the portal's store, clock and index.
+func (s *Service) Envoys() *envoys.Service { return s.ev }
+
 // Events is the bureau's matchmaking events (对接会), over the portal's
 // store, clock, workflow and match lists.
-func (s *Service) Events() *events.Service { return s.ev }
+func (s *Service) Events() *events.Service { return s.evs }
 
 // eventMatches is the match list events scores pairs with: the caller's
 // ranking of a posting's partners, as its match page shows it.

@@ -340,7 +340,7 @@ func (s *Service) ReturnPosting(ctx context.Context, a Actor, typ, id, note stri
 	path := map[string]string{TypeChallenge: "/challenges/", TypeCapability: "/capabilities/"}[typ] + id
 	if err := s.wf.Notify(ctx, orgID, duijie.Message{Kind: duijie.MsgReview, Subject: "科技局退回了您的发布：" + title,
 		Body: note + "（修改后可重新发布）", Link: path}); err != nil {
-		s.log.Error("return message failed", "posting", id, "err", err) // the return itself stands
+		s.log.ErrorContext(ctx, "return message failed", "posting", id, "err", err) // the return itself stands
 	}
 	s.Sync(ctx)
 	return nil

@@ -2,6 +2,9 @@ package portal
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
 	"sort"
 	"strings"
 	"time"
@@ -60,6 +63,10 @@ type SearchParams struct {
 	Expired bool
 	Offset  int
 	Limit   int
+	// NoFacets leaves the facet counts out (the home page shows none):
+	// counting them visits every hit's values, the dearest part of a list
+	// at 10k postings and more.
+	NoFacets bool
 }
 
 // Facet is one value of a facet with its count.
@@ -123,7 +130,7 @@ func (s *Service) Search(ctx context.Context, a Actor, p SearchParams) (*SearchP
 	// filter and counts in no region facet, and nothing hidden shapes the
 	// statistics behind the scores, totals and facets.
 	ix, m := s.view(a)
-	q := index.Query{Type: p.Type, Filter: filter, Size: p.Offset + p.Limit, Facets: true, SortByPosted: p.Sort == "newest"}
+	q := index.Query{Type: p.Type, Filter: filter, Size: p.Offset + p.Limit, Facets: !p.NoFacets, SortByPosted: p.Sort == "newest"}
 	var all []index.Term // the query's terms with the sub-words of its compounds
 	if p.Q != "" {
 		other := index.DocChallenge
@@ -142,19 +149,10 @@ func (s *Service) Search(ctx context.Context, a Actor, p SearchParams) (*SearchP
 		q.Fields = []index.FieldBoost{{Field: index.FieldTitle, Boost: 2}, {Field: index.FieldKeywords, Boost: 1.5},
 			{Field: index.FieldDescription, Boost: 1}, {Field: index.FieldOrgName, Boost: 0.5}}
 	}
-	res, err := ix.Search(ctx, q)
+	res, err := s.searchIndex(ctx, duijie.AudienceOf(a.User), ix, q, all, p.Sort == "newest" || p.Q == "")
 	if err != nil {
 		return nil, err
 	}
-	if len(q.Terms) < len(all) && res.Total < minWhole {
-		// Too few postings hold the whole concept: related ones too, the
-		// whole concept first (it matches more of the query).
-		q.Terms = all
-		if res, err = ix.Search(ctx, q); err != nil {
-			return nil, err
-		}
-	}
-	sortHits(res.Hits, p.Sort == "newest" || p.Q == "")
 	page := &SearchPage{Params: p, Total: int(res.Total), Facets: facets(res.Facets)}
 	var shown disclosures
 	defer func() { s.auditDisclosures(ctx, a, shown) }()
@@ -206,6 +204,57 @@ func (s *Service) listFilter(ctx context.Context, p SearchParams) (index.Filter,
 // the index breaks them (by its _id, ascending): a page is cut from the
 // index's first offset+limit hits, and any other order would move a tie
 // that straddles a page boundary onto both pages.
+// searchIndex runs q on an audience's index, widened to all (the query's
+// terms with the sub-words of its compounds) when too few postings hold
+// the whole concept, with the hits in list order. Results are kept per
+// audience until the index changes (see genCache): a list asked again,
+// the home page above all, costs the store's reads only. Deep pages and
+// a filter that excludes postings the index has not caught up with are
+// not kept. The
+// result is shared: read it, never modify it.
+func (s *Service) searchIndex(ctx context.Context, aud duijie.Audience, ix *index.Index, q index.Query, all []index.Term, newest bool) (*index.Result, error) {
+	keep := len(q.Filter.ExcludeIDs) == 0 && q.Size <= maxListHits
+	// The generation is read before searching: a write during the search
+	// makes the result older than the cache's generation, and it is not
+	// kept.
+	gen, key := ix.Generation(), searchKey(q, all, newest)
+	if keep {
+		if res, ok := s.lists.get(aud, gen, key); ok {
+			return res, nil
+		}
+	}
+	res, err := ix.Search(ctx, q)
+	if err != nil {
+		return nil, err
+	}
+	if len(q.Terms) < len(all) && res.Total < minWhole {
+		// Too few postings hold the whole concept: related ones too, the
+		// whole concept first (it matches more of the query).
+		q.Terms = all
+		if res, err = ix.Search(ctx, q); err != nil {
+			return nil, err
+		}
+	}
+	sortHits(res.Hits, newest)
+	if keep {
+		s.lists.put(aud, gen, key, res)
+	}
+	return res, nil
+}
+
+// searchKey identifies a list's index work: the query (type, filter with
+// its date, terms, phrases, fields, page size, facets, order) and the
+// terms it may widen to.
+func searchKey(q index.Query, all []index.Term, newest bool) string {
+	b, _ := json.Marshal(struct {
+		Q      index.Query
+		All    []index.Term
+		Newest bool
+	}{q, all, newest})
+	sum := sha256.Sum256(b)
+	return hex.EncodeToString(sum[:])
+}
+
 func sortHits(hits []index.Hit, newest bool) {
 	sort.SliceStable(hits, func(i, j int) bool {
 		a, b := hits[i], hits[j]

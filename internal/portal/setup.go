@@ -3,6 +3,7 @@ package portal
 import (
 	"context"
 	"fmt"
+	"time"
 
 	"duijie/internal/demo"
 	"duijie/internal/duijie"
@@ -29,9 +30,20 @@ func (s *Service) Empty(ctx context.Context) (bool, error) {
 // no demo (the next start loads it again) or the demo with its sign-ins
 // kept.
 func (s *Service) LoadDemo(ctx context.Context, keep func([]Login) error) ([]Login, error) {
+	return s.LoadDemoOn(ctx, time.Time{}, keep)
+}
+
+// LoadDemoOn is LoadDemo for a portal started on the day today: the set's
+// dates move by the days since demo.AsOf, so that it looks on today as it
+// was written to look (its open challenges still open). A zero today
+// loads the dates as written (tests).
+func (s *Service) LoadDemoOn(ctx context.Context, today time.Time, keep func([]Login) error) ([]Login, error) {
 	set, err := demo.Load()
 	if err != nil {
 		return nil, err
+	}
+	if !today.IsZero() {
+		set.Shift(demo.Since(today))
 	}
 	names := map[string]string{}
 	for _, o := range set.Orgs {
@@ -57,7 +69,7 @@ func (s *Service) LoadDemo(ctx context.Context, keep func([]Login) error) ([]Log
 	if err != nil {
 		return nil, err
 	}
-	if err := s.ev.LoadDemo(ctx, "u-demo-jingjiren"); err != nil { // events: the demo 对接会
+	if err := s.evs.LoadDemo(ctx, "u-demo-jingjiren"); err != nil { // events: the demo 对接会
 		return nil, err
 	}
 	s.audit(ctx, Actor{IP: "local"}, duijie.AuditImport, "demo",

@@ -59,6 +59,9 @@ type Dashboard struct {
 	OverdueIDs   []string // the introductions of the Overdue table's rows, for links
 	OverdueTotal int
 	Summary      Table
+
+	Envoys     EnvoyFigures // 科技特派员 (envoys.go)
+	EnvoyTable Table        // per envoy
 }
 
 // overdueShown is how many overdue introductions the dashboard lists.
@@ -94,6 +97,9 @@ func (s *Service) Dashboard(ctx context.Context, a Actor, q Query) (*Dashboard, 
 		return nil, err
 	}
 	if err := s.overdue(ctx, sc, d); err != nil {
+		return nil, err
+	}
+	if err := s.envoys(ctx, sc, d); err != nil {
 		return nil, err
 	}
 	s.funnel(d)

@@ -63,6 +63,8 @@ func homeOf(u *duijie.User) string {
 		return "/admin/audit"
 	case duijie.RoleSecAdmin:
 		return "/security/users"
+	case duijie.RoleEnvoy:
+		return "/envoy"
 	}
 	return "/"
 }

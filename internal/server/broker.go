@@ -20,6 +20,17 @@ func (s *Server) handleMine(c *fiber.Ctx) error {
 	typ := portal.TypeChallenge
 	if a.User.Is(duijie.RoleInstitute) {
 		typ = portal.TypeCapability
+	} else {
+		// Challenges 科技特派员 drafted for us, waiting for our word.
+		drafts, err := s.svc.Envoys().Drafted(ctx, a)
+		if err != nil {
+			return err
+		}
+		for _, d := range drafts {
+			if d.State == duijie.OriginAwaiting {
+				p.EnvoyDrafts++
+			}
+		}
 	}
 	items, err := s.svc.Mine(ctx, a, typ)
 	if err != nil {
@@ -103,7 +114,8 @@ func (s *Server) handleOrgReview(c *fiber.Ctx) error {
 
 func staffRoles() []Option {
 	var out []Option
-	for _, r := range []duijie.Role{duijie.RoleBroker, duijie.RoleSysAdmin, duijie.RoleSecAdmin, duijie.RoleAuditor} {
+	for _, r := range []duijie.Role{duijie.RoleBroker, duijie.RoleSysAdmin, duijie.RoleSecAdmin, duijie.RoleAuditor,
+		duijie.RoleEnvoy} {
 		out = append(out, Option{string(r), r.Label()})
 	}
 	return out

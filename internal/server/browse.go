@@ -12,11 +12,11 @@ import (
 
 func (s *Server) handleHome(c *fiber.Ctx) error {
 	ctx, a := c.UserContext(), actor(c)
-	ch, err := s.svc.Search(ctx, a, portal.SearchParams{Type: portal.TypeChallenge, Limit: 6})
+	ch, err := s.svc.Search(ctx, a, portal.SearchParams{Type: portal.TypeChallenge, Limit: 6, NoFacets: true})
 	if err != nil {
 		return err
 	}
-	cp, err := s.svc.Search(ctx, a, portal.SearchParams{Type: portal.TypeCapability, Limit: 6})
+	cp, err := s.svc.Search(ctx, a, portal.SearchParams{Type: portal.TypeCapability, Limit: 6, NoFacets: true})
 	if err != nil {
 		return err
 	}

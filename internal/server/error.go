@@ -63,10 +63,10 @@ func (s *Server) handleError(c *fiber.Ctx, err error) error {
 	}
 	code := status(de.Code)
 	if code >= 500 {
-		s.log.Error("internal error", "rid", rid, "method", c.Method(), "path", c.Path(), "err", err)
+		s.log.ErrorContext(c.UserContext(), "internal error", "method", c.Method(), "path", c.Path(), "err", err)
 	}
 	if early {
-		s.log.Warn("request refused before routing", "rid", rid, "method", c.Method(), "path", c.Path(), "err", err)
+		s.log.WarnContext(c.UserContext(), "request refused before routing", "method", c.Method(), "path", c.Path(), "err", err)
 	}
 	if isAPI(c) {
 		body := fiber.Map{"error": fiber.Map{"code": de.Code, "message": de.Message, "request_id": rid}}

@@ -11,6 +11,9 @@ import (
 	"duijie/internal/events"
 )
 
+// evs is the events service (对接会), reached through the portal.
+func (s *Server) evs() *events.Service { return s.svc.Events() }
+
 // eventPage is the common page of the events' handlers, with their own
 // notices after a redirect.
 func (s *Server) eventPage(c *fiber.Ctx, title string) Page {
@@ -23,7 +26,7 @@ func (s *Server) eventPage(c *fiber.Ctx, title string) Page {
 }
 
 func (s *Server) handleEventList(c *fiber.Ctx) error {
-	list, err := s.ev.List(c.UserContext(), actor(c))
+	list, err := s.evs().List(c.UserContext(), actor(c))
 	if err != nil {
 		return err
 	}
@@ -69,7 +72,7 @@ func readEventInput(form map[string]string, inds []string) (events.Input, fieldE
 func (s *Server) handleEventCreate(c *fiber.Ctx) error {
 	form, inds := introForm(c, eventFields...), formList(c, "industries")
 	in, perrs := readEventInput(form, inds)
-	id, err := s.ev.Create(c.UserContext(), actor(c), in)
+	id, err := s.evs().Create(c.UserContext(), actor(c), in)
 	errs, err := merge(perrs, err)
 	if err != nil {
 		return err
@@ -82,7 +85,7 @@ func (s *Server) handleEventCreate(c *fiber.Ctx) error {
 }
 
 func (s *Server) handleEventEdit(c *fiber.Ctx) error {
-	v, err := s.ev.Get(c.UserContext(), actor(c), c.Params("id"))
+	v, err := s.evs().Get(c.UserContext(), actor(c), c.Params("id"))
 	if err != nil {
 		return err
 	}
@@ -99,7 +102,7 @@ func (s *Server) handleEventUpdate(c *fiber.Ctx) error {
 	id := c.Params("id")
 	form, inds := introForm(c, eventFields...), formList(c, "industries")
 	in, perrs := readEventInput(form, inds)
-	err := conflictAsField(s.ev.Update(c.UserContext(), actor(c), id, in))
+	err := conflictAsField(s.evs().Update(c.UserContext(), actor(c), id, in))
 	errs, err := merge(perrs, err)
 	if err != nil {
 		return err
@@ -127,16 +130,16 @@ func (s *Server) handleEventShow(c *fiber.Ctx) error {
 // errors.
 func (s *Server) showEvent(c *fiber.Ctx, id string, form, errs map[string]string) error {
 	ctx, a := c.UserContext(), actor(c)
-	v, err := s.ev.Get(ctx, a, id)
+	v, err := s.evs().Get(ctx, a, id)
 	if err != nil {
 		return err
 	}
 	p := &EventPage{Page: s.eventPage(c, "对接会："+v.Theme), V: v, Form: form, Errors: errs, Q: c.Query("q")}
 	if v.Broker {
-		if p.Challenges, err = s.ev.Candidates(ctx, a, id, events.Challenge, c.Query("q")); err != nil {
+		if p.Challenges, err = s.evs().Candidates(ctx, a, id, events.Challenge, c.Query("q")); err != nil {
 			return err
 		}
-		if p.Abilities, err = s.ev.Candidates(ctx, a, id, events.Capability, c.Query("q")); err != nil {
+		if p.Abilities, err = s.evs().Candidates(ctx, a, id, events.Capability, c.Query("q")); err != nil {
 			return err
 		}
 		for _, st := range events.Statuses {
@@ -164,7 +167,7 @@ func (s *Server) eventDone(c *fiber.Ctx, id string, err error, form map[string]s
 
 func (s *Server) handleEventStatus(c *fiber.Ctx) error {
 	id := c.Params("id")
-	err := s.ev.SetStatus(c.UserContext(), actor(c), id, events.EventStatus(c.FormValue("status")))
+	err := s.evs().SetStatus(c.UserContext(), actor(c), id, events.EventStatus(c.FormValue("status")))
 	if err != nil {
 		return err
 	}
@@ -173,9 +176,9 @@ func (s *Server) handleEventStatus(c *fiber.Ctx) error {
 
 func (s *Server) handleEventInvite(c *fiber.Ctx) error {
 	id := c.Params("id")
-	_, err := s.ev.Invite(c.UserContext(), actor(c), id, events.PartyKind(c.FormValue("kind")), formList(c, "postings"))
+	_, err := s.evs().Invite(c.UserContext(), actor(c), id, events.PartyKind(c.FormValue("kind")), formList(c, "postings"))
 	if duijie.ErrorCode(err) == duijie.EINVALID {
-		if _, gerr := s.ev.Get(c.UserContext(), actor(c), id); gerr != nil {
+		if _, gerr := s.evs().Get(c.UserContext(), actor(c), id); gerr != nil {
 			return gerr // a missing event is 404 before a bad form
 		}
 	}
@@ -196,18 +199,18 @@ func availability(c *fiber.Ctx, n int) []bool {
 
 func (s *Server) handleEventRegister(c *fiber.Ctx) error {
 	id := c.Params("id")
-	v, err := s.ev.Get(c.UserContext(), actor(c), id)
+	v, err := s.evs().Get(c.UserContext(), actor(c), id)
 	if err != nil {
 		return err
 	}
 	form := introForm(c, "posting")
-	err = s.ev.Register(c.UserContext(), actor(c), id, form["posting"], availability(c, len(v.Slots)))
+	err = s.evs().Register(c.UserContext(), actor(c), id, form["posting"], availability(c, len(v.Slots)))
 	return s.eventDone(c, id, err, form, "event_registered")
 }
 
 func (s *Server) handleEventAnswer(c *fiber.Ctx) error {
 	id := c.Params("id")
-	v, err := s.ev.Get(c.UserContext(), actor(c), id)
+	v, err := s.evs().Get(c.UserContext(), actor(c), id)
 	if err != nil {
 		return err
 	}
@@ -220,7 +223,7 @@ func (s *Server) handleEventAnswer(c *fiber.Ctx) error {
 		return s.eventDone(c, id, &duijie.Error{Code: duijie.EINVALID, Message: "请选择参加或不参加",
 			Fields: map[string]string{"answer": "请选择参加或不参加"}}, nil, "")
 	}
-	err = s.ev.Answer(c.UserContext(), actor(c), id, c.Params("party"), attend, availability(c, len(v.Slots)))
+	err = s.evs().Answer(c.UserContext(), actor(c), id, c.Params("party"), attend, availability(c, len(v.Slots)))
 	return s.eventDone(c, id, err, nil, "event_answered")
 }
 

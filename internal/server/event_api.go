@@ -66,7 +66,7 @@ func toPartyJSON(p *events.Party) partyJSON {
 }
 
 func (s *Server) apiEventList(c *fiber.Ctx) error {
-	list, err := s.ev.List(c.UserContext(), actor(c))
+	list, err := s.evs().List(c.UserContext(), actor(c))
 	if err != nil {
 		return err
 	}
@@ -80,7 +80,7 @@ func (s *Server) apiEventList(c *fiber.Ctx) error {
 }
 
 func (s *Server) apiEventTimetable(c *fiber.Ctx) error {
-	b, err := s.ev.Timetable(c.UserContext(), actor(c), c.Params("id"))
+	b, err := s.evs().Timetable(c.UserContext(), actor(c), c.Params("id"))
 	if err != nil {
 		return err
 	}
@@ -113,7 +113,7 @@ func (s *Server) apiEventOutcome(c *fiber.Ctx) error {
 	if err := decode(c, &in); err != nil {
 		return err
 	}
-	intro, err := s.ev.Record(c.UserContext(), actor(c), c.Params("id"), c.Params("meeting"), events.Outcome(in.Outcome), in.Note)
+	intro, err := s.evs().Record(c.UserContext(), actor(c), c.Params("id"), c.Params("meeting"), events.Outcome(in.Outcome), in.Note)
 	if err != nil {
 		return err
 	}

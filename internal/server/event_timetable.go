@@ -77,7 +77,7 @@ func (s *Server) boardPage(c *fiber.Ctx, b *events.Board) *EventBoardPage {
 func (s *Server) handleEventTimetable(c *fiber.Ctx) error {
 	ctx, a, id := c.UserContext(), actor(c), c.Params("id")
 	if c.Query("op") == "" {
-		b, err := s.ev.Timetable(ctx, a, id)
+		b, err := s.evs().Timetable(ctx, a, id)
 		if err != nil {
 			return err
 		}
@@ -96,14 +96,14 @@ func (s *Server) handleEventTimetable(c *fiber.Ctx) error {
 	var cost *events.Cost
 	var err error
 	if len(perrs) == 0 {
-		b, cost, err = s.ev.Preview(ctx, a, id, ed)
+		b, cost, err = s.evs().Preview(ctx, a, id, ed)
 	}
 	errs, err := merge(perrs, err)
 	if err != nil {
 		return err
 	}
 	if b == nil {
-		if b, err = s.ev.Timetable(ctx, a, id); err != nil {
+		if b, err = s.evs().Timetable(ctx, a, id); err != nil {
 			return err
 		}
 	}
@@ -117,7 +117,7 @@ func (s *Server) handleEventTimetable(c *fiber.Ctx) error {
 
 func (s *Server) handleEventGenerate(c *fiber.Ctx) error {
 	id := c.Params("id")
-	if _, err := s.ev.Generate(c.UserContext(), actor(c), id); err != nil {
+	if _, err := s.evs().Generate(c.UserContext(), actor(c), id); err != nil {
 		return err
 	}
 	return c.Redirect("/events/"+id+"/timetable?ok=event_generated", fiber.StatusSeeOther)
@@ -132,7 +132,7 @@ func (s *Server) handleEventChange(c *fiber.Ctx) error {
 	var cost *events.Cost
 	var err error
 	if len(perrs) == 0 {
-		cost, err = s.ev.Change(ctx, a, id, ed)
+		cost, err = s.evs().Change(ctx, a, id, ed)
 	}
 	refused := ""
 	if de, ok := err.(*duijie.Error); ok && de.Code == duijie.ECONFLICT {
@@ -145,7 +145,7 @@ func (s *Server) handleEventChange(c *fiber.Ctx) error {
 	if len(errs) == 0 && refused == "" {
 		return c.Redirect("/events/"+id+"/timetable?ok=event_changed", fiber.StatusSeeOther)
 	}
-	b, err := s.ev.Timetable(ctx, a, id)
+	b, err := s.evs().Timetable(ctx, a, id)
 	if err != nil {
 		return err
 	}
@@ -165,13 +165,13 @@ func (s *Server) handleEventChange(c *fiber.Ctx) error {
 func (s *Server) handleEventOutcome(c *fiber.Ctx) error {
 	ctx, a, id, mid := c.UserContext(), actor(c), c.Params("id"), c.Params("meeting")
 	outcome := events.Outcome(c.FormValue("outcome"))
-	intro, err := s.ev.Record(ctx, a, id, mid, outcome, c.FormValue("note"))
+	intro, err := s.evs().Record(ctx, a, id, mid, outcome, c.FormValue("note"))
 	errs, err := merge(nil, conflictAsField(err))
 	if err != nil {
 		return err
 	}
 	if len(errs) > 0 {
-		b, err := s.ev.Timetable(ctx, a, id)
+		b, err := s.evs().Timetable(ctx, a, id)
 		if err != nil {
 			return err
 		}
@@ -190,14 +190,14 @@ func (s *Server) handleEventOutcome(c *fiber.Ctx) error {
 
 func (s *Server) handleEventNotify(c *fiber.Ctx) error {
 	id := c.Params("id")
-	if _, err := s.ev.Notify(c.UserContext(), actor(c), id); err != nil {
+	if _, err := s.evs().Notify(c.UserContext(), actor(c), id); err != nil {
 		return err
 	}
 	return c.Redirect("/events/"+id+"/timetable?ok=event_notified", fiber.StatusSeeOther)
 }
 
 func (s *Server) handleEventAgenda(c *fiber.Ctx) error {
-	ag, err := s.ev.PartyAgenda(c.UserContext(), actor(c), c.Params("id"), c.Params("party"))
+	ag, err := s.evs().PartyAgenda(c.UserContext(), actor(c), c.Params("id"), c.Params("party"))
 	if err != nil {
 		return err
 	}
@@ -209,7 +209,7 @@ func (s *Server) handleEventTable(c *fiber.Ctx) error {
 	if err != nil {
 		n = 0 // not a table: 404 below, after the event's own checks
 	}
-	ag, err := s.ev.TableAgenda(c.UserContext(), actor(c), c.Params("id"), n)
+	ag, err := s.evs().TableAgenda(c.UserContext(), actor(c), c.Params("id"), n)
 	if err != nil {
 		return err
 	}

@@ -38,8 +38,7 @@ func (s *Server) handleReadyz(c *fiber.Ctx) error {
 	body := fiber.Map{"status": "ready", "store": state(r.Store), "index": state(r.Index),
 		"outbox_pending": r.Pending, "outbox_lag_ms": r.Lag.Milliseconds()}
 	if !ok {
-		rid, _ := c.Locals(localRequestID).(string)
-		s.log.Warn("not ready", "rid", rid, "store", r.Store, "index", r.Index, "pending", r.Pending, "lag", r.Lag)
+		s.log.WarnContext(c.UserContext(), "not ready", "store", r.Store, "index", r.Index, "pending", r.Pending, "lag", r.Lag)
 		body["status"] = "not ready"
 		c.Status(fiber.StatusServiceUnavailable)
 	}

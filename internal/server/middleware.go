@@ -38,17 +38,17 @@ func staticFiles() fiber.Handler {
 // error pages, sets the security headers, and logs the request when it
 // is done.
 func (s *Server) requestID(c *fiber.Ctx) error {
-	id := s.stamp(c)
+	s.stamp(c)
 	start := time.Now()
 	err := c.Next()
 	if err != nil {
 		if herr := s.handleError(c, err); herr != nil {
-			s.log.Error("error handler failed", "rid", id, "err", herr)
+			s.log.ErrorContext(c.UserContext(), "error handler failed", "err", herr)
 		}
 	}
 	noStoreJSON(c)
 	s.metrics.observe(c, time.Since(start))
-	s.log.Info("request", "rid", id, "method", c.Method(), "path", c.Path(), "status", c.Response().StatusCode(),
+	s.log.InfoContext(c.UserContext(), "request", "method", c.Method(), "path", c.Path(), "status", c.Response().StatusCode(),
 		"ms", time.Since(start).Milliseconds())
 	return nil
 }
@@ -66,6 +66,8 @@ func (s *Server) stamp(c *fiber.Ctx) string {
 	rand.Read(b)
 	id := hex.EncodeToString(b)
 	c.Locals(localRequestID, id)
+	// Services log with the request's context: their lines name it too.
+	c.SetUserContext(duijie.WithRequestID(c.UserContext(), id))
 	c.Set("X-Request-Id", id)
 	s.setSecurityHeaders(c)
 	return id
@@ -86,8 +88,7 @@ func noStoreJSON(c *fiber.Ctx) {
 func (s *Server) recoverPanics(c *fiber.Ctx) (err error) {
 	defer func() {
 		if r := recover(); r != nil {
-			rid, _ := c.Locals(localRequestID).(string)
-			s.log.Error("panic", "rid", rid, "path", c.Path(), "panic", fmt.Sprint(r), "stack", string(debug.Stack()))
+			s.log.ErrorContext(c.UserContext(), "panic", "path", c.Path(), "panic", fmt.Sprint(r), "stack", string(debug.Stack()))
 			err = fmt.Errorf("panic: %v", r)
 		}
 	}()

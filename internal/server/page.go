@@ -60,7 +60,7 @@ func (s *Server) page(c *fiber.Ctx, title string) Page {
 		if n, err := s.wf.Unread(c.UserContext(), actor(c)); err == nil {
 			p.Unread = n
 		} else {
-			s.log.Error("unread count failed", "rid", rid, "err", err) // the page is still worth showing
+			s.log.ErrorContext(c.UserContext(), "unread count failed", "err", err) // the page is still worth showing
 		}
 	}
 	return p
@@ -262,6 +262,7 @@ type MinePage struct {
 	Groups       []MineIntro // our postings, each with its introductions
 	Asked        []MineRow   // introductions we asked for about others' postings
 	Answer       int         // introductions waiting for our answer
+	EnvoyDrafts  int         // challenges 科技特派员 drafted for us, awaiting our confirmation
 	CanPost      bool
 }
 

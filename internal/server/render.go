@@ -12,6 +12,8 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"duijie/internal/duijie"
+	"duijie/internal/envoys"
+	"duijie/internal/events"
 	"duijie/internal/portal"
 	"duijie/internal/reports"
 	"duijie/internal/workflow"
@@ -110,6 +112,7 @@ var funcs = template.FuncMap{
 		}
 		return false
 	},
+	"marks":  marks,
 	"add":    func(a, b int) int { return a + b },
 	"sub":    func(a, b int) int { return a - b },
 	"stages": func() []duijie.Stage { return duijie.Stages[:len(duijie.Stages)-1] },
@@ -192,6 +195,27 @@ var auditLabels = map[string]string{
 	portal.AuditImportPreview:   "导入预览",
 	portal.AuditImportCommit:    "确认导入",
 	portal.AuditExportAction:    "导出审计日志",
+
+	// 科技特派员
+	envoys.AuditAssign:         "指派科技特派员",
+	envoys.AuditUnassign:       "结束特派员服务",
+	envoys.AuditVisit:          "记录服务走访",
+	envoys.AuditVisitCorrect:   "更正走访记录",
+	envoys.AuditOnBehalf:       "特派员代拟需求",
+	envoys.AuditOnBehalfOK:     "企业确认代拟需求",
+	envoys.AuditOnBehalfReturn: "企业退回代拟需求",
+
+	// events: 对接会
+	events.AuditCreate:   "创建对接会",
+	events.AuditUpdate:   "修改对接会",
+	events.AuditStatus:   "变更对接会状态",
+	events.AuditInvite:   "邀请参加对接会",
+	events.AuditRegister: "报名参加对接会",
+	events.AuditAnswer:   "确认参会时段",
+	events.AuditGenerate: "生成对接会日程",
+	events.AuditEdit:     "调整对接会日程",
+	events.AuditOutcome:  "记录洽谈结果",
+	events.AuditNotify:   "通知参会方日程",
 }
 
 // contactList is what the "contacts" block shows: masked contacts, each
@@ -230,3 +254,26 @@ func groupDigits(n int64) string {
 
 // returnForm is what the broker's 退回 form of a posting needs.
 type returnForm struct{ Path, ID, CSRF string }
+
+// marks is a title's or a snippet's fragments as HTML, the hits in <mark>:
+// one call instead of an escaped action per fragment, which is most of
+// what a list or a page of ten explained matches costs html/template.
+// Every fragment's text is escaped here, byte for byte as the template
+// would (htmlEscaper below).
+func marks(frags []portal.Fragment) template.HTML {
+	var b strings.Builder
+	for _, f := range frags {
+		if f.Hit {
+			b.WriteString("<mark>")
+		}
+		htmlEscaper.WriteString(&b, f.Text)
+		if f.Hit {
+			b.WriteString("</mark>")
+		}
+	}
+	return template.HTML(b.String())
+}
+
+// htmlEscaper escapes text for an HTML text node with html/template's own
+// table (it escapes + too, against UTF-7 sniffing).
+var htmlEscaper = strings.NewReplacer("\x00", "\uFFFD", `"`, "&#34;", "&", "&amp;", "'", "&#39;", "+", "&#43;", "<", "&lt;", ">", "&gt;")

@@ -35,6 +35,8 @@ var (
 	secadmin   = roles(duijie.RoleSecAdmin)
 	queueing   = roles(duijie.RoleEnterprise, duijie.RoleInstitute, duijie.RoleBroker)
 	inviters   = roles(duijie.RoleEnterprise, duijie.RoleBroker)
+	envoy      = roles(duijie.RoleEnvoy)
+	envoyDesk  = roles(duijie.RoleEnvoy, duijie.RoleBroker)
 )
 
 func roles(rs ...duijie.Role) policy { return policy{roles: rs} }
@@ -148,6 +150,20 @@ func (s *Server) routes() []route {
 		{"GET", "/api/v1/events", public, s.apiEventList},
 		{"GET", "/api/v1/events/:id/timetable", broker, s.apiEventTimetable},
 		{"POST", "/api/v1/events/:id/meetings/:meeting/outcome", broker, s.apiEventOutcome},
+		// 科技特派员: the envoy's visits and drafts, the enterprise's
+		// confirmation, the brokers' assignments (internal/envoys)
+		{"GET", "/envoy", envoy, s.handleEnvoyHome},
+		{"POST", "/envoy/visits", envoy, s.handleVisitCreate},
+		{"GET", "/envoy/visits/:id", envoyDesk, s.handleVisitShow},
+		{"POST", "/envoy/visits/:id", envoy, s.handleVisitCorrect},
+		{"GET", "/envoy/visits/:id/challenge", envoy, s.handleEnvoyChallengeNew},
+		{"POST", "/envoy/visits/:id/challenge", envoy, s.handleEnvoyChallengeCreate},
+		{"GET", "/my/envoy-drafts", enterprise, s.handleEnvoyDrafts},
+		{"POST", "/my/envoy-drafts/:id/confirm", enterprise, s.handleEnvoyDraftConfirm},
+		{"POST", "/my/envoy-drafts/:id/return", enterprise, s.handleEnvoyDraftReturn},
+		{"GET", "/broker/envoys", broker, s.handleEnvoyList},
+		{"POST", "/broker/envoys/assignments", broker, s.handleEnvoyAssign},
+		{"POST", "/broker/envoys/assignments/:id/end", broker, s.handleEnvoyUnassign},
 
 		{"GET", "/api/v1/openapi.json", public, s.handleOpenAPI},
 		{"POST", "/api/v1/tokens", public, s.apiTokenCreate},

@@ -34,7 +34,7 @@ func testEvents(t *testing.T, st *stack, rec *recorder) {
 			want: []string{"请填写对接会主题", "请按 年-月-日", "桌数应为", "请至少填写一个时段"}},
 		{name: "event create", as: "jingjiren", method: "POST", url: "/events", form: form, status: 303},
 	})
-	list, err := st.srv.ev.List(ctx, broker)
+	list, err := st.srv.evs().List(ctx, broker)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -84,7 +84,7 @@ func testEvents(t *testing.T, st *stack, rec *recorder) {
 		{name: "register", as: "gongyanyuan", method: "POST", url: ev + "/register", form: url.Values{"posting": {"cap-a009"}, "slots": {"0", "1", "2"}}, status: 303},
 		{name: "register twice", as: "gongyanyuan", method: "POST", url: ev + "/register", form: url.Values{"posting": {"cap-a009"}, "slots": {"0"}}, status: 422, want: []string{"已参加本次对接会"}},
 	})
-	v, err := st.srv.ev.Get(ctx, broker, id)
+	v, err := st.srv.evs().Get(ctx, broker, id)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -115,7 +115,7 @@ func testEvents(t *testing.T, st *stack, rec *recorder) {
 		{name: "swap without the other meeting", as: "jingjiren", method: "POST", url: tt + "/edit", form: url.Values{"op": {"swap"}, "meeting": {"x"}}, status: 422, want: []string{"请选择与哪场洽谈对调"}},
 		{name: "change a missing meeting", as: "jingjiren", method: "POST", url: tt + "/edit", form: url.Values{"op": {"remove"}, "meeting": {"x"}}, status: 404},
 	})
-	b, err := st.srv.ev.Timetable(ctx, broker, id)
+	b, err := st.srv.evs().Timetable(ctx, broker, id)
 	if err != nil || len(b.Meetings) != 1 {
 		t.Fatalf("timetable: %+v, %v", b, err)
 	}

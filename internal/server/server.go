@@ -13,7 +13,7 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
-	"duijie/internal/events"
+	"duijie/internal/duijie"
 	"duijie/internal/portal"
 	"duijie/internal/reports"
 	"duijie/internal/workflow"
@@ -51,7 +51,6 @@ type Server struct {
 	svc    *portal.Service
 	wf     *workflow.Service
 	rp     *reports.Service
-	ev     *events.Service // events: 对接会
 	log    *slog.Logger
 	secure bool
 	pages  *pages
@@ -70,7 +69,7 @@ func New(cfg Config) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
-	s := &Server{svc: cfg.Service, wf: cfg.Service.Workflow(), rp: cfg.Service.Reports(), ev: cfg.Service.Events(), log: cfg.Log, secure: cfg.SecureCookies, pages: p}
+	s := &Server{svc: cfg.Service, wf: cfg.Service.Workflow(), rp: cfg.Service.Reports(), log: duijie.RequestLog(cfg.Log), secure: cfg.SecureCookies, pages: p}
 	s.ready = cfg.Service.Ready
 	proxies, err := ParseTrustedProxies(strings.Join(cfg.TrustedProxies, ","))
 	if err != nil {

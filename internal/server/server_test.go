@@ -72,6 +72,11 @@ func mustStack(t testing.TB) *stack {
 // newStack opens a store and indexes in dir, loads the demo set and
 // serves them.
 func newStack(dir string) (*stack, error) {
+	return newStackLog(dir, slog.New(slog.NewTextHandler(io.Discard, nil)))
+}
+
+// newStackLog is newStack writing its log to log.
+func newStackLog(dir string, log *slog.Logger) (*stack, error) {
 	ctx := context.Background()
 	db, err := sqlite.Open(ctx, dir+"/duijie.db")
 	if err != nil {
@@ -81,7 +86,6 @@ func newStack(dir string) (*stack, error) {
 	if err != nil {
 		return nil, err
 	}
-	log := slog.New(slog.NewTextHandler(io.Discard, nil))
 	svc, err := portal.New(ctx, db, ix, auth.NewHasher(auth.Params{Memory: 64, Time: 1, Threads: 1, KeyLen: 32, SaltLen: 16}, 2), log)
 	if err != nil {
 		return nil, err

@@ -18,7 +18,7 @@ import (
 // than failing what was done.
 func (db *DB) Audit(ctx context.Context, log *slog.Logger, e duijie.AuditEntry) {
 	if err := db.Record(context.WithoutCancel(ctx), e); err != nil {
-		log.Error("audit write failed", "action", e.Action, "object", e.Object, "err", err)
+		log.ErrorContext(ctx, "audit write failed", "action", e.Action, "object", e.Object, "err", err)
 	}
 }
 
@@ -34,7 +34,7 @@ func (db *DB) AuditAll(ctx context.Context, log *slog.Logger, entries []duijie.A
 		return nil
 	})
 	if err != nil {
-		log.Error("audit write failed", "entries", len(entries), "err", err)
+		log.ErrorContext(ctx, "audit write failed", "entries", len(entries), "err", err)
 	}
 }
 
