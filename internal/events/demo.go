@@ -11,7 +11,7 @@ import (
 const DemoID = "ev-demo-nev"
 
 // LoadDemo adds the demo set's event, unless it is there: a published
-// 新能源汽车 对接会 of the demo broker, with up to six challenges and six
+// 新能源汽车 对接会 of the demo broker two weeks from the day it is loaded, with up to six challenges and six
 // capabilities of the industry (one posting per organisation) registered
 // for every slot and no timetable yet, so that a broker can propose one.
 // The parties get no message: nobody invited them.
@@ -23,7 +23,7 @@ func (s *Service) LoadDemo(ctx context.Context, brokerID string) error {
 	}
 	now := s.now()
 	e := &Event{ID: DemoID, Theme: "六安市新能源汽车产业技术对接会", Industries: []duijie.Industry{"nev"},
-		Day: duijie.ParseDate("2026-12-18"), Place: "六安市科技大市场二楼路演厅",
+		Day: duijie.Today(now).AddDate(0, 0, 14), Place: "六安市科技大市场二楼路演厅",
 		Slots:  []string{"14:00–14:20", "14:20–14:40", "14:40–15:00", "15:00–15:20", "15:20–15:40", "15:40–16:00"},
 		Tables: 6, Status: sqlite.EventPublished, CreatedBy: brokerID, Created: now, Updated: now}
 	var ps []Party
