@@ -2,6 +2,8 @@ package timetable
 
 import (
 	"context"
+	"fmt"
+	"math"
 	"math/rand/v2"
 	"slices"
 	"testing"
@@ -87,5 +89,62 @@ func TestTimetableDeltaReportsTheRightViolation(t *testing.T) {
 		if !slices.Equal(got, c.want) {
 			t.Errorf("%s: violations %v, want kinds %v", c.name, vs, c.want)
 		}
+	}
+}
+
+// TestTimetableScheduleGarbageNeverPanics feeds Check, Value, Stats, Apply
+// and Delta schedules and edits with indexes out of every range.
+func TestTimetableScheduleGarbageNeverPanics(t *testing.T) {
+	p := Generate(9, GenConfig{Enterprises: 10, Institutes: 8, Slots: 3, Tables: 2, PairsPerEnterprise: 3, Availability: 0.6})
+	r := rand.New(rand.NewPCG(9, 9))
+	in := func(n int) int { return r.IntN(n+4) - 2 }
+	for range 2000 {
+		var s Schedule
+		for range r.IntN(8) {
+			s.Meetings = append(s.Meetings, Meeting{Pair: in(len(p.Pairs)), Slot: in(p.Slots), Table: in(p.Tables)})
+		}
+		p.Check(s)
+		p.Value(s)
+		p.Stats(s)
+		e := Edit{Kind: EditKind(in(4)), Meeting: in(len(s.Meetings)), Other: in(len(s.Meetings)),
+			Pair: in(len(p.Pairs)), Slot: in(p.Slots), Table: in(p.Tables)}
+		d, vs := p.Delta(s, e)
+		if after, _, err := p.Apply(s, e); err == nil {
+			if want := p.Value(after) - p.Value(s); d != want {
+				t.Fatalf("%+v on %v: Delta %v, want %v", e, s, d, want)
+			}
+		} else if len(vs) != 1 || vs[0].Kind != BadMeeting {
+			t.Fatalf("%+v: Apply fails (%v) but Delta reports %v", e, err, vs)
+		}
+	}
+}
+
+// TestTimetableGarbageProblemsNeverPanic: Greedy, Solve and Validate on
+// problems nobody validated, broken in every way at once.
+func TestTimetableGarbageProblemsNeverPanic(t *testing.T) {
+	r := rand.New(rand.NewPCG(11, 11))
+	in := func(n int) int { return r.IntN(n+4) - 2 }
+	scores := []float64{0.5, 1, 0, -1, 2, math.NaN(), math.Inf(1), 0.01}
+	for i := range 2000 {
+		p := &Problem{Slots: r.IntN(5) - 1, Tables: r.IntN(4) - 1}
+		if i%10 == 0 {
+			p.Slots = 66 // beyond the bit masks
+		}
+		for i := range r.IntN(8) {
+			av := make([]bool, max(0, p.Slots+r.IntN(3)-1))
+			for s := range av {
+				av[s] = r.IntN(3) > 0
+			}
+			p.Parties = append(p.Parties, Party{ID: fmt.Sprint(i % 5), Side: Side(r.IntN(3)), Available: av})
+		}
+		for range r.IntN(12) {
+			p.Pairs = append(p.Pairs, Pair{A: in(len(p.Parties)), B: in(len(p.Parties)), Score: scores[r.IntN(len(scores))]})
+		}
+		for range r.IntN(3) {
+			p.Fixed = append(p.Fixed, Meeting{Pair: in(len(p.Pairs)), Slot: in(p.Slots), Table: in(p.Tables)})
+		}
+		_ = p.Validate()
+		p.Check(Greedy(p))
+		p.Check(Solve(context.Background(), p))
 	}
 }

@@ -17,7 +17,7 @@ func TestTimetableSearchKeepsItsBooks(t *testing.T) {
 	} {
 		p := Generate(3, cfg)
 		order := p.byScore()
-		sr := newSearch(p.matchSlots())
+		sr := newSearch(p.matchSlots(context.Background()))
 		check := func(phase string) {
 			t.Helper()
 			s := sr.st.schedule()

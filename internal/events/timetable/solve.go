@@ -61,11 +61,15 @@ func solve(ctx context.Context, p *Problem, rounds, stall int) (Schedule, solveI
 	}
 	order := p.byScore()
 	var best *search
-	for _, st := range []*state{stateOf(p, base), p.matchSlots()} {
+	starts := []func() *state{
+		func() *state { return stateOf(p, base) },
+		func() *state { return p.matchSlots(ctx) },
+	}
+	for _, start := range starts {
 		if ctx.Err() != nil {
 			break
 		}
-		sr := newSearch(st)
+		sr := newSearch(start())
 		sr.improve(ctx, order)
 		if best == nil || sr.total > best.total+eps {
 			best = sr
@@ -96,8 +100,9 @@ func stateOf(p *Problem, s Schedule) *state {
 
 // matchSlots fills the slots one after another, each with a maximum-weight
 // matching of the pairs free in it, weighted by the marginal Value they add
-// to what earlier slots gave.
-func (p *Problem) matchSlots() *state {
+// to what earlier slots gave. When ctx is done it leaves the other slots
+// empty.
+func (p *Problem) matchSlots(ctx context.Context) *state {
 	st := newState(p)
 	byEnt := make([][]int, len(p.Parties))
 	for k := range p.Pairs {
@@ -108,6 +113,9 @@ func (p *Problem) matchSlots() *state {
 	var edges []int
 	var weight []float64
 	for s := range p.Slots {
+		if ctx.Err() != nil {
+			break
+		}
 		edges, weight = edges[:0], weight[:0]
 		for e, ks := range byEnt {
 			if len(ks) == 0 || !st.free(e, s) {

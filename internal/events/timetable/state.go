@@ -35,7 +35,7 @@ func newState(p *Problem) *state {
 		entPairs: make([][]int, len(p.Parties)),
 		ver:      make([]int, len(p.Parties)),
 	}
-	if p.Slots <= 64 {
+	if p.Slots >= 0 && p.Slots <= 64 {
 		st.masks = true
 		st.avail = make([]uint64, len(p.Parties))
 		st.busy = make([]uint64, len(p.Parties))

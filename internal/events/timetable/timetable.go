@@ -3,17 +3,20 @@
 // institutes (by their capability), each available in some slots, and
 // candidate pairs (enterprise, institute) scored by the match engine.
 //
-// Invariants of a schedule (Problem.Check reports every one that is broken):
+// Invariants of a schedule (Problem.Check reports every one that is broken,
+// with a Chinese message for the broker's page):
 //   - a party has at most one meeting per slot;
 //   - a slot holds at most Tables meetings, each at a distinct table in [0, Tables);
 //   - a party meets only in slots it is available in;
 //   - a pair meets at most once.
 //
 // The objective (Problem.Value) rewards strong pairs and a fair share of
-// meetings for every enterprise; Greedy is the baseline, Solve the solver, and
-// Problem.Delta prices a broker's manual edit. The package is pure (standard
-// library only, no I/O) and deterministic: the same Problem gives the same
-// Schedule.
+// meetings for every enterprise; Problem.Stats gives the plain figures
+// beside it. Greedy is the baseline, Solve the solver; both keep the
+// problem's fixed meetings where they are. Problem.Delta prices a broker's
+// manual edit and names the invariants it breaks. The package is pure
+// (standard library only, no I/O) and deterministic: the same Problem gives
+// the same Schedule.
 package timetable
 
 import (

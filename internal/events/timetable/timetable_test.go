@@ -8,6 +8,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 )
 
 // testCase is a generated problem with its Greedy and Solve schedules.
@@ -302,14 +303,24 @@ func TestTimetableDeterministic(t *testing.T) {
 
 func TestTimetableSolveHonoursCancelledContext(t *testing.T) {
 	p := Generate(3, DefaultGenConfig)
-	ctx, cancel := context.WithCancel(context.Background())
+	cancelled, cancel := context.WithCancel(context.Background())
 	cancel()
-	s := Solve(ctx, p)
-	if vs := p.Check(s); len(vs) > 0 {
-		t.Fatal(vs[0].Message)
-	}
-	if p.Value(s) < p.Value(Greedy(p))-1e-9 {
-		t.Error("Solve with a cancelled context is worse than Greedy")
+	for _, d := range []time.Duration{-1, time.Millisecond, 50 * time.Millisecond} {
+		ctx := cancelled
+		if d > 0 {
+			var stop context.CancelFunc
+			ctx, stop = context.WithTimeout(context.Background(), d)
+			defer stop()
+		}
+		start := time.Now()
+		s := Solve(ctx, p)
+		t.Logf("deadline %v: returned after %v", d, time.Since(start))
+		if vs := p.Check(s); len(vs) > 0 {
+			t.Fatal(vs[0].Message)
+		}
+		if p.Value(s) < p.Value(Greedy(p))-1e-9 {
+			t.Errorf("deadline %v: Solve is worse than Greedy", d)
+		}
 	}
 }
 
