@@ -25,8 +25,10 @@ func (r Role) OrgMember() bool { return r == RoleEnterprise || r == RoleInstitut
 // MayIssuePassword reports whether a user with role issuer may issue a
 // one-time password for an account with role target:
 //
-//   - a broker, for enterprise and institute members;
-//   - the security administrator, for members, brokers and 科技特派员;
+//   - a broker, for enterprise and institute members and the pool's
+//     评审专家 (whom brokers take in);
+//   - the security administrator, for members, brokers, 科技特派员 and
+//     评审专家;
 //   - nobody, for the three administrator roles: a forgotten administrator
 //     password is not reset by anyone (that would let one administrator
 //     take over another's account); the system administrator disables the
@@ -34,9 +36,9 @@ func (r Role) OrgMember() bool { return r == RoleEnterprise || r == RoleInstitut
 func MayIssuePassword(issuer, target Role) bool {
 	switch issuer {
 	case RoleBroker:
-		return target.OrgMember()
+		return target.OrgMember() || target == RoleExpert
 	case RoleSecAdmin:
-		return target.OrgMember() || target == RoleBroker || target == RoleEnvoy
+		return target.OrgMember() || target == RoleBroker || target == RoleEnvoy || target == RoleExpert
 	}
 	return false
 }

@@ -14,14 +14,14 @@ import (
 	"duijie/internal/duijie"
 )
 
-// TestMayIssuePassword states the rule in full: brokers for members, the
-// security administrator for members and brokers, nobody for the three
-// administrator roles.
+// TestMayIssuePassword states the rule in full: brokers for members and
+// experts, the security administrator for everyone but the three
+// administrator roles, nobody for those.
 func TestMayIssuePassword(t *testing.T) {
-	all := []duijie.Role{duijie.RoleEnterprise, duijie.RoleInstitute, duijie.RoleBroker, duijie.RoleSysAdmin, duijie.RoleSecAdmin, duijie.RoleAuditor}
+	all := duijie.Roles
 	want := map[duijie.Role][]duijie.Role{
-		duijie.RoleBroker:     {duijie.RoleEnterprise, duijie.RoleInstitute},
-		duijie.RoleSecAdmin:   {duijie.RoleEnterprise, duijie.RoleInstitute, duijie.RoleBroker},
+		duijie.RoleBroker:     {duijie.RoleEnterprise, duijie.RoleInstitute, duijie.RoleExpert},
+		duijie.RoleSecAdmin:   {duijie.RoleEnterprise, duijie.RoleInstitute, duijie.RoleBroker, duijie.RoleEnvoy, duijie.RoleExpert},
 		duijie.RoleSysAdmin:   nil,
 		duijie.RoleAuditor:    nil,
 		duijie.RoleEnterprise: nil,

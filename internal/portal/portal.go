@@ -12,6 +12,7 @@ import (
 
 	"duijie/index"
 	"duijie/internal/auth"
+	"duijie/internal/calls"
 	"duijie/internal/duijie"
 	"duijie/internal/envoys"
 	"duijie/internal/events"
@@ -52,6 +53,8 @@ type Service struct {
 	dummyHash string
 	// hooks are told the action of every audit entry (metrics).
 	hooks auditHooks
+	// calls is 揭榜挂帅 and the expert pool.
+	calls *calls.Service
 }
 
 // New returns the service over an open store and its indexes, with the
@@ -69,6 +72,7 @@ func NewWith(ctx context.Context, db *sqlite.DB, ix *indexer.Indexes, hasher *au
 	s.throttle = newThrottle(PasswordChecksPerMinute, func() time.Time { return s.now() })
 	s.wf = workflow.New(db, log, func() time.Time { return s.now() }, d)
 	s.rp = reports.New(db, log, func() time.Time { return s.now() })
+	s.calls = calls.New(db, log, func() time.Time { return s.now() }, hasher)
 	s.ev = envoys.New(db, log, func() time.Time { return s.now() }, s.Sync)
 	s.evs = events.New(db, s.wf, s.eventMatches, log, func() time.Time { return s.now() })
 	for _, aud := range duijie.Audiences {
@@ -130,6 +134,10 @@ func (s *Service) Workflow() *workflow.Service { return s.wf }
 // Reports is the bureau's figures and exports, over the portal's store
 // and clock.
 func (s *Service) Reports() *reports.Service { return s.rp }
+
+// Calls is 揭榜挂帅 and the expert pool, over the portal's store and
+// clock.
+func (s *Service) Calls() *calls.Service { return s.calls }
 
 // Envoys is the work of 科技特派员 (assignments, visits, challenges drafted
 // on behalf of enterprises), over the portal's store, clock and index.

@@ -65,6 +65,8 @@ func homeOf(u *duijie.User) string {
 		return "/security/users"
 	case duijie.RoleEnvoy:
 		return "/envoy"
+	case duijie.RoleExpert:
+		return "/expert"
 	}
 	return "/"
 }

@@ -205,6 +205,26 @@ var auditLabels = map[string]string{
 	envoys.AuditOnBehalfOK:     "企业确认代拟需求",
 	envoys.AuditOnBehalfReturn: "企业退回代拟需求",
 
+	// 揭榜挂帅 calls and the expert pool
+	duijie.AuditCallCreate:     "发布揭榜挂帅",
+	duijie.AuditCallDeadline:   "延长揭榜截止日期",
+	duijie.AuditCallWithdraw:   "撤销揭榜挂帅",
+	duijie.AuditCallAward:      "确定揭榜单位",
+	duijie.AuditProposalSubmit: "提交揭榜方案",
+	duijie.AuditAttachmentAdd:  "上传方案附件",
+	duijie.AuditAttachmentDel:  "删除方案附件",
+	duijie.AuditAttachmentGet:  "下载方案附件",
+	duijie.AuditPanelDraw:      "抽取评审专家",
+	duijie.AuditPanelReplay:    "复核专家抽取",
+	duijie.AuditPanelRecuse:    "专家回避",
+	duijie.AuditCallResults:    "导出评审结果",
+	duijie.AuditReview:         "专家评分",
+	duijie.AuditExpertApply:    "申请入库评审专家",
+	duijie.AuditExpertAdmit:    "专家入库",
+	duijie.AuditExpertReturn:   "退回专家申请",
+	duijie.AuditExpertRemove:   "专家淘汰",
+	duijie.AuditExpertContact:  "查看专家联系方式",
+
 	// events: 对接会
 	events.AuditCreate:   "创建对接会",
 	events.AuditUpdate:   "修改对接会",

@@ -82,6 +82,7 @@ func TestRoutes(t *testing.T) {
 	t.Run("reports", func(t *testing.T) { testReports(t, st, rec) })
 	t.Run("api", func(t *testing.T) { testAPI(t, st, rec) })
 	t.Run("import and audit log", func(t *testing.T) { testImport(t, st, rec) })
+	t.Run("calls", func(t *testing.T) { testCalls(t, st, rec) })
 	t.Run("operations", func(t *testing.T) { testOperations(t, st, rec) })
 	t.Run("metrics", func(t *testing.T) { testMetrics(t, st, rec) })
 	t.Run("envoys", func(t *testing.T) { testEnvoys(t, st, rec) }) // 科技特派员 (routes_envoys_test.go)

@@ -167,7 +167,7 @@ const (
 // before the upload raised the server's limit (fasthttp has read the
 // body by now: this keeps the answer, not the memory, of a smaller limit).
 func limitBody(c *fiber.Ctx) error {
-	if len(c.Request().Body()) > maxBody && !(c.Method() == fiber.MethodPost && c.Path() == importPath) {
+	if len(c.Request().Body()) > maxBody && !(c.Method() == fiber.MethodPost && (c.Path() == importPath || isAttachmentUpload(c.Path()))) {
 		return fiber.ErrRequestEntityTooLarge
 	}
 	return c.Next()

@@ -225,13 +225,6 @@ func (db *DB) SaveEvent(ctx context.Context, e *Event) error {
 	})
 }
 
-func nonNil(xs []string) []string {
-	if xs == nil {
-		return []string{}
-	}
-	return xs
-}
-
 const eventColumns = `id, theme, industries, on_day, place, slots, tables, status, created_by, created_at, updated_at`
 
 func scanEvent(sc interface{ Scan(...any) error }) (Event, error) {
