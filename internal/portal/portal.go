@@ -15,6 +15,7 @@ import (
 	"duijie/internal/calls"
 	"duijie/internal/duijie"
 	"duijie/internal/envoys"
+	"duijie/internal/events"
 	"duijie/internal/indexer"
 	"duijie/internal/match"
 	"duijie/internal/reports"
@@ -36,6 +37,7 @@ type Service struct {
 	lists   *genCache[*index.Result] // lists' hits, totals and facets
 	rp      *reports.Service
 	ev      *envoys.Service // 科技特派员
+	evs     *events.Service // events: 对接会
 	hasher  *auth.Hasher
 	// throttle limits password checks per account and address before
 	// they reach the hasher.
@@ -72,6 +74,7 @@ func NewWith(ctx context.Context, db *sqlite.DB, ix *indexer.Indexes, hasher *au
 	s.rp = reports.New(db, log, func() time.Time { return s.now() })
 	s.calls = calls.New(db, log, func() time.Time { return s.now() }, hasher)
 	s.ev = envoys.New(db, log, func() time.Time { return s.now() }, s.Sync)
+	s.evs = events.New(db, s.wf, s.eventMatches, log, func() time.Time { return s.now() })
 	for _, aud := range duijie.Audiences {
 		s.m[aud] = match.New(ix.For(aud))
 	}
@@ -139,6 +142,24 @@ func (s *Service) Calls() *calls.Service { return s.calls }
 // Envoys is the work of 科技特派员 (assignments, visits, challenges drafted
 // on behalf of enterprises), over the portal's store, clock and index.
 func (s *Service) Envoys() *envoys.Service { return s.ev }
+
+// Events is the bureau's matchmaking events (对接会), over the portal's
+// store, clock, workflow and match lists.
+func (s *Service) Events() *events.Service { return s.evs }
+
+// eventMatches is the match list events scores pairs with: the caller's
+// ranking of a posting's partners, as its match page shows it.
+func (s *Service) eventMatches(ctx context.Context, a Actor, typ, id string) ([]events.Scored, error) {
+	p, err := s.Matches(ctx, a, typ, id, false, 0, MaxLimit)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]events.Scored, len(p.Items))
+	for i, it := range p.Items {
+		out[i] = events.Scored{ID: it.ID, Confidence: it.Confidence}
+	}
+	return out, nil
+}
 
 // view is the index and matcher of a's audience: whatever a reader sees
 // of search and matches is computed there, over what the reader's

@@ -69,6 +69,9 @@ func (s *Service) LoadDemoOn(ctx context.Context, today time.Time, keep func([]L
 	if err != nil {
 		return nil, err
 	}
+	if err := s.evs.LoadDemo(ctx, "u-demo-jingjiren"); err != nil { // events: the demo 对接会
+		return nil, err
+	}
 	s.audit(ctx, Actor{IP: "local"}, duijie.AuditImport, "demo",
 		fmt.Sprintf("%d organisations, %d challenges, %d capabilities, %d users",
 			len(set.Orgs), len(set.Challenges), len(set.Capabilities), len(set.Users)))

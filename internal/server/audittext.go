@@ -26,6 +26,7 @@ func auditAction(a string) string {
 var auditObjectTypes = map[string]string{
 	"user": "用户", "org": "单位", "challenge": "技术需求", "capability": "科技成果", "introduction": "对接",
 	"contract": "技术合同", "import": "导入", "session": "会话", "demo": "演示数据", "audit": "审计日志",
+	"event": "对接会", // events
 }
 
 // auditObject writes challenge:ch-a001 as 技术需求 ch-a001.

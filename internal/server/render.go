@@ -13,6 +13,7 @@ import (
 
 	"duijie/internal/duijie"
 	"duijie/internal/envoys"
+	"duijie/internal/events"
 	"duijie/internal/portal"
 	"duijie/internal/reports"
 	"duijie/internal/workflow"
@@ -223,6 +224,18 @@ var auditLabels = map[string]string{
 	duijie.AuditExpertReturn:   "退回专家申请",
 	duijie.AuditExpertRemove:   "专家淘汰",
 	duijie.AuditExpertContact:  "查看专家联系方式",
+
+	// events: 对接会
+	events.AuditCreate:   "创建对接会",
+	events.AuditUpdate:   "修改对接会",
+	events.AuditStatus:   "变更对接会状态",
+	events.AuditInvite:   "邀请参加对接会",
+	events.AuditRegister: "报名参加对接会",
+	events.AuditAnswer:   "确认参会时段",
+	events.AuditGenerate: "生成对接会日程",
+	events.AuditEdit:     "调整对接会日程",
+	events.AuditOutcome:  "记录洽谈结果",
+	events.AuditNotify:   "通知参会方日程",
 }
 
 // contactList is what the "contacts" block shows: masked contacts, each

@@ -129,6 +129,27 @@ func (s *Server) routes() []route {
 		{"POST", "/broker/import/:id", broker, s.handleImportConfirm},
 		{"GET", "/admin/audit/export", auditor, s.handleAuditExport},
 
+		// events: 对接会
+		{"GET", "/events", public, s.handleEventList},
+		{"GET", "/events/new", broker, s.handleEventNew},
+		{"POST", "/events", broker, s.handleEventCreate},
+		{"GET", "/events/:id", public, s.handleEventShow},
+		{"GET", "/events/:id/edit", broker, s.handleEventEdit},
+		{"POST", "/events/:id/edit", broker, s.handleEventUpdate},
+		{"POST", "/events/:id/status", broker, s.handleEventStatus},
+		{"POST", "/events/:id/invitations", broker, s.handleEventInvite},
+		{"POST", "/events/:id/register", members, s.handleEventRegister},
+		{"POST", "/events/:id/parties/:party", queueing, s.handleEventAnswer},
+		{"GET", "/events/:id/timetable", broker, s.handleEventTimetable},
+		{"POST", "/events/:id/timetable", broker, s.handleEventGenerate},
+		{"POST", "/events/:id/timetable/edit", broker, s.handleEventChange},
+		{"POST", "/events/:id/timetable/notify", broker, s.handleEventNotify},
+		{"POST", "/events/:id/meetings/:meeting/outcome", broker, s.handleEventOutcome},
+		{"GET", "/events/:id/agenda/:party", queueing, s.handleEventAgenda},
+		{"GET", "/events/:id/tables/:table", broker, s.handleEventTable},
+		{"GET", "/api/v1/events", public, s.apiEventList},
+		{"GET", "/api/v1/events/:id/timetable", broker, s.apiEventTimetable},
+		{"POST", "/api/v1/events/:id/meetings/:meeting/outcome", broker, s.apiEventOutcome},
 		// 科技特派员: the envoy's visits and drafts, the enterprise's
 		// confirmation, the brokers' assignments (internal/envoys)
 		{"GET", "/envoy", envoy, s.handleEnvoyHome},

@@ -86,6 +86,7 @@ func TestRoutes(t *testing.T) {
 	t.Run("operations", func(t *testing.T) { testOperations(t, st, rec) })
 	t.Run("metrics", func(t *testing.T) { testMetrics(t, st, rec) })
 	t.Run("envoys", func(t *testing.T) { testEnvoys(t, st, rec) }) // 科技特派员 (routes_envoys_test.go)
+	t.Run("events", func(t *testing.T) { testEvents(t, st, rec) })
 	rec.check(t)
 }
 
