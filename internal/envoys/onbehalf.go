@@ -4,7 +4,6 @@ import (
 	"context"
 	"strings"
 	"time"
-	"unicode/utf8"
 
 	"duijie/internal/duijie"
 	"duijie/internal/sqlite"
@@ -12,7 +11,7 @@ import (
 
 // MaxReturnNote is the longest reason an enterprise gives for returning a
 // challenge an envoy drafted, in characters.
-const MaxReturnNote = 500
+const MaxReturnNote = duijie.MaxReturnNote
 
 // onBehalfNotFound is the one answer for a drafted challenge the caller
 // may not act on.
@@ -155,11 +154,8 @@ func (s *Service) Return(ctx context.Context, a Actor, challengeID, note string)
 		return err
 	}
 	note = strings.TrimSpace(note)
-	switch n := utf8.RuneCountInString(note); {
-	case n == 0:
-		return invalid("note", "请填写退回原因，科技特派员会收到这条说明")
-	case n > MaxReturnNote:
-		return invalid("note", "退回原因不能超过 500 个字")
+	if err := duijie.ValidateReturnNote(note); err != nil {
+		return err
 	}
 	msgs := []duijie.Message{{UserID: o.EnvoyID, Kind: duijie.MsgReview, Created: s.now(),
 		Subject: o.OrgName + "退回了您代拟的需求：" + o.Title, Body: note, Link: "/envoy"}}
