@@ -167,12 +167,21 @@ func testEnvoys(t *testing.T, st *stack, rec *recorder) {
 
 	draft := url.Values{"title": {"储能柜热失控早期预警系统ZXQ"}, "problem": {"储能柜缺少早期热失控预警手段，需要气体与温度联合监测方案。"}, "industry": {"nev"}, "modes": {"技术开发"}, "visibility": {"public"}}
 	du := vu + "/challenge"
+	twoModes := with(draft, "modes", "技术开发")
+	twoModes.Add("modes", "包办一切")
 	runScenarios(t, st, rec, []scenario{
 		{name: "draft form", as: "tepai", method: "GET", url: du, status: 200, want: []string{"为安徽淠源新能源科技有限公司代拟技术需求", "保存并通知企业确认", "储能柜缺少早期预警"}},
 		{name: "draft form for a village visit", as: "tepai", method: "GET", url: "/envoy/visits/" + villageVisit + "/challenge", status: 404},
 		{name: "draft form wrong role", as: "qiye", method: "GET", url: du, status: 403},
 		{name: "draft form missing", as: "tepai", method: "GET", url: "/envoy/visits/nope/challenge", status: 404},
 		{name: "draft without a title", as: "tepai", method: "POST", url: du, form: with(draft, "title", ""), status: 422, want: []string{"请填写标题"}},
+		// A form that does not parse stores nothing and tells nobody (the
+		// count of drafts below is 1): the envoy corrects it first.
+		{name: "draft with a budget that is no number", as: "tepai", method: "POST", url: du, form: with(draft, "budget_max", "五十万"), status: 422, want: []string{"预算应为", "储能柜热失控早期预警系统ZXQ"}},
+		{name: "draft with a deadline that is no date", as: "tepai", method: "POST", url: du, form: with(draft, "deadline", "明年年底"), status: 422, want: []string{"请按 年-月-日 填写日期"}},
+		{name: "draft with an unknown mode", as: "tepai", method: "POST", url: du, form: twoModes, status: 422, want: []string{"不支持的合作方式"}},
+		{name: "draft that does not parse, another envoy's visit", as: "tepai2", method: "POST", url: du, form: with(draft, "budget_max", "五十万"), status: 404},
+		{name: "draft that does not parse, a village visit", as: "tepai", method: "POST", url: "/envoy/visits/" + villageVisit + "/challenge", form: with(draft, "budget_max", "五十万"), status: 404},
 		{name: "draft wrong role", as: "qiye", method: "POST", url: du, form: draft, status: 403},
 		{name: "draft for another envoy's visit", as: "tepai2", method: "POST", url: du, form: draft, status: 404},
 		{name: "draft missing", as: "tepai", method: "POST", url: "/envoy/visits/nope/challenge", form: draft, status: 404},
