@@ -124,3 +124,33 @@ func TestConfirmReturnRace(t *testing.T) {
 		}
 	}
 }
+
+// The store checks again, in the transaction that stores the draft, that
+// the visit is the envoy's at that enterprise and that the envoy still
+// serves it: an assignment a broker ends between the service's check and
+// the write refuses the draft.
+func TestDraftRefusedInTheWriteOnceUnassigned(t *testing.T) {
+	e := newEnv(t)
+	ctx := context.Background()
+	as := e.assign(t, e.envoy, "e1", "", "", "2026-01-01")
+	other := e.assign(t, e.envoy2, "e2", "", "", "2026-01-01")
+	v := e.visit(t, e.envoy, as.ID, "2026-04-08")
+	ov := e.visit(t, e.envoy2, other.ID, "2026-04-08")
+	store := func(org, envoy, visit string) error {
+		c := draft("茶园绿色防控技术需求")
+		c.ID, c.OrgID, c.Status = duijie.NewID("ch-"), org, duijie.StatusDraft
+		return e.db.CreateOnBehalf(ctx, c, &duijie.ChallengeOrigin{ChallengeID: c.ID, EnvoyID: envoy, VisitID: visit, Created: testNow}, nil)
+	}
+	must(t, store("e1", "v1", v.ID))
+	// Another envoy's visit, or a visit to another enterprise.
+	wantCode(t, store("e1", "v1", ov.ID), duijie.EFORBIDDEN, "", "")
+	wantCode(t, store("e2", "v1", v.ID), duijie.EFORBIDDEN, "", "")
+	// Ended meanwhile.
+	must(t, e.svc.EndAssignment(ctx, e.broker, as.ID))
+	wantCode(t, store("e1", "v1", v.ID), duijie.EFORBIDDEN, "", "")
+	list, err := e.svc.Drafted(ctx, e.envoy)
+	must(t, err)
+	if len(list) != 1 {
+		t.Errorf("%d drafts stored, want 1", len(list))
+	}
+}

@@ -158,12 +158,25 @@ func scanOrigin(sc interface{ Scan(...any) error }) (duijie.ChallengeOrigin, err
 
 // CreateOnBehalf stores a challenge an envoy drafted (a draft of the
 // enterprise, in the outbox like any write), where it came from and the
-// messages to the enterprise, in one transaction.
+// messages to the enterprise, in one transaction. The visit must be the
+// envoy's at that enterprise, and the envoy must still serve it (an open
+// assignment begun by the day of o.Created, China): checked in the same
+// transaction, so that an assignment ended meanwhile refuses the draft.
 func (db *DB) CreateOnBehalf(ctx context.Context, c *duijie.Challenge, o *duijie.ChallengeOrigin, msgs []duijie.Message) error {
 	if err := c.Validate(); err != nil {
 		return err
 	}
+	today := duijie.Today(o.Created).Format(duijie.DateLayout)
 	return db.write(ctx, func(tx *sql.Tx) error {
+		var serving bool
+		if err := tx.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM visits WHERE id = ? AND envoy_id = ? AND org_id = ?)
+			AND EXISTS (SELECT 1 FROM envoy_assignments WHERE envoy_id = ? AND org_id = ? AND until = '' AND since <= ?)`,
+			o.VisitID, o.EnvoyID, c.OrgID, o.EnvoyID, c.OrgID, today).Scan(&serving); err != nil {
+			return fmt.Errorf("sqlite: challenge origin %s: %w", c.ID, err)
+		}
+		if !serving {
+			return duijie.Errorf(duijie.EFORBIDDEN, "您目前未派驻在该企业，不能为其代拟技术需求")
+		}
 		if err := db.putChallenge(ctx, tx, c); err != nil {
 			return err
 		}
