@@ -3,12 +3,15 @@ package server
 import (
 	"context"
 	"net/url"
+	"regexp"
+	"strings"
 	"testing"
 	"time"
 
 	"duijie/internal/auth"
 	"duijie/internal/duijie"
 	"duijie/internal/envoys"
+	"duijie/internal/indexer"
 	"duijie/internal/reports"
 )
 
@@ -250,5 +253,128 @@ func testEnvoys(t *testing.T, st *stack, rec *recorder) {
 	}
 	if d.Envoys.Visits < 2 || d.Envoys.Challenges < 1 || d.Envoys.Envoys < 1 {
 		t.Errorf("dashboard envoys: %+v", d.Envoys)
+	}
+}
+
+// addMember makes an enterprise member account of org with a known
+// password, like addEnvoy.
+func addMember(t *testing.T, st *stack, id, username, org string) {
+	t.Helper()
+	ctx := context.Background()
+	const password = "Qiye-2026-ok"
+	h, err := auth.NewHasher(auth.Params{Memory: 64, Time: 1, Threads: 1, KeyLen: 32, SaltLen: 16}, 1).Hash(ctx, password)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := st.db.CreateUser(ctx, &duijie.User{ID: id, Username: username, Role: duijie.RoleEnterprise, OrgID: org}, h); err != nil {
+		t.Fatal(err)
+	}
+	st.mu.Lock()
+	st.logins[username] = password
+	st.mu.Unlock()
+}
+
+// TestEnvoyDraftsNoOracle is the no-oracle test of challenges an envoy
+// drafts: what anonymous readers, an institute, a member of another
+// enterprise, the drafting envoy and another envoy read on the public
+// pages and the API (lists with totals and facets, search, match lists
+// both ways, the home page's figures), their own pages, and the brokers'
+// dashboard (its demand figures and the envoys' ones), are byte-identical
+// before and after an envoy drafts challenges full of marker words, one
+// left waiting for the enterprise and one it returned.
+func TestEnvoyDraftsNoOracle(t *testing.T) {
+	if testing.Short() {
+		t.Skip("loads its own demo store")
+	}
+	st := newTestStack(t)
+	ctx := context.Background()
+	ev := st.srv.svc.Envoys()
+	tepai := addEnvoy(t, st, "u-tepai", "tepai", "特派员老周")
+	addEnvoy(t, st, "u-tepai2", "tepai2", "特派员小吴")
+	addMember(t, st, "u-qiye2", "qiye2", "ent-a02")
+	broker := envoys.Actor{User: &duijie.User{ID: "u-demo-jingjiren", Role: duijie.RoleBroker}}
+	as := &duijie.Assignment{EnvoyID: "u-tepai", OrgID: "ent-a01", Since: duijie.ParseDate("2026-01-01")}
+	if err := ev.Assign(ctx, broker, as); err != nil {
+		t.Fatal(err)
+	}
+	v := &duijie.Visit{AssignmentID: as.ID, On: duijie.Today(time.Now()), Topic: "陶瓷球成型工艺", Findings: "坯体开裂。"}
+	if err := ev.LogVisit(ctx, tepai, v); err != nil {
+		t.Fatal(err)
+	}
+
+	public := []string{
+		"/", "/challenges", "/capabilities", "/challenges?q=" + url.QueryEscape("氮化硅陶瓷球"),
+		"/capabilities?q=" + url.QueryEscape("氮化硅陶瓷球 坯体"), "/challenges?q=" + url.QueryEscape("陶瓷"),
+		"/challenges?region_tier=local", "/challenges?region=la-etdz", "/challenges?industry=materials",
+		"/capabilities/cap-a093", "/capabilities/cap-a093?local=1", "/challenges/ch-a001",
+		"/api/v1/challenges?q=" + url.QueryEscape("坯体"), "/api/v1/challenges?region=la-etdz",
+		"/api/v1/capabilities/cap-a093/matches", "/api/v1/capabilities/cap-a093/matches?local=1",
+	}
+	readers := map[string][]string{
+		"":        public,
+		"yuansuo": public,
+		"qiye2":   append([]string{"/my", "/my/envoy-drafts", "/inbox"}, public...),
+		"tepai":   public,
+		"tepai2":  append([]string{"/envoy"}, public...),
+		// The brokers read the drafts; their dashboard counts neither a
+		// waiting nor a returned one as a demand or an envoy's result.
+		"jingjiren": {"/broker/dashboard"},
+	}
+	token := regexp.MustCompile(`(name="_csrf" value=|name="csrf-token" content=)"[^"]*"`)
+	inbox := regexp.MustCompile(`<a class="inbox"[^>]*>.*?</a>`)
+	snapshot := func(who string) map[string]string {
+		out := map[string]string{}
+		c := st.as(t, who)
+		for _, target := range readers[who] {
+			res, body := c.do(t, "GET", target, nil, nil)
+			if res.StatusCode != 200 {
+				t.Fatalf("%s: GET %s: %d", who, target, res.StatusCode)
+			}
+			// The drafting envoy is told of the return in the inbox.
+			out[target] = inbox.ReplaceAllString(token.ReplaceAllString(body, "$1"), "")
+		}
+		return out
+	}
+	before := map[string]map[string]string{}
+	for who := range readers {
+		before[who] = snapshot(who)
+	}
+
+	markers := "氮化硅陶瓷球的坯体在烧结时开裂，素坯密度不均，热等静压后仍有气孔；钇稳定氧化锆球磨混料和凝胶注模都试过。"
+	du := "/envoy/visits/" + v.ID + "/challenge"
+	for _, title := range []string{"氮化硅陶瓷球坯体烧结开裂", "素坯密度不均凝胶注模"} {
+		form := url.Values{"title": {title}, "problem": {markers}, "industry": {"materials"}, "field": {"氮化硅陶瓷"},
+			"keywords": {"氮化硅陶瓷球、坯体、凝胶注模"}, "modes": {"技术开发"}, "visibility": {"public"}}
+		if res, body := st.as(t, "tepai").do(t, "POST", du, form, nil); res.StatusCode != 303 {
+			t.Fatalf("draft %s: %d %.400s", title, res.StatusCode, body)
+		}
+	}
+	drafted, err := ev.Drafted(ctx, tepai)
+	if err != nil || len(drafted) != 2 {
+		t.Fatalf("drafted %+v %v", drafted, err)
+	}
+	if res, _ := st.as(t, "qiye").do(t, "POST", "/my/envoy-drafts/"+drafted[0].ChallengeID+"/return", url.Values{"note": {"不需要了"}}, nil); res.StatusCode != 303 {
+		t.Fatalf("return: %d", res.StatusCode)
+	}
+	// The index has applied the drafts and the return (lists hide what it
+	// has not, so an unapplied change would pass unseen).
+	if pending, err := st.db.Changes(ctx, indexer.Consumer, 100); err != nil || len(pending) != 0 {
+		t.Fatalf("changes the index has not applied: %+v %v", pending, err)
+	}
+	if _, body := st.as(t, "qiye").do(t, "GET", "/my/envoy-drafts", nil, nil); !strings.Contains(body, "素坯密度不均凝胶注模") {
+		t.Fatal("the enterprise does not see the draft waiting for it")
+	}
+
+	for who := range readers {
+		after := snapshot(who)
+		for _, target := range readers[who] {
+			if b, a := before[who][target], after[target]; b != a {
+				i := 0
+				for i < len(a) && i < len(b) && a[i] == b[i] {
+					i++
+				}
+				t.Errorf("%q: GET %s changed after an envoy's drafts:\nbefore …%s\nafter  …%s", who, target, around(b, i), around(a, i))
+			}
+		}
 	}
 }
