@@ -154,3 +154,44 @@ func TestDraftRefusedInTheWriteOnceUnassigned(t *testing.T) {
 		t.Errorf("%d drafts stored, want 1", len(list))
 	}
 }
+
+// Confirming checks the enterprise's registration and the deadline in the
+// transaction that publishes: a registration suspended or a deadline that
+// passed between the service's read and the write refuses it, and the
+// draft keeps waiting.
+func TestConfirmChecksInTheWrite(t *testing.T) {
+	e := newEnv(t)
+	ctx := context.Background()
+	as := e.assign(t, e.envoy, "e1", "", "", "2026-01-01")
+	v := e.visit(t, e.envoy, as.ID, "2026-04-08")
+	c := draft("茶园绿色防控技术需求")
+	c.Deadline = day("2026-04-20")
+	must(t, e.svc.DraftChallenge(ctx, e.envoy, v.ID, c))
+	waiting := func() {
+		t.Helper()
+		o, err := e.db.ChallengeOrigin(ctx, c.ID)
+		must(t, err)
+		stored, err := e.db.Challenge(ctx, c.ID)
+		must(t, err)
+		if o.State != duijie.OriginAwaiting || stored.Status != duijie.StatusDraft {
+			t.Fatalf("refused confirmation changed the draft: %s %s", o.State, stored.Status)
+		}
+	}
+	// The deadline has passed by the day of the write.
+	err := e.db.ConfirmOnBehalf(ctx, c.ID, "e1", "ue1", testNow.AddDate(0, 0, 11), nil)
+	wantCode(t, err, duijie.ECONFLICT, "", "")
+	if !strings.Contains(err.Error(), "截止日期已过") {
+		t.Errorf("message %v", err)
+	}
+	waiting()
+	// The registration was suspended meanwhile.
+	must(t, e.db.SetOrgStatus(ctx, "e1", duijie.OrgPending))
+	wantCode(t, e.db.ConfirmOnBehalf(ctx, c.ID, "e1", "ue1", testNow, nil), duijie.EFORBIDDEN, "", "")
+	wantCode(t, e.svc.Confirm(ctx, e.ent1, c.ID), duijie.EFORBIDDEN, "", "")
+	waiting()
+	// Another enterprise's id in the write finds nothing.
+	must(t, e.db.SetOrgStatus(ctx, "e1", duijie.OrgApproved))
+	wantCode(t, e.db.ConfirmOnBehalf(ctx, c.ID, "e2", "ue2", testNow, nil), duijie.ENOTFOUND, "", "")
+	waiting()
+	must(t, e.svc.Confirm(ctx, e.ent1, c.ID))
+}
