@@ -93,6 +93,8 @@ func testEnvoys(t *testing.T, st *stack, rec *recorder) {
 		{name: "create an envoy account", as: "xitong", method: "POST", url: "/admin/users", form: url.Values{"username": {"tepai3"}, "display_name": {"特派员小孙"}, "role": {"envoy"}}, status: 200, want: []string{"初始密码"}},
 		{name: "envoys page", as: "jingjiren", method: "GET", url: "/broker/envoys", status: 200, want: []string{"科技特派员", "特派员老周", "特派员小吴", "特派员小孙", "派驻"}},
 		{name: "envoys page bad county", as: "jingjiren", method: "GET", url: "/broker/envoys?county=chaoyang", status: 422, want: []string{"请选择六安的县区"}},
+		{name: "envoys page period backwards", as: "jingjiren", method: "GET", url: "/broker/envoys?from=2026-05-01&to=2026-04-01", status: 422, want: []string{"结束日期不能早于开始日期"}},
+		{name: "envoys page bad input", as: "jingjiren", method: "GET", url: "/broker/envoys?from=%FF%FE&county=%E2%80%AEx&envoy=%00", status: 422, want: []string{"请按 年-月-日 填写日期", "请选择六安的县区"}},
 		{name: "envoys page wrong role", as: "qiye", method: "GET", url: "/broker/envoys", status: 403},
 		{name: "assign nothing", as: "jingjiren", method: "POST", url: "/broker/envoys/assignments", form: url.Values{"envoy": {"u-tepai"}}, status: 422, want: []string{"请选择企业，或填写村名和所在县区"}},
 		{name: "assign a village outside 六安", as: "jingjiren", method: "POST", url: "/broker/envoys/assignments", form: url.Values{"envoy": {"u-tepai"}, "village": {"石门村"}, "region": {"hefei"}}, status: 422, want: []string{"请选择村所在的六安县区", "石门村"}},
