@@ -15,6 +15,9 @@ const (
 	MaxVillage    = 40
 	MaxVisitTopic = 60
 	MaxVisitNote  = 200
+	// MaxReturnNote is the longest reason an enterprise gives for
+	// returning a challenge an envoy drafted.
+	MaxReturnNote = 500
 	// MaxVisitAge is how far back a visit may be logged: later than
 	// that the record is more likely a typing error than a late entry.
 	MaxVisitAge = 365 * 24 * time.Hour
@@ -126,9 +129,24 @@ func (v *Visit) Validate(today time.Time) error {
 	f.text("topic", "走访主题", v.Topic, true, MaxVisitTopic)
 	f.text("findings", "发现的问题与需求", v.Findings, true, MaxText)
 	f.text("follow_up", "后续跟进", v.FollowUp, false, MaxShortText)
-	if v.Version > 1 {
-		f.text("note", "更正原因", v.Note, true, MaxVisitNote)
+	// A first version has no correction to explain, but whatever note
+	// comes with it is checked like any text: versions are append-only,
+	// so nothing unchecked may ever be stored in one.
+	f.text("note", "更正原因", v.Note, v.Version > 1, MaxVisitNote)
+	return f.err()
+}
+
+// ValidateReturnNote checks the reason an enterprise gives for returning
+// a challenge an envoy drafted (already trimmed): required, at most
+// MaxReturnNote characters, and free of control and invisible format
+// characters (bidi overrides …) like every other text field, since the
+// envoy reads it and it is kept in the audit log.
+func ValidateReturnNote(note string) error {
+	f := fieldErrors{}
+	if strings.TrimSpace(note) == "" {
+		f.add("note", "请填写退回原因，科技特派员会收到这条说明")
 	}
+	f.text("note", "退回原因", note, true, MaxReturnNote)
 	return f.err()
 }
 

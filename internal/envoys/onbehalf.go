@@ -4,7 +4,6 @@ import (
 	"context"
 	"strings"
 	"time"
-	"unicode/utf8"
 
 	"duijie/internal/duijie"
 	"duijie/internal/sqlite"
@@ -12,7 +11,7 @@ import (
 
 // MaxReturnNote is the longest reason an enterprise gives for returning a
 // challenge an envoy drafted, in characters.
-const MaxReturnNote = 500
+const MaxReturnNote = duijie.MaxReturnNote
 
 // onBehalfNotFound is the one answer for a drafted challenge the caller
 // may not act on.
@@ -121,21 +120,8 @@ func (s *Service) Confirm(ctx context.Context, a Actor, challengeID string) erro
 	if err != nil {
 		return err
 	}
-	org, err := s.db.Organization(ctx, o.OrgID)
-	if err != nil {
-		return err
-	}
-	if org.Status != duijie.OrgApproved {
-		return duijie.Errorf(duijie.EFORBIDDEN, "贵单位的注册尚未通过科技局审核，审核通过后才能发布")
-	}
-	c, err := s.db.Challenge(ctx, challengeID)
-	if err != nil {
-		return err
-	}
-	today := s.today()
-	if !c.Deadline.IsZero() && c.Deadline.Before(today) {
-		return duijie.Errorf(duijie.ECONFLICT, "截止日期已过，请先编辑需求、修改截止日期后再确认")
-	}
+	// The registration's approval and the deadline are checked by the
+	// store in the transaction that publishes.
 	msgs := []duijie.Message{{UserID: o.EnvoyID, Kind: duijie.MsgReview, Created: s.now(),
 		Subject: o.OrgName + "确认并发布了您代拟的需求：" + o.Title, Link: "/challenges/" + o.ChallengeID}}
 	if err := s.db.ConfirmOnBehalf(ctx, challengeID, o.OrgID, a.User.ID, s.now(), msgs); err != nil {
@@ -155,11 +141,8 @@ func (s *Service) Return(ctx context.Context, a Actor, challengeID, note string)
 		return err
 	}
 	note = strings.TrimSpace(note)
-	switch n := utf8.RuneCountInString(note); {
-	case n == 0:
-		return invalid("note", "请填写退回原因，科技特派员会收到这条说明")
-	case n > MaxReturnNote:
-		return invalid("note", "退回原因不能超过 500 个字")
+	if err := duijie.ValidateReturnNote(note); err != nil {
+		return err
 	}
 	msgs := []duijie.Message{{UserID: o.EnvoyID, Kind: duijie.MsgReview, Created: s.now(),
 		Subject: o.OrgName + "退回了您代拟的需求：" + o.Title, Body: note, Link: "/envoy"}}

@@ -22,7 +22,9 @@ func (s *Service) LogVisit(ctx context.Context, a Actor, v *duijie.Visit) error 
 		return err
 	}
 	trimVisit(v)
-	v.Version = 1
+	// A first version has no correction, so no reason for one: a note
+	// sent with it (the form's field, or a forged one) is not stored.
+	v.Version, v.Note = 1, ""
 	verr := v.Validate(s.today())
 	as, err := s.db.Assignment(ctx, v.AssignmentID)
 	if err := internal(err); err != nil {

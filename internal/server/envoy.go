@@ -160,14 +160,24 @@ func (s *Server) envoyChallengeForm(c *fiber.Ctx, visitID string, f challengeFor
 }
 
 // handleEnvoyChallengeCreate drafts a challenge for the visited
-// enterprise; errors bring the form back as typed.
+// enterprise; errors bring the form back as typed. A form that does not
+// parse (a budget or deadline that is no number or date, an unknown mode)
+// is not drafted at all, as on the enterprise's own form: otherwise a
+// draft other than the one typed would be stored and announced to the
+// enterprise while the envoy is asked to correct the form (and would
+// draft it again). The form page then answers for the visit's rights.
 func (s *Server) handleEnvoyChallengeCreate(c *fiber.Ctx) error {
 	id := strings.Clone(c.Params("id"))
 	f := readChallengeForm(c)
 	ch, parse := f.challenge()
-	err := s.ev().DraftChallenge(c.UserContext(), actor(c), id, ch)
-	if code := duijie.ErrorCode(err); code == duijie.ENOTFOUND || code == duijie.EFORBIDDEN {
-		return err
+	var err error
+	if len(parse) == 0 {
+		err = s.ev().DraftChallenge(c.UserContext(), actor(c), id, ch)
+		if code := duijie.ErrorCode(err); code == duijie.ENOTFOUND || code == duijie.EFORBIDDEN {
+			return err
+		}
+	} else {
+		err = ch.Validate() // every message at once
 	}
 	errs, err := merge(parse, err)
 	if err != nil {

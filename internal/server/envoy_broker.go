@@ -49,6 +49,9 @@ func (s *Server) envoyList(c *fiber.Ctx, form, errs map[string]string) error {
 			fe["to"] = "请按 年-月-日 填写日期"
 		}
 	}
+	if !vf.From.IsZero() && !vf.To.IsZero() && vf.To.Before(vf.From) {
+		fe["to"] = "结束日期不能早于开始日期"
+	}
 	if len(fe) > 0 {
 		if p.Errors == nil {
 			p.Errors = map[string]string{}

@@ -3,12 +3,15 @@ package server
 import (
 	"context"
 	"net/url"
+	"regexp"
+	"strings"
 	"testing"
 	"time"
 
 	"duijie/internal/auth"
 	"duijie/internal/duijie"
 	"duijie/internal/envoys"
+	"duijie/internal/indexer"
 	"duijie/internal/reports"
 )
 
@@ -90,6 +93,8 @@ func testEnvoys(t *testing.T, st *stack, rec *recorder) {
 		{name: "create an envoy account", as: "xitong", method: "POST", url: "/admin/users", form: url.Values{"username": {"tepai3"}, "display_name": {"特派员小孙"}, "role": {"envoy"}}, status: 200, want: []string{"初始密码"}},
 		{name: "envoys page", as: "jingjiren", method: "GET", url: "/broker/envoys", status: 200, want: []string{"科技特派员", "特派员老周", "特派员小吴", "特派员小孙", "派驻"}},
 		{name: "envoys page bad county", as: "jingjiren", method: "GET", url: "/broker/envoys?county=chaoyang", status: 422, want: []string{"请选择六安的县区"}},
+		{name: "envoys page period backwards", as: "jingjiren", method: "GET", url: "/broker/envoys?from=2026-05-01&to=2026-04-01", status: 422, want: []string{"结束日期不能早于开始日期"}},
+		{name: "envoys page bad input", as: "jingjiren", method: "GET", url: "/broker/envoys?from=%FF%FE&county=%E2%80%AEx&envoy=%00", status: 422, want: []string{"请按 年-月-日 填写日期", "请选择六安的县区"}},
 		{name: "envoys page wrong role", as: "qiye", method: "GET", url: "/broker/envoys", status: 403},
 		{name: "assign nothing", as: "jingjiren", method: "POST", url: "/broker/envoys/assignments", form: url.Values{"envoy": {"u-tepai"}}, status: 422, want: []string{"请选择企业，或填写村名和所在县区"}},
 		{name: "assign a village outside 六安", as: "jingjiren", method: "POST", url: "/broker/envoys/assignments", form: url.Values{"envoy": {"u-tepai"}, "village": {"石门村"}, "region": {"hefei"}}, status: 422, want: []string{"请选择村所在的六安县区", "石门村"}},
@@ -167,12 +172,21 @@ func testEnvoys(t *testing.T, st *stack, rec *recorder) {
 
 	draft := url.Values{"title": {"储能柜热失控早期预警系统ZXQ"}, "problem": {"储能柜缺少早期热失控预警手段，需要气体与温度联合监测方案。"}, "industry": {"nev"}, "modes": {"技术开发"}, "visibility": {"public"}}
 	du := vu + "/challenge"
+	twoModes := with(draft, "modes", "技术开发")
+	twoModes.Add("modes", "包办一切")
 	runScenarios(t, st, rec, []scenario{
 		{name: "draft form", as: "tepai", method: "GET", url: du, status: 200, want: []string{"为安徽淠源新能源科技有限公司代拟技术需求", "保存并通知企业确认", "储能柜缺少早期预警"}},
 		{name: "draft form for a village visit", as: "tepai", method: "GET", url: "/envoy/visits/" + villageVisit + "/challenge", status: 404},
 		{name: "draft form wrong role", as: "qiye", method: "GET", url: du, status: 403},
 		{name: "draft form missing", as: "tepai", method: "GET", url: "/envoy/visits/nope/challenge", status: 404},
 		{name: "draft without a title", as: "tepai", method: "POST", url: du, form: with(draft, "title", ""), status: 422, want: []string{"请填写标题"}},
+		// A form that does not parse stores nothing and tells nobody (the
+		// count of drafts below is 1): the envoy corrects it first.
+		{name: "draft with a budget that is no number", as: "tepai", method: "POST", url: du, form: with(draft, "budget_max", "五十万"), status: 422, want: []string{"预算应为", "储能柜热失控早期预警系统ZXQ"}},
+		{name: "draft with a deadline that is no date", as: "tepai", method: "POST", url: du, form: with(draft, "deadline", "明年年底"), status: 422, want: []string{"请按 年-月-日 填写日期"}},
+		{name: "draft with an unknown mode", as: "tepai", method: "POST", url: du, form: twoModes, status: 422, want: []string{"不支持的合作方式"}},
+		{name: "draft that does not parse, another envoy's visit", as: "tepai2", method: "POST", url: du, form: with(draft, "budget_max", "五十万"), status: 404},
+		{name: "draft that does not parse, a village visit", as: "tepai", method: "POST", url: "/envoy/visits/" + villageVisit + "/challenge", form: with(draft, "budget_max", "五十万"), status: 404},
 		{name: "draft wrong role", as: "qiye", method: "POST", url: du, form: draft, status: 403},
 		{name: "draft for another envoy's visit", as: "tepai2", method: "POST", url: du, form: draft, status: 404},
 		{name: "draft missing", as: "tepai", method: "POST", url: "/envoy/visits/nope/challenge", form: draft, status: 404},
@@ -241,5 +255,128 @@ func testEnvoys(t *testing.T, st *stack, rec *recorder) {
 	}
 	if d.Envoys.Visits < 2 || d.Envoys.Challenges < 1 || d.Envoys.Envoys < 1 {
 		t.Errorf("dashboard envoys: %+v", d.Envoys)
+	}
+}
+
+// addMember makes an enterprise member account of org with a known
+// password, like addEnvoy.
+func addMember(t *testing.T, st *stack, id, username, org string) {
+	t.Helper()
+	ctx := context.Background()
+	const password = "Qiye-2026-ok"
+	h, err := auth.NewHasher(auth.Params{Memory: 64, Time: 1, Threads: 1, KeyLen: 32, SaltLen: 16}, 1).Hash(ctx, password)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := st.db.CreateUser(ctx, &duijie.User{ID: id, Username: username, Role: duijie.RoleEnterprise, OrgID: org}, h); err != nil {
+		t.Fatal(err)
+	}
+	st.mu.Lock()
+	st.logins[username] = password
+	st.mu.Unlock()
+}
+
+// TestEnvoyDraftsNoOracle is the no-oracle test of challenges an envoy
+// drafts: what anonymous readers, an institute, a member of another
+// enterprise, the drafting envoy and another envoy read on the public
+// pages and the API (lists with totals and facets, search, match lists
+// both ways, the home page's figures), their own pages, and the brokers'
+// dashboard (its demand figures and the envoys' ones), are byte-identical
+// before and after an envoy drafts challenges full of marker words, one
+// left waiting for the enterprise and one it returned.
+func TestEnvoyDraftsNoOracle(t *testing.T) {
+	if testing.Short() {
+		t.Skip("loads its own demo store")
+	}
+	st := newTestStack(t)
+	ctx := context.Background()
+	ev := st.srv.svc.Envoys()
+	tepai := addEnvoy(t, st, "u-tepai", "tepai", "特派员老周")
+	addEnvoy(t, st, "u-tepai2", "tepai2", "特派员小吴")
+	addMember(t, st, "u-qiye2", "qiye2", "ent-a02")
+	broker := envoys.Actor{User: &duijie.User{ID: "u-demo-jingjiren", Role: duijie.RoleBroker}}
+	as := &duijie.Assignment{EnvoyID: "u-tepai", OrgID: "ent-a01", Since: duijie.ParseDate("2026-01-01")}
+	if err := ev.Assign(ctx, broker, as); err != nil {
+		t.Fatal(err)
+	}
+	v := &duijie.Visit{AssignmentID: as.ID, On: duijie.Today(time.Now()), Topic: "陶瓷球成型工艺", Findings: "坯体开裂。"}
+	if err := ev.LogVisit(ctx, tepai, v); err != nil {
+		t.Fatal(err)
+	}
+
+	public := []string{
+		"/", "/challenges", "/capabilities", "/challenges?q=" + url.QueryEscape("氮化硅陶瓷球"),
+		"/capabilities?q=" + url.QueryEscape("氮化硅陶瓷球 坯体"), "/challenges?q=" + url.QueryEscape("陶瓷"),
+		"/challenges?region_tier=local", "/challenges?region=la-etdz", "/challenges?industry=materials",
+		"/capabilities/cap-a093", "/capabilities/cap-a093?local=1", "/challenges/ch-a001",
+		"/api/v1/challenges?q=" + url.QueryEscape("坯体"), "/api/v1/challenges?region=la-etdz",
+		"/api/v1/capabilities/cap-a093/matches", "/api/v1/capabilities/cap-a093/matches?local=1",
+	}
+	readers := map[string][]string{
+		"":        public,
+		"yuansuo": public,
+		"qiye2":   append([]string{"/my", "/my/envoy-drafts", "/inbox"}, public...),
+		"tepai":   public,
+		"tepai2":  append([]string{"/envoy"}, public...),
+		// The brokers read the drafts; their dashboard counts neither a
+		// waiting nor a returned one as a demand or an envoy's result.
+		"jingjiren": {"/broker/dashboard"},
+	}
+	token := regexp.MustCompile(`(name="_csrf" value=|name="csrf-token" content=)"[^"]*"`)
+	inbox := regexp.MustCompile(`<a class="inbox"[^>]*>.*?</a>`)
+	snapshot := func(who string) map[string]string {
+		out := map[string]string{}
+		c := st.as(t, who)
+		for _, target := range readers[who] {
+			res, body := c.do(t, "GET", target, nil, nil)
+			if res.StatusCode != 200 {
+				t.Fatalf("%s: GET %s: %d", who, target, res.StatusCode)
+			}
+			// The drafting envoy is told of the return in the inbox.
+			out[target] = inbox.ReplaceAllString(token.ReplaceAllString(body, "$1"), "")
+		}
+		return out
+	}
+	before := map[string]map[string]string{}
+	for who := range readers {
+		before[who] = snapshot(who)
+	}
+
+	markers := "氮化硅陶瓷球的坯体在烧结时开裂，素坯密度不均，热等静压后仍有气孔；钇稳定氧化锆球磨混料和凝胶注模都试过。"
+	du := "/envoy/visits/" + v.ID + "/challenge"
+	for _, title := range []string{"氮化硅陶瓷球坯体烧结开裂", "素坯密度不均凝胶注模"} {
+		form := url.Values{"title": {title}, "problem": {markers}, "industry": {"materials"}, "field": {"氮化硅陶瓷"},
+			"keywords": {"氮化硅陶瓷球、坯体、凝胶注模"}, "modes": {"技术开发"}, "visibility": {"public"}}
+		if res, body := st.as(t, "tepai").do(t, "POST", du, form, nil); res.StatusCode != 303 {
+			t.Fatalf("draft %s: %d %.400s", title, res.StatusCode, body)
+		}
+	}
+	drafted, err := ev.Drafted(ctx, tepai)
+	if err != nil || len(drafted) != 2 {
+		t.Fatalf("drafted %+v %v", drafted, err)
+	}
+	if res, _ := st.as(t, "qiye").do(t, "POST", "/my/envoy-drafts/"+drafted[0].ChallengeID+"/return", url.Values{"note": {"不需要了"}}, nil); res.StatusCode != 303 {
+		t.Fatalf("return: %d", res.StatusCode)
+	}
+	// The index has applied the drafts and the return (lists hide what it
+	// has not, so an unapplied change would pass unseen).
+	if pending, err := st.db.Changes(ctx, indexer.Consumer, 100); err != nil || len(pending) != 0 {
+		t.Fatalf("changes the index has not applied: %+v %v", pending, err)
+	}
+	if _, body := st.as(t, "qiye").do(t, "GET", "/my/envoy-drafts", nil, nil); !strings.Contains(body, "素坯密度不均凝胶注模") {
+		t.Fatal("the enterprise does not see the draft waiting for it")
+	}
+
+	for who := range readers {
+		after := snapshot(who)
+		for _, target := range readers[who] {
+			if b, a := before[who][target], after[target]; b != a {
+				i := 0
+				for i < len(a) && i < len(b) && a[i] == b[i] {
+					i++
+				}
+				t.Errorf("%q: GET %s changed after an envoy's drafts:\nbefore …%s\nafter  …%s", who, target, around(b, i), around(a, i))
+			}
+		}
 	}
 }

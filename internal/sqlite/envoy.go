@@ -158,12 +158,25 @@ func scanOrigin(sc interface{ Scan(...any) error }) (duijie.ChallengeOrigin, err
 
 // CreateOnBehalf stores a challenge an envoy drafted (a draft of the
 // enterprise, in the outbox like any write), where it came from and the
-// messages to the enterprise, in one transaction.
+// messages to the enterprise, in one transaction. The visit must be the
+// envoy's at that enterprise, and the envoy must still serve it (an open
+// assignment begun by the day of o.Created, China): checked in the same
+// transaction, so that an assignment ended meanwhile refuses the draft.
 func (db *DB) CreateOnBehalf(ctx context.Context, c *duijie.Challenge, o *duijie.ChallengeOrigin, msgs []duijie.Message) error {
 	if err := c.Validate(); err != nil {
 		return err
 	}
+	today := duijie.Today(o.Created).Format(duijie.DateLayout)
 	return db.write(ctx, func(tx *sql.Tx) error {
+		var serving bool
+		if err := tx.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM visits WHERE id = ? AND envoy_id = ? AND org_id = ?)
+			AND EXISTS (SELECT 1 FROM envoy_assignments WHERE envoy_id = ? AND org_id = ? AND until = '' AND since <= ?)`,
+			o.VisitID, o.EnvoyID, c.OrgID, o.EnvoyID, c.OrgID, today).Scan(&serving); err != nil {
+			return fmt.Errorf("sqlite: challenge origin %s: %w", c.ID, err)
+		}
+		if !serving {
+			return duijie.Errorf(duijie.EFORBIDDEN, "您目前未派驻在该企业，不能为其代拟技术需求")
+		}
 		if err := db.putChallenge(ctx, tx, c); err != nil {
 			return err
 		}
@@ -234,12 +247,30 @@ func (db *DB) ChallengeOrigins(ctx context.Context, f OriginFilter) ([]duijie.Ch
 // drafted: the origin is marked confirmed by userID at at and the draft is
 // published on that day (China), with the outbox row and the messages, in
 // one transaction. A challenge already confirmed, returned or no longer a
-// draft is a conflict.
+// draft is a conflict, and so is a deadline before that day; an
+// enterprise whose registration is not approved is refused. Both are
+// checked in the transaction, so that a registration suspended or a
+// deadline edited meanwhile cannot slip through.
 func (db *DB) ConfirmOnBehalf(ctx context.Context, challengeID, orgID, userID string, at time.Time, msgs []duijie.Message) error {
 	posted := duijie.Today(at).Format(duijie.DateLayout)
 	return db.write(ctx, func(tx *sql.Tx) error {
 		if err := decideOrigin(ctx, tx, challengeID, `confirmed_at = ?, confirmed_by = ?`, stampOf(at), userID); err != nil {
 			return err
+		}
+		var orgStatus, deadline string
+		err := tx.QueryRowContext(ctx, `SELECT o.status, ch.deadline FROM challenges ch JOIN organizations o ON o.id = ch.org_id
+			WHERE ch.id = ? AND ch.org_id = ?`, challengeID, orgID).Scan(&orgStatus, &deadline)
+		if err == sql.ErrNoRows {
+			return notFound("特派员代拟的需求", "")
+		}
+		if err != nil {
+			return fmt.Errorf("sqlite: challenge %s: %w", challengeID, err)
+		}
+		if orgStatus != string(duijie.OrgApproved) {
+			return duijie.Errorf(duijie.EFORBIDDEN, "贵单位的注册尚未通过科技局审核，审核通过后才能发布")
+		}
+		if deadline != "" && deadline < posted {
+			return duijie.Errorf(duijie.ECONFLICT, "截止日期已过，请先编辑需求、修改截止日期后再确认")
 		}
 		if err := fromDraft(ctx, tx, challengeID, orgID, `status = 'published', posted = CASE WHEN posted = '' THEN ? ELSE posted END,
 			close_reason = '', close_note = '', updated_at = ?`, posted, db.stamp()); err != nil {
