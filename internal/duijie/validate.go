@@ -77,6 +77,16 @@ func (f fieldErrors) text(field, label, s string, required bool, max int) {
 	}
 }
 
+// ValidateNote checks a required free-text note (a reason, a message)
+// the way every text field is checked: valid UTF-8, no control or
+// invisible formatting characters (U+202E), not empty, at most max
+// characters.
+func ValidateNote(field, label, s string, max int) error {
+	f := fieldErrors{}
+	f.text(field, label, s, true, max)
+	return f.err()
+}
+
 func (f fieldErrors) list(field, label string, xs []string, maxN, maxLen int) {
 	if len(xs) > maxN {
 		f.add(field, "%s最多 %d 项", label, maxN)

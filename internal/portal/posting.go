@@ -324,11 +324,11 @@ func (s *Service) ReturnPosting(ctx context.Context, a Actor, typ, id, note stri
 		return duijie.Errorf(duijie.ENOTFOUND, "不存在")
 	}
 	note = strings.TrimSpace(note)
-	switch n := len([]rune(note)); {
-	case n == 0:
+	if note == "" {
 		return &duijie.Error{Code: duijie.EINVALID, Message: "请填写退回原因", Fields: map[string]string{"note": "请填写退回原因，发布方会收到这条说明"}}
-	case n > MaxReturnNote:
-		return &duijie.Error{Code: duijie.EINVALID, Message: "退回原因太长", Fields: map[string]string{"note": "退回原因不能超过 500 个字"}}
+	}
+	if err := duijie.ValidateNote("note", "退回原因", note, MaxReturnNote); err != nil {
+		return err // the owner reads it, the audit log keeps it: no bidi or control characters
 	}
 	if status != duijie.StatusPublished {
 		return duijie.Errorf(duijie.ECONFLICT, "只能退回已发布的内容（当前：%s）", status.Label())

@@ -156,6 +156,7 @@ func testWorkflow(t *testing.T, st *stack, rec *recorder) {
 		{name: "dispatch form under a broker's matches", as: "jingjiren", method: "GET", url: "/challenges/ch-a024", status: 200, want: []string{"派单：推荐给双方", `name="targets"`}},
 		{name: "no dispatch form for others", as: "yuansuo", method: "GET", url: "/challenges/ch-a024", status: 200, notWant: []string{"派单", "退回发布方修改"}},
 		{name: "return without a reason", as: "jingjiren", method: "POST", url: "/capabilities/cap-a008/return", form: url.Values{"note": {" "}}, status: 422, want: []string{"请填写退回原因"}},
+		{name: "return with a direction override in its reason", as: "jingjiren", method: "POST", url: "/capabilities/cap-a008/return", form: url.Values{"note": {"请补充\u202e指标"}}, status: 422, want: []string{"不可见的排版控制字符"}},
 		{name: "return wrong role", as: "yuansuo", method: "POST", url: "/capabilities/cap-a008/return", form: url.Values{"note": {"x"}}, status: 403},
 		{name: "return missing", as: "jingjiren", method: "POST", url: "/capabilities/nope/return", form: url.Values{"note": {"x"}}, status: 404},
 		{name: "return a capability", as: "jingjiren", method: "POST", url: "/capabilities/cap-a008/return", form: url.Values{"note": {"成果简介缺少技术指标，请补充后再发布。"}}, status: 303},
