@@ -46,6 +46,14 @@ const (
 	maxListHits  = 60
 )
 
+// IndexGeneration is the generation of the index a's audience reads:
+// anything derived from it for a (and anyone of a's audience with a's
+// rights) stays true until it moves.
+func (s *Service) IndexGeneration(a Actor) uint64 {
+	ix, _ := s.view(a)
+	return ix.Generation()
+}
+
 func newMatchCache() *matchCache { return newGenCache[*match.Result](maxMatchCache) }
 
 func newGenCache[V any](max int) *genCache[V] {

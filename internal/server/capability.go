@@ -1,8 +1,6 @@
 package server
 
 import (
-	"strconv"
-
 	"github.com/gofiber/fiber/v2"
 
 	"duijie/internal/duijie"
@@ -27,8 +25,7 @@ func (s *Server) showCapability(c *fiber.Ctx, id string, f interestForm, errs ma
 			return err
 		}
 	}
-	offset, _ := strconv.Atoi(c.Query("moffset"))
-	if p.Matches, err = s.timedMatches(ctx, a, portal.TypeCapability, id, c.Query("local") == "1", offset, 10); err != nil {
+	if p.MatchesHTML, p.Matches, err = s.matchSection(c, portal.TypeCapability, id); err != nil {
 		return err
 	}
 	p.Dispatch = s.dispatchForm(c, portal.TypeCapability, id, p.Matches)

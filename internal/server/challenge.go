@@ -43,12 +43,10 @@ func (s *Server) challengePage(c *fiber.Ctx, id string, f interestForm, errs map
 	}
 	if ch.Access == duijie.AccessFull {
 		offset, _ := strconv.Atoi(c.Query("moffset"))
-		m, err := s.timedMatches(ctx, a, portal.TypeChallenge, id, c.Query("local") == "1", offset, 10)
-		if err != nil {
+		if p.MatchesHTML, p.Matches, err = s.matchSection(c, portal.TypeChallenge, id); err != nil {
 			return nil, err
 		}
-		p.Matches = m
-		p.Dispatch = s.dispatchForm(c, portal.TypeChallenge, id, m)
+		p.Dispatch = s.dispatchForm(c, portal.TypeChallenge, id, p.Matches)
 		if offset <= 0 {
 			s.rp.MatchViewed(ctx, actor(c), id, ch.OrgID) // the funnel's 查看匹配: owners and brokers only
 		}

@@ -2,6 +2,7 @@ package server
 
 import (
 	"github.com/gofiber/fiber/v2"
+	"html/template"
 
 	"duijie/internal/duijie"
 	"duijie/internal/portal"
@@ -175,7 +176,8 @@ type FacetLink struct {
 type ChallengePage struct {
 	Page
 	C            *portal.ChallengeView
-	Matches      *portal.MatchPage
+	Matches      *portal.MatchPage // nil when MatchesHTML came from the cache
+	MatchesHTML  template.HTML     // the list of explained matches, rendered (matchsection.go)
 	MatchError   string
 	Missing      []string
 	Completeness int // percent
@@ -193,14 +195,15 @@ type ChallengePage struct {
 // CapabilityPage is /capabilities/:id.
 type CapabilityPage struct {
 	Page
-	C          *portal.CapabilityView
-	Matches    *portal.MatchPage
-	MatchError string
-	CanAsk     bool
-	Asked      bool // our request is in the queue
-	Intro      interestForm
-	Errors     map[string]string
-	Dispatch   *DispatchForm // brokers: 派单 from the matches
+	C           *portal.CapabilityView
+	Matches     *portal.MatchPage // nil when MatchesHTML came from the cache
+	MatchesHTML template.HTML     // the list of explained matches, rendered (matchsection.go)
+	MatchError  string
+	CanAsk      bool
+	Asked       bool // our request is in the queue
+	Intro       interestForm
+	Errors      map[string]string
+	Dispatch    *DispatchForm // brokers: 派单 from the matches
 }
 
 // ChallengeFormPage is the form to post or edit a challenge.

@@ -60,6 +60,7 @@ type Server struct {
 	proxies      []netip.Prefix // trusted proxies
 	publicOrigin string         // scheme://host of the public URL, or ""
 	metrics      *metrics       // Prometheus, served at /metrics (metrics.go)
+	sections     *sectionCache  // anonymous readers' match lists, rendered (matchsection.go)
 }
 
 // New builds the portal's Fiber app; templates are parsed once here and a
@@ -69,7 +70,8 @@ func New(cfg Config) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
-	s := &Server{svc: cfg.Service, wf: cfg.Service.Workflow(), rp: cfg.Service.Reports(), log: duijie.RequestLog(cfg.Log), secure: cfg.SecureCookies, pages: p}
+	s := &Server{svc: cfg.Service, wf: cfg.Service.Workflow(), rp: cfg.Service.Reports(), log: duijie.RequestLog(cfg.Log), secure: cfg.SecureCookies, pages: p,
+		sections: &sectionCache{}}
 	s.ready = cfg.Service.Ready
 	proxies, err := ParseTrustedProxies(strings.Join(cfg.TrustedProxies, ","))
 	if err != nil {
