@@ -39,7 +39,7 @@ func TestMatchSectionFollowsTheIndex(t *testing.T) {
 	const title = "液冷板模组均温与快充温差控制一体化技术ZQK"
 	res, _ := st.as(t, "yuansuo").do(t, "POST", "/capabilities/new", url.Values{"kind": {"achievement"}, "title": {title},
 		"description": {"动力电池模组液冷板流道优化，快充时模组温差小于3℃，冷板压降低，适配280Ah磷酸铁锂模组的热管理与均温设计。"},
-		"keywords": {"液冷板,电池热管理,快充,均温"}, "trl": {"6"}, "industry": {"nev"}, "modes": {"技术开发"}, "action": {"publish"}}, nil)
+		"keywords":    {"液冷板,电池热管理,快充,均温"}, "trl": {"6"}, "industry": {"nev"}, "modes": {"技术开发"}, "action": {"publish"}}, nil)
 	if res.StatusCode != 303 {
 		t.Fatalf("publish: %d", res.StatusCode)
 	}
