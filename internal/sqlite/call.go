@@ -68,29 +68,14 @@ func (db *DB) Call(ctx context.Context, id string) (*duijie.Call, error) {
 	return &c, nil
 }
 
-// Calls lists calls with one of the statuses (all when none), open ones
-// by deadline first, then the newest.
 // LiveCalls are a challenge's calls 征集中 or 评审中 (at most one; the
 // calls_live index answers it).
 func (db *DB) LiveCalls(ctx context.Context, challengeID string) ([]duijie.Call, error) {
-	rows, err := db.r.QueryContext(ctx, `SELECT `+callColumns+callFrom+
-		`WHERE k.challenge_id = ? AND k.status IN ('open', 'reviewing')`, challengeID)
-	if err != nil {
-		return nil, fmt.Errorf("sqlite: calls of %s: %w", challengeID, err)
-	}
-	defer rows.Close()
-	var out []duijie.Call
-	for rows.Next() {
-		c, err := scanCall(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, c)
-	}
-	return out, rows.Err()
+	return db.queryCalls(ctx, `WHERE k.challenge_id = ? AND k.status IN ('open', 'reviewing')`, challengeID)
 }
 
-// Calls lists calls, those of the given statuses (all without).
+// Calls lists calls with one of the statuses (all when none), open ones
+// by deadline first, then the newest.
 func (db *DB) Calls(ctx context.Context, statuses ...duijie.CallStatus) ([]duijie.Call, error) {
 	where, args := "", []any{}
 	if len(statuses) > 0 {
@@ -100,8 +85,12 @@ func (db *DB) Calls(ctx context.Context, statuses ...duijie.CallStatus) ([]duiji
 		}
 		where = "WHERE k.status IN (" + strings.Join(qs, ", ") + ") "
 	}
-	rows, err := db.r.QueryContext(ctx, `SELECT `+callColumns+callFrom+where+
-		`ORDER BY k.status != 'open', k.status != 'reviewing', k.deadline, k.created_at DESC LIMIT 500`, args...)
+	return db.queryCalls(ctx, where+`ORDER BY k.status != 'open', k.status != 'reviewing', k.deadline, k.created_at DESC LIMIT 500`, args...)
+}
+
+// queryCalls runs the calls query with its rest (WHERE, ORDER BY).
+func (db *DB) queryCalls(ctx context.Context, rest string, args ...any) ([]duijie.Call, error) {
+	rows, err := db.r.QueryContext(ctx, `SELECT `+callColumns+callFrom+rest, args...)
 	if err != nil {
 		return nil, fmt.Errorf("sqlite: calls: %w", err)
 	}
