@@ -136,6 +136,8 @@ func (in *Input) check() error {
 	in.Theme, in.Place = strings.TrimSpace(in.Theme), strings.TrimSpace(in.Place)
 	f := map[string]string{}
 	switch n := utf8.RuneCountInString(in.Theme); {
+	case badText(in.Theme) != "":
+		f["theme"] = "主题" + badText(in.Theme)
 	case n == 0:
 		f["theme"] = "请填写对接会主题"
 	case n > MaxTheme:
@@ -143,29 +145,40 @@ func (in *Input) check() error {
 	}
 	for _, i := range in.Industries {
 		if i.Label() == "" {
-			f["industries"] = "不支持的产业：" + string(i)
+			f["industries"] = "不支持的产业，请从列表中选择"
 		}
 	}
 	if in.Day.IsZero() {
 		f["day"] = "请按 年-月-日 填写日期，例如 2026-12-20"
 	}
 	switch n := utf8.RuneCountInString(in.Place); {
+	case badText(in.Place) != "":
+		f["place"] = "地点" + badText(in.Place)
 	case n == 0:
 		f["place"] = "请填写地点"
 	case n > MaxPlace:
 		f["place"] = fmt.Sprintf("地点不能超过 %d 个字", MaxPlace)
 	}
 	var slots []string
+	slotErr := ""
 	for _, l := range in.Slots {
+		if len(slots) > MaxSlots {
+			break // refused below; a pasted list of thousands is not read to the end
+		}
 		if l = strings.TrimSpace(l); l != "" {
 			slots = append(slots, l)
 		}
-		if utf8.RuneCountInString(l) > MaxSlotLabel {
-			f["slots"] = fmt.Sprintf("每个时段不能超过 %d 个字", MaxSlotLabel)
+		if bad := badText(l); bad != "" && slotErr == "" {
+			slotErr = "时段" + bad
+		}
+		if utf8.RuneCountInString(l) > MaxSlotLabel && slotErr == "" {
+			slotErr = fmt.Sprintf("每个时段不能超过 %d 个字", MaxSlotLabel)
 		}
 	}
 	in.Slots = slots
 	switch {
+	case slotErr != "":
+		f["slots"] = slotErr
 	case len(slots) == 0:
 		f["slots"] = "请至少填写一个时段，每行一个，例如 09:00–09:20"
 	case len(slots) > MaxSlots:
@@ -178,6 +191,24 @@ func (in *Input) check() error {
 		return &duijie.Error{Code: duijie.EINVALID, Message: "请检查填写的内容", Fields: f}
 	}
 	return nil
+}
+
+// badText says what is wrong with a text field the way every text field
+// of the portal is checked (duijie.ValidateNote): invalid UTF-8, control
+// characters such as NUL, invisible format characters such as U+202E.
+// "" when it is fine.
+func badText(s string) string {
+	if !utf8.ValidString(s) || strings.ContainsFunc(s, func(r rune) bool { return r == '\n' || r == '\r' || r == '\t' }) {
+		return "含有无法识别的字符"
+	}
+	err := duijie.ValidateNote("f", "", s+"x", 1<<20) // "x": emptiness is checked by the caller
+	if de, ok := err.(*duijie.Error); ok && de.Fields["f"] != "" {
+		if strings.Contains(de.Fields["f"], "不可见") {
+			return "含有不可见的排版控制字符（如文字方向控制符），请删除后重试"
+		}
+		return "含有无法识别的字符"
+	}
+	return ""
 }
 
 // Create stores a new event at 筹备中 and returns its id.

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 	"time"
+	"unicode/utf8"
 
 	"duijie/internal/demo"
 	"duijie/internal/duijie"
@@ -534,4 +535,64 @@ func TestNotify(t *testing.T) {
 	if len(msgs) == 0 || !strings.HasPrefix(msgs[0].Subject, "对接会日程：") || !strings.Contains(msgs[0].Link, "/agenda/") {
 		t.Fatalf("qiye's inbox: %+v", msgs)
 	}
+}
+
+// Review: every text of an event, and an outcome's note (which goes into
+// the introduction's message to both sides), is checked like every text
+// field: invalid UTF-8, NUL, U+202E are refused with a Chinese message;
+// a pasted list of thousands of slots is refused without reading it all.
+func TestEventTextChecks(t *testing.T) {
+	e := newEnv(t)
+	bad := []string{"主题\u202e倒写", "主题\x00", "主题\xff\xfe", "主题\u200b"}
+	for _, s := range bad {
+		for _, field := range []string{"theme", "place", "slots"} {
+			in := input
+			in.Slots = append([]string(nil), input.Slots...)
+			switch field {
+			case "theme":
+				in.Theme = s
+			case "place":
+				in.Place = s
+			case "slots":
+				in.Slots[1] = s
+			}
+			_, err := e.ev.Create(e.ctx, e.broker, in)
+			wantCode(t, field+" "+s, err, duijie.EINVALID)
+			de := err.(*duijie.Error)
+			if msg := de.Fields[field]; msg == "" || !utf8.ValidString(msg) || strings.ContainsAny(msg, "\x00\u202e") {
+				t.Errorf("%s %q: field message %q", field, s, msg)
+			}
+		}
+	}
+	in := input
+	in.Industries = []duijie.Industry{"\u202eevil\x00"}
+	_, err := e.ev.Create(e.ctx, e.broker, in)
+	wantCode(t, "industry", err, duijie.EINVALID)
+	if msg := err.(*duijie.Error).Fields["industries"]; strings.ContainsAny(msg, "\x00\u202e") {
+		t.Errorf("industry message echoes the input: %q", msg)
+	}
+	in = input
+	in.Slots = make([]string, 10000)
+	for i := range in.Slots {
+		in.Slots[i] = "09:00"
+	}
+	_, err = e.ev.Create(e.ctx, e.broker, in)
+	wantCode(t, "10000 slots", err, duijie.EINVALID)
+
+	id := e.event(t)
+	must(t, e.ev.SetStatus(e.ctx, e.broker, id, events.Published))
+	_, err = e.ev.Generate(e.ctx, e.broker, id)
+	must(t, err)
+	b, err := e.ev.Timetable(e.ctx, e.broker, id)
+	must(t, err)
+	if len(b.Meetings) == 0 {
+		t.Fatal("no meetings")
+	}
+	mid := b.Meetings[0].ID
+	for _, note := range []string{"备注\u202e", "备注\x00", "备注\xff"} {
+		_, err := e.ev.Record(e.ctx, e.broker, id, mid, sqlite.OutcomeIntro, note)
+		wantCode(t, "note "+note, err, duijie.EINVALID)
+	}
+	_, err = e.ev.Record(e.ctx, e.broker, id, mid, sqlite.OutcomeMet, "第一行\n第二行\t好")
+	must(t, err)
 }
