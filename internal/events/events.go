@@ -263,9 +263,13 @@ func (s *Service) Update(ctx context.Context, a Actor, id string, in Input) erro
 			return duijie.Errorf(duijie.ECONFLICT, "第 %d 桌已排有洽谈，桌数不能少于 %d", m.Table+1, m.Table+1)
 		}
 	}
+	read := e.Updated
 	e.Theme, e.Industries, e.Day, e.Place, e.Slots, e.Tables = in.Theme, in.Industries, in.Day, in.Place, in.Slots, in.Tables
 	e.Updated = s.now()
-	if err := s.db.SaveEvent(ctx, e); err != nil {
+	if !e.Updated.After(read) {
+		e.Updated = read.Add(time.Microsecond)
+	}
+	if err := s.db.SaveEventFrom(ctx, e, read); err != nil {
 		return err
 	}
 	s.audit(ctx, a, AuditUpdate, "event:"+e.ID, e.Theme)
@@ -285,9 +289,12 @@ func (s *Service) SetStatus(ctx context.Context, a Actor, id string, to EventSta
 	if to == e.Status {
 		return duijie.Errorf(duijie.ECONFLICT, "对接会已是“%s”", to.Label())
 	}
-	from := e.Status
+	from, read := e.Status, e.Updated
 	e.Status, e.Updated = to, s.now()
-	if err := s.db.SaveEvent(ctx, e); err != nil {
+	if !e.Updated.After(read) {
+		e.Updated = read.Add(time.Microsecond)
+	}
+	if err := s.db.SaveEventFrom(ctx, e, read); err != nil {
 		return err
 	}
 	s.audit(ctx, a, AuditStatus, "event:"+e.ID, string(from)+" → "+string(to))

@@ -51,6 +51,7 @@ type env struct {
 	wf                                         *workflow.Service
 	ev                                         *events.Service
 	scores                                     map[string][]events.Scored // "challenge:id" -> partners
+	hook                                       func()                     // run once in the next ranking asked (a concurrent write)
 	broker, qiye, yuansuo, gongyan, ent2, ent3 events.Actor
 }
 
@@ -78,6 +79,10 @@ func newEnv(t *testing.T) *env {
 	e := &env{ctx: ctx, db: db, scores: map[string][]events.Scored{}}
 	e.wf = workflow.New(db, log, now, duijie.DefaultDeadlines)
 	e.ev = events.New(db, e.wf, func(_ context.Context, _ events.Actor, typ, id string) ([]events.Scored, error) {
+		if h := e.hook; h != nil {
+			e.hook = nil
+			h()
+		}
 		return e.scores[typ+":"+id], nil
 	}, log, now)
 	actor := func(id string, role duijie.Role, org string) events.Actor {
@@ -595,4 +600,110 @@ func TestEventTextChecks(t *testing.T) {
 	}
 	_, err = e.ev.Record(e.ctx, e.broker, id, mid, sqlite.OutcomeMet, "第一行\n第二行\t好")
 	must(t, err)
+}
+
+// Review: a change of the timetable, or a new proposal, is computed from
+// the timetable as read; a write in between (an outcome recorded, the
+// tables cut, the event ended) makes it a conflict instead of being
+// overwritten, and no meeting is left at a table the event does not
+// have.
+func TestTimetableConcurrentWrites(t *testing.T) {
+	e := newEnv(t)
+	ctx := e.ctx
+	id := e.event(t)
+	must(t, e.ev.SetStatus(ctx, e.broker, id, events.Published))
+	_, err := e.ev.Generate(ctx, e.broker, id)
+	must(t, err)
+	b, err := e.ev.Timetable(ctx, e.broker, id)
+	must(t, err)
+	if len(b.Meetings) < 2 {
+		t.Fatalf("%d meetings", len(b.Meetings))
+	}
+	m0, m1 := b.Meetings[0], b.Meetings[1]
+	outcome := func(mid string) events.Outcome {
+		t.Helper()
+		ms, err := e.db.EventMeetings(ctx, id)
+		must(t, err)
+		for _, m := range ms {
+			if m.ID == mid {
+				return m.Outcome
+			}
+		}
+		t.Fatalf("meeting %s is gone", mid)
+		return ""
+	}
+
+	// An outcome recorded while a change is priced is not lost.
+	e.hook = func() {
+		_, err := e.ev.Record(ctx, e.broker, id, m0.ID, sqlite.OutcomeMet, "")
+		must(t, err)
+	}
+	_, err = e.ev.Change(ctx, e.broker, id, events.Edit{Op: events.OpRemove, Meeting: m1.ID})
+	wantCode(t, "a change over an outcome recorded meanwhile", err, duijie.ECONFLICT)
+	if outcome(m0.ID) != sqlite.OutcomeMet {
+		t.Fatal("a concurrent change wiped the recorded outcome")
+	}
+	// And while a timetable is proposed.
+	e.hook = func() {
+		_, err := e.ev.Record(ctx, e.broker, id, m1.ID, sqlite.OutcomeFollowUp, "")
+		must(t, err)
+	}
+	_, err = e.ev.Generate(ctx, e.broker, id)
+	wantCode(t, "a proposal over an outcome recorded meanwhile", err, duijie.ECONFLICT)
+	if outcome(m1.ID) != sqlite.OutcomeFollowUp {
+		t.Fatal("a concurrent proposal wiped the recorded outcome")
+	}
+
+	// Tables cut to those in use while a meeting is added at another.
+	in := input
+	in.Tables = 3
+	must(t, e.ev.Update(ctx, e.broker, id, in))
+	b, err = e.ev.Timetable(ctx, e.broker, id)
+	must(t, err)
+	mv := b.Meetings[len(b.Meetings)-1]
+	add := &events.Edit{Op: events.OpMove, Meeting: mv.ID, Slot: mv.Slot, Table: 2}
+	e.hook = func() {
+		in := input
+		in.Tables = 2
+		must(t, e.ev.Update(ctx, e.broker, id, in))
+	}
+	_, err = e.ev.Change(ctx, e.broker, id, *add)
+	wantCode(t, "a meeting moved to a table cut meanwhile", err, duijie.ECONFLICT)
+	ms, _ := e.db.EventMeetings(ctx, id)
+	ev, _ := e.db.Event(ctx, id)
+	for _, m := range ms {
+		if m.Table >= ev.Tables {
+			t.Fatalf("meeting %s at table %d of an event of %d tables", m.ID, m.Table+1, ev.Tables)
+		}
+	}
+
+	// The event ended while a proposal is computed: nothing is written.
+	before, _ := e.db.EventMeetings(ctx, id)
+	e.hook = func() { must(t, e.ev.SetStatus(ctx, e.broker, id, events.Ended)) }
+	_, err = e.ev.Generate(ctx, e.broker, id)
+	wantCode(t, "a proposal of an event ended meanwhile", err, duijie.ECONFLICT)
+	if after, _ := e.db.EventMeetings(ctx, id); len(after) != len(before) {
+		t.Fatalf("timetable of an ended event rewritten: %d → %d meetings", len(before), len(after))
+	}
+}
+
+// Review: an edit of the event and a change of its status read at the
+// same time do not overwrite each other: the later save is a conflict
+// (an ended event is not reopened by a stale edit).
+func TestEventStaleSave(t *testing.T) {
+	e := newEnv(t)
+	ctx := e.ctx
+	id := e.event(t)
+	stale, err := e.db.Event(ctx, id)
+	must(t, err)
+	must(t, e.ev.SetStatus(ctx, e.broker, id, events.Ended))
+	read := stale.Updated
+	stale.Theme, stale.Updated = "改过的主题", read.Add(time.Second)
+	err = e.db.SaveEventFrom(ctx, stale, read)
+	wantCode(t, "a save of a stale read", err, duijie.ECONFLICT)
+	now, err := e.db.Event(ctx, id)
+	must(t, err)
+	if now.Status != events.Ended || now.Theme != input.Theme {
+		t.Fatalf("stale save went through: %+v", now)
+	}
 }
