@@ -707,3 +707,20 @@ func TestEventStaleSave(t *testing.T) {
 		t.Fatalf("stale save went through: %+v", now)
 	}
 }
+
+// Review: registering with another organisation's posting (here one for
+// the bureau only) answers exactly as registering with one that does
+// not exist: no oracle of hidden ids.
+func TestRegisterNoOracle(t *testing.T) {
+	e := newEnv(t)
+	id, err := e.ev.Create(e.ctx, e.broker, input)
+	must(t, err)
+	must(t, e.ev.SetStatus(e.ctx, e.broker, id, events.Published))
+	hidden := e.ev.Register(e.ctx, e.ent3, id, chBureau, []bool{true, true, true})
+	missing := e.ev.Register(e.ctx, e.ent3, id, "ch-nope", []bool{true, true, true})
+	wantCode(t, "another's hidden posting", hidden, duijie.ENOTFOUND)
+	wantCode(t, "a missing posting", missing, duijie.ENOTFOUND)
+	if hidden.Error() != missing.Error() {
+		t.Fatalf("answers differ: %q, %q", hidden, missing)
+	}
+}

@@ -178,8 +178,10 @@ func (s *Service) Register(ctx context.Context, a Actor, id, postingID string, a
 		return &duijie.Error{Code: duijie.EINVALID, Message: "请选择参会的发布", Fields: map[string]string{"posting": "请选择以哪项发布参会"}}
 	}
 	title, org, status, err := s.posting(ctx, kind, postingID)
-	if err == nil && org != a.User.OrgID {
-		err = hide(duijie.Errorf(duijie.ENOTFOUND, ""), "发布")
+	if (err == nil && org != a.User.OrgID) || duijie.ErrorCode(err) == duijie.ENOTFOUND {
+		// One answer for a posting of another organisation and one that
+		// does not exist: no oracle of others' (hidden, draft) ids.
+		return duijie.Errorf(duijie.ENOTFOUND, "发布不存在")
 	}
 	if err != nil {
 		return err
