@@ -102,6 +102,17 @@ func TestEventStore(t *testing.T) {
 	}
 
 	p := parties[0]
+	// Review: an availability read against another number of slots is
+	// refused (a page showing it would index past its end).
+	p.Available = []bool{true, true}
+	if err := db.SaveEventParty(ctx, &p); duijie.ErrorCode(err) != duijie.ECONFLICT {
+		t.Errorf("availability of 2 slots for an event of 3: %v", err)
+	}
+	short := ps[0]
+	short.ID, short.OrgID, short.PostingID, short.Available = "pe9", "e9", "c9", []bool{true}
+	if err := db.AddEventParties(ctx, []EventParty{short}, nil); duijie.ErrorCode(err) != duijie.ECONFLICT {
+		t.Errorf("a new party with availability of 1 slot: %v", err)
+	}
 	p.Available, p.Status = []bool{false, true, true}, PartyRegistered
 	must(t, db.SaveEventParty(ctx, &p))
 	e.Slots, e.Status = []string{"09:00", "09:20", "09:40", "10:00"}, EventPublished
