@@ -148,8 +148,11 @@ func (in *Input) check() error {
 			f["industries"] = "不支持的产业，请从列表中选择"
 		}
 	}
-	if in.Day.IsZero() {
+	switch {
+	case in.Day.IsZero():
 		f["day"] = "请按 年-月-日 填写日期，例如 2026-12-20"
+	case in.Day.Year() < 2000 || in.Day.Year() > 2100:
+		f["day"] = "日期应在 2000 年到 2100 年之间"
 	}
 	switch n := utf8.RuneCountInString(in.Place); {
 	case badText(in.Place) != "":

@@ -576,6 +576,12 @@ func TestEventTextChecks(t *testing.T) {
 	if msg := err.(*duijie.Error).Fields["industries"]; strings.ContainsAny(msg, "\x00\u202e") {
 		t.Errorf("industry message echoes the input: %q", msg)
 	}
+	for _, d := range []string{"0001-01-01", "9999-12-31"} {
+		in = input
+		in.Day = duijie.ParseDate(d)
+		_, err = e.ev.Create(e.ctx, e.broker, in)
+		wantCode(t, "day "+d, err, duijie.EINVALID)
+	}
 	in = input
 	in.Slots = make([]string, 10000)
 	for i := range in.Slots {
