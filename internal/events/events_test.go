@@ -2,6 +2,7 @@ package events_test
 
 import (
 	"context"
+	"fmt"
 	"io"
 	"log/slog"
 	"path/filepath"
@@ -729,4 +730,29 @@ func TestRegisterNoOracle(t *testing.T) {
 	if hidden.Error() != missing.Error() {
 		t.Fatalf("answers differ: %q, %q", hidden, missing)
 	}
+}
+
+// Review: an event has at most MaxParties parties (the timetable page
+// lists every pair, and every showing asks each challenge's ranking).
+func TestMaxParties(t *testing.T) {
+	e := newEnv(t)
+	id, err := e.ev.Create(e.ctx, e.broker, input)
+	must(t, err)
+	wxc, err := e.db.Organization(e.ctx, "inst-wxc")
+	must(t, err)
+	var orgs []duijie.Organization
+	var ps []events.Party
+	now := time.Now().UTC()
+	for i := range events.MaxParties {
+		org := fmt.Sprintf("org-many-%03d", i)
+		orgs = append(orgs, duijie.Organization{ID: org, Name: "单位" + org, Short: org, Kind: duijie.OrgInstitute, Region: wxc.Region, Status: duijie.OrgApproved})
+		ps = append(ps, events.Party{ID: "ep-many-" + org, EventID: id, Kind: events.Capability, PostingID: "cap-many-" + org, OrgID: org,
+			Available: []bool{true, true, true}, Status: sqlite.PartyInvited, Created: now, Updated: now})
+	}
+	must(t, e.db.Seed(e.ctx, &sqlite.Seed{Orgs: orgs}, nil))
+	must(t, e.db.AddEventParties(e.ctx, ps, nil))
+	_, err = e.ev.Invite(e.ctx, e.broker, id, "challenge", []string{chPublic})
+	wantCode(t, "a party beyond MaxParties", err, duijie.ECONFLICT)
+	must(t, e.ev.SetStatus(e.ctx, e.broker, id, events.Published))
+	wantCode(t, "a registration beyond MaxParties", e.ev.Register(e.ctx, e.ent2, id, chOther, []bool{true, true, true}), duijie.ECONFLICT)
 }
