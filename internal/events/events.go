@@ -143,11 +143,20 @@ func (in *Input) check() error {
 	case n > MaxTheme:
 		f["theme"] = fmt.Sprintf("主题不能超过 %d 个字", MaxTheme)
 	}
+	var inds []duijie.Industry
+	seenInd := map[duijie.Industry]bool{}
 	for _, i := range in.Industries {
 		if i.Label() == "" {
 			f["industries"] = "不支持的产业，请从列表中选择"
+			break
+		}
+		if !seenInd[i] { // a form repeating one industry thousands of times stores it once
+			seenInd[i] = true
+			inds = append(inds, i)
 		}
 	}
+	in.Industries = inds
+	seenSlot := map[string]bool{}
 	switch {
 	case in.Day.IsZero():
 		f["day"] = "请按 年-月-日 填写日期，例如 2026-12-20"
@@ -170,6 +179,10 @@ func (in *Input) check() error {
 		}
 		if l = strings.TrimSpace(l); l != "" {
 			slots = append(slots, l)
+			if seenSlot[l] && slotErr == "" {
+				slotErr = "时段不能重复，每行填写一个不同的时段"
+			}
+			seenSlot[l] = true
 		}
 		if bad := badText(l); bad != "" && slotErr == "" {
 			slotErr = "时段" + bad

@@ -577,6 +577,20 @@ func TestEventTextChecks(t *testing.T) {
 	if msg := err.(*duijie.Error).Fields["industries"]; strings.ContainsAny(msg, "\x00\u202e") {
 		t.Errorf("industry message echoes the input: %q", msg)
 	}
+	in = input
+	in.Industries = make([]duijie.Industry, 5000)
+	for i := range in.Industries {
+		in.Industries[i] = "nev"
+	}
+	sid, err := e.ev.Create(e.ctx, e.broker, in)
+	must(t, err)
+	if got, _ := e.db.Event(e.ctx, sid); len(got.Industries) != 1 {
+		t.Errorf("5000 copies of one industry stored as %d", len(got.Industries))
+	}
+	in = input
+	in.Slots = []string{"09:00", "09:20", "09:00"}
+	_, err = e.ev.Create(e.ctx, e.broker, in)
+	wantCode(t, "a slot twice", err, duijie.EINVALID)
 	for _, d := range []string{"0001-01-01", "9999-12-31"} {
 		in = input
 		in.Day = duijie.ParseDate(d)
