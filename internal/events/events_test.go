@@ -770,3 +770,41 @@ func TestMaxParties(t *testing.T) {
 	must(t, e.ev.SetStatus(e.ctx, e.broker, id, events.Published))
 	wantCode(t, "a registration beyond MaxParties", e.ev.Register(e.ctx, e.ent2, id, chOther, []bool{true, true, true}), duijie.ECONFLICT)
 }
+
+// Review: an institute seated with a 摘要公开 challenge reads its title
+// only, in its agenda and in the message 通知参会方日程 sends: neither the
+// enterprise's name nor the match score.
+func TestSummaryChallengeAgenda(t *testing.T) {
+	e := newEnv(t)
+	ctx := e.ctx
+	id, err := e.ev.Create(ctx, e.broker, input)
+	must(t, err)
+	_, err = e.ev.Invite(ctx, e.broker, id, "challenge", []string{chSummary})
+	must(t, err)
+	_, err = e.ev.Invite(ctx, e.broker, id, "capability", []string{capWXC})
+	must(t, err)
+	must(t, e.ev.SetStatus(ctx, e.broker, id, events.Published))
+	ch, cp := e.partyOf(t, id, chSummary), e.partyOf(t, id, capWXC)
+	_, err = e.ev.Change(ctx, e.broker, id, events.Edit{Op: events.OpAdd, Ent: ch.ID, Inst: cp.ID, Slot: 0, Table: 0})
+	must(t, err)
+	ag, err := e.ev.PartyAgenda(ctx, e.yuansuo, id, cp.ID)
+	must(t, err)
+	if len(ag.Rows) != 1 {
+		t.Fatalf("rows: %+v", ag.Rows)
+	}
+	r := ag.Rows[0]
+	if r.OrgName != "" || r.Level != "" || strings.Contains(r.Title+r.Note, ch.OrgName) || r.Title != ch.Title {
+		t.Fatalf("the summary challenge as the institute reads it: %+v (enterprise %q)", r, ch.OrgName)
+	}
+	_, err = e.ev.PartyAgenda(ctx, e.yuansuo, id, ch.ID)
+	wantCode(t, "the enterprise's agenda read by the institute", err, duijie.ENOTFOUND)
+	_, err = e.ev.Notify(ctx, e.broker, id)
+	must(t, err)
+	msgs, _, err := e.db.Messages(ctx, e.yuansuo.User.ID, 0, 50)
+	must(t, err)
+	for _, m := range msgs {
+		if strings.Contains(m.Subject+m.Body, ch.OrgName) || strings.Contains(m.Subject+m.Body, ch.Title) {
+			t.Errorf("a message to the institute names the summary challenge: %+v", m)
+		}
+	}
+}
