@@ -235,7 +235,7 @@ func (s *Service) Change(ctx context.Context, a Actor, id string, ed Edit) (*Cos
 		ms = append(ms, Meeting{ID: duijie.NewID("em-"), EventID: id, Slot: te.Slot, Table: te.Table, EntParty: pl.parties[pr.A].ID,
 			InstParty: pl.parties[pr.B].ID, Score: pr.Score, Source: sqlite.SourceManual, Updated: now})
 	}
-	if err := s.db.ReplaceEventMeetings(ctx, id, ms); err != nil {
+	if err := s.db.ReplaceEventMeetingsFrom(ctx, id, pl.ms, ms); err != nil {
 		return nil, err
 	}
 	s.audit(ctx, a, AuditEdit, "event:"+id, c.What+"（"+c.Summary+"）")

@@ -136,36 +136,65 @@ func (in *Input) check() error {
 	in.Theme, in.Place = strings.TrimSpace(in.Theme), strings.TrimSpace(in.Place)
 	f := map[string]string{}
 	switch n := utf8.RuneCountInString(in.Theme); {
+	case badText(in.Theme) != "":
+		f["theme"] = "主题" + badText(in.Theme)
 	case n == 0:
 		f["theme"] = "请填写对接会主题"
 	case n > MaxTheme:
 		f["theme"] = fmt.Sprintf("主题不能超过 %d 个字", MaxTheme)
 	}
+	var inds []duijie.Industry
+	seenInd := map[duijie.Industry]bool{}
 	for _, i := range in.Industries {
 		if i.Label() == "" {
-			f["industries"] = "不支持的产业：" + string(i)
+			f["industries"] = "不支持的产业，请从列表中选择"
+			break
+		}
+		if !seenInd[i] { // a form repeating one industry thousands of times stores it once
+			seenInd[i] = true
+			inds = append(inds, i)
 		}
 	}
-	if in.Day.IsZero() {
+	in.Industries = inds
+	seenSlot := map[string]bool{}
+	switch {
+	case in.Day.IsZero():
 		f["day"] = "请按 年-月-日 填写日期，例如 2026-12-20"
+	case in.Day.Year() < 2000 || in.Day.Year() > 2100:
+		f["day"] = "日期应在 2000 年到 2100 年之间"
 	}
 	switch n := utf8.RuneCountInString(in.Place); {
+	case badText(in.Place) != "":
+		f["place"] = "地点" + badText(in.Place)
 	case n == 0:
 		f["place"] = "请填写地点"
 	case n > MaxPlace:
 		f["place"] = fmt.Sprintf("地点不能超过 %d 个字", MaxPlace)
 	}
 	var slots []string
+	slotErr := ""
 	for _, l := range in.Slots {
+		if len(slots) > MaxSlots {
+			break // refused below; a pasted list of thousands is not read to the end
+		}
 		if l = strings.TrimSpace(l); l != "" {
 			slots = append(slots, l)
+			if seenSlot[l] && slotErr == "" {
+				slotErr = "时段不能重复，每行填写一个不同的时段"
+			}
+			seenSlot[l] = true
 		}
-		if utf8.RuneCountInString(l) > MaxSlotLabel {
-			f["slots"] = fmt.Sprintf("每个时段不能超过 %d 个字", MaxSlotLabel)
+		if bad := badText(l); bad != "" && slotErr == "" {
+			slotErr = "时段" + bad
+		}
+		if utf8.RuneCountInString(l) > MaxSlotLabel && slotErr == "" {
+			slotErr = fmt.Sprintf("每个时段不能超过 %d 个字", MaxSlotLabel)
 		}
 	}
 	in.Slots = slots
 	switch {
+	case slotErr != "":
+		f["slots"] = slotErr
 	case len(slots) == 0:
 		f["slots"] = "请至少填写一个时段，每行一个，例如 09:00–09:20"
 	case len(slots) > MaxSlots:
@@ -178,6 +207,24 @@ func (in *Input) check() error {
 		return &duijie.Error{Code: duijie.EINVALID, Message: "请检查填写的内容", Fields: f}
 	}
 	return nil
+}
+
+// badText says what is wrong with a text field the way every text field
+// of the portal is checked (duijie.ValidateNote): invalid UTF-8, control
+// characters such as NUL, invisible format characters such as U+202E.
+// "" when it is fine.
+func badText(s string) string {
+	if !utf8.ValidString(s) || strings.ContainsFunc(s, func(r rune) bool { return r == '\n' || r == '\r' || r == '\t' }) {
+		return "含有无法识别的字符"
+	}
+	err := duijie.ValidateNote("f", "", s+"x", 1<<20) // "x": emptiness is checked by the caller
+	if de, ok := err.(*duijie.Error); ok && de.Fields["f"] != "" {
+		if strings.Contains(de.Fields["f"], "不可见") {
+			return "含有不可见的排版控制字符（如文字方向控制符），请删除后重试"
+		}
+		return "含有无法识别的字符"
+	}
+	return ""
 }
 
 // Create stores a new event at 筹备中 and returns its id.
@@ -232,9 +279,13 @@ func (s *Service) Update(ctx context.Context, a Actor, id string, in Input) erro
 			return duijie.Errorf(duijie.ECONFLICT, "第 %d 桌已排有洽谈，桌数不能少于 %d", m.Table+1, m.Table+1)
 		}
 	}
+	read := e.Updated
 	e.Theme, e.Industries, e.Day, e.Place, e.Slots, e.Tables = in.Theme, in.Industries, in.Day, in.Place, in.Slots, in.Tables
 	e.Updated = s.now()
-	if err := s.db.SaveEvent(ctx, e); err != nil {
+	if !e.Updated.After(read) {
+		e.Updated = read.Add(time.Microsecond)
+	}
+	if err := s.db.SaveEventFrom(ctx, e, read); err != nil {
 		return err
 	}
 	s.audit(ctx, a, AuditUpdate, "event:"+e.ID, e.Theme)
@@ -254,9 +305,12 @@ func (s *Service) SetStatus(ctx context.Context, a Actor, id string, to EventSta
 	if to == e.Status {
 		return duijie.Errorf(duijie.ECONFLICT, "对接会已是“%s”", to.Label())
 	}
-	from := e.Status
+	from, read := e.Status, e.Updated
 	e.Status, e.Updated = to, s.now()
-	if err := s.db.SaveEvent(ctx, e); err != nil {
+	if !e.Updated.After(read) {
+		e.Updated = read.Add(time.Microsecond)
+	}
+	if err := s.db.SaveEventFrom(ctx, e, read); err != nil {
 		return err
 	}
 	s.audit(ctx, a, AuditStatus, "event:"+e.ID, string(from)+" → "+string(to))

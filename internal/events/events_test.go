@@ -2,12 +2,14 @@ package events_test
 
 import (
 	"context"
+	"fmt"
 	"io"
 	"log/slog"
 	"path/filepath"
 	"strings"
 	"testing"
 	"time"
+	"unicode/utf8"
 
 	"duijie/internal/demo"
 	"duijie/internal/duijie"
@@ -50,6 +52,7 @@ type env struct {
 	wf                                         *workflow.Service
 	ev                                         *events.Service
 	scores                                     map[string][]events.Scored // "challenge:id" -> partners
+	hook                                       func()                     // run once in the next ranking asked (a concurrent write)
 	broker, qiye, yuansuo, gongyan, ent2, ent3 events.Actor
 }
 
@@ -77,6 +80,10 @@ func newEnv(t *testing.T) *env {
 	e := &env{ctx: ctx, db: db, scores: map[string][]events.Scored{}}
 	e.wf = workflow.New(db, log, now, duijie.DefaultDeadlines)
 	e.ev = events.New(db, e.wf, func(_ context.Context, _ events.Actor, typ, id string) ([]events.Scored, error) {
+		if h := e.hook; h != nil {
+			e.hook = nil
+			h()
+		}
 		return e.scores[typ+":"+id], nil
 	}, log, now)
 	actor := func(id string, role duijie.Role, org string) events.Actor {
@@ -533,5 +540,271 @@ func TestNotify(t *testing.T) {
 	must(t, err)
 	if len(msgs) == 0 || !strings.HasPrefix(msgs[0].Subject, "对接会日程：") || !strings.Contains(msgs[0].Link, "/agenda/") {
 		t.Fatalf("qiye's inbox: %+v", msgs)
+	}
+}
+
+// Review: every text of an event, and an outcome's note (which goes into
+// the introduction's message to both sides), is checked like every text
+// field: invalid UTF-8, NUL, U+202E are refused with a Chinese message;
+// a pasted list of thousands of slots is refused without reading it all.
+func TestEventTextChecks(t *testing.T) {
+	e := newEnv(t)
+	bad := []string{"主题\u202e倒写", "主题\x00", "主题\xff\xfe", "主题\u200b"}
+	for _, s := range bad {
+		for _, field := range []string{"theme", "place", "slots"} {
+			in := input
+			in.Slots = append([]string(nil), input.Slots...)
+			switch field {
+			case "theme":
+				in.Theme = s
+			case "place":
+				in.Place = s
+			case "slots":
+				in.Slots[1] = s
+			}
+			_, err := e.ev.Create(e.ctx, e.broker, in)
+			wantCode(t, field+" "+s, err, duijie.EINVALID)
+			de := err.(*duijie.Error)
+			if msg := de.Fields[field]; msg == "" || !utf8.ValidString(msg) || strings.ContainsAny(msg, "\x00\u202e") {
+				t.Errorf("%s %q: field message %q", field, s, msg)
+			}
+		}
+	}
+	in := input
+	in.Industries = []duijie.Industry{"\u202eevil\x00"}
+	_, err := e.ev.Create(e.ctx, e.broker, in)
+	wantCode(t, "industry", err, duijie.EINVALID)
+	if msg := err.(*duijie.Error).Fields["industries"]; strings.ContainsAny(msg, "\x00\u202e") {
+		t.Errorf("industry message echoes the input: %q", msg)
+	}
+	in = input
+	in.Industries = make([]duijie.Industry, 5000)
+	for i := range in.Industries {
+		in.Industries[i] = "nev"
+	}
+	sid, err := e.ev.Create(e.ctx, e.broker, in)
+	must(t, err)
+	if got, _ := e.db.Event(e.ctx, sid); len(got.Industries) != 1 {
+		t.Errorf("5000 copies of one industry stored as %d", len(got.Industries))
+	}
+	in = input
+	in.Slots = []string{"09:00", "09:20", "09:00"}
+	_, err = e.ev.Create(e.ctx, e.broker, in)
+	wantCode(t, "a slot twice", err, duijie.EINVALID)
+	for _, d := range []string{"0001-01-01", "9999-12-31"} {
+		in = input
+		in.Day = duijie.ParseDate(d)
+		_, err = e.ev.Create(e.ctx, e.broker, in)
+		wantCode(t, "day "+d, err, duijie.EINVALID)
+	}
+	in = input
+	in.Slots = make([]string, 10000)
+	for i := range in.Slots {
+		in.Slots[i] = "09:00"
+	}
+	_, err = e.ev.Create(e.ctx, e.broker, in)
+	wantCode(t, "10000 slots", err, duijie.EINVALID)
+
+	id := e.event(t)
+	must(t, e.ev.SetStatus(e.ctx, e.broker, id, events.Published))
+	_, err = e.ev.Generate(e.ctx, e.broker, id)
+	must(t, err)
+	b, err := e.ev.Timetable(e.ctx, e.broker, id)
+	must(t, err)
+	if len(b.Meetings) == 0 {
+		t.Fatal("no meetings")
+	}
+	mid := b.Meetings[0].ID
+	for _, note := range []string{"备注\u202e", "备注\x00", "备注\xff"} {
+		_, err := e.ev.Record(e.ctx, e.broker, id, mid, sqlite.OutcomeIntro, note)
+		wantCode(t, "note "+note, err, duijie.EINVALID)
+	}
+	_, err = e.ev.Record(e.ctx, e.broker, id, mid, sqlite.OutcomeMet, "第一行\n第二行\t好")
+	must(t, err)
+}
+
+// Review: a change of the timetable, or a new proposal, is computed from
+// the timetable as read; a write in between (an outcome recorded, the
+// tables cut, the event ended) makes it a conflict instead of being
+// overwritten, and no meeting is left at a table the event does not
+// have.
+func TestTimetableConcurrentWrites(t *testing.T) {
+	e := newEnv(t)
+	ctx := e.ctx
+	id := e.event(t)
+	must(t, e.ev.SetStatus(ctx, e.broker, id, events.Published))
+	_, err := e.ev.Generate(ctx, e.broker, id)
+	must(t, err)
+	b, err := e.ev.Timetable(ctx, e.broker, id)
+	must(t, err)
+	if len(b.Meetings) < 2 {
+		t.Fatalf("%d meetings", len(b.Meetings))
+	}
+	m0, m1 := b.Meetings[0], b.Meetings[1]
+	outcome := func(mid string) events.Outcome {
+		t.Helper()
+		ms, err := e.db.EventMeetings(ctx, id)
+		must(t, err)
+		for _, m := range ms {
+			if m.ID == mid {
+				return m.Outcome
+			}
+		}
+		t.Fatalf("meeting %s is gone", mid)
+		return ""
+	}
+
+	// An outcome recorded while a change is priced is not lost.
+	e.hook = func() {
+		_, err := e.ev.Record(ctx, e.broker, id, m0.ID, sqlite.OutcomeMet, "")
+		must(t, err)
+	}
+	_, err = e.ev.Change(ctx, e.broker, id, events.Edit{Op: events.OpRemove, Meeting: m1.ID})
+	wantCode(t, "a change over an outcome recorded meanwhile", err, duijie.ECONFLICT)
+	if outcome(m0.ID) != sqlite.OutcomeMet {
+		t.Fatal("a concurrent change wiped the recorded outcome")
+	}
+	// And while a timetable is proposed.
+	e.hook = func() {
+		_, err := e.ev.Record(ctx, e.broker, id, m1.ID, sqlite.OutcomeFollowUp, "")
+		must(t, err)
+	}
+	_, err = e.ev.Generate(ctx, e.broker, id)
+	wantCode(t, "a proposal over an outcome recorded meanwhile", err, duijie.ECONFLICT)
+	if outcome(m1.ID) != sqlite.OutcomeFollowUp {
+		t.Fatal("a concurrent proposal wiped the recorded outcome")
+	}
+
+	// Tables cut to those in use while a meeting is added at another.
+	in := input
+	in.Tables = 3
+	must(t, e.ev.Update(ctx, e.broker, id, in))
+	b, err = e.ev.Timetable(ctx, e.broker, id)
+	must(t, err)
+	mv := b.Meetings[len(b.Meetings)-1]
+	add := &events.Edit{Op: events.OpMove, Meeting: mv.ID, Slot: mv.Slot, Table: 2}
+	e.hook = func() {
+		in := input
+		in.Tables = 2
+		must(t, e.ev.Update(ctx, e.broker, id, in))
+	}
+	_, err = e.ev.Change(ctx, e.broker, id, *add)
+	wantCode(t, "a meeting moved to a table cut meanwhile", err, duijie.ECONFLICT)
+	ms, _ := e.db.EventMeetings(ctx, id)
+	ev, _ := e.db.Event(ctx, id)
+	for _, m := range ms {
+		if m.Table >= ev.Tables {
+			t.Fatalf("meeting %s at table %d of an event of %d tables", m.ID, m.Table+1, ev.Tables)
+		}
+	}
+
+	// The event ended while a proposal is computed: nothing is written.
+	before, _ := e.db.EventMeetings(ctx, id)
+	e.hook = func() { must(t, e.ev.SetStatus(ctx, e.broker, id, events.Ended)) }
+	_, err = e.ev.Generate(ctx, e.broker, id)
+	wantCode(t, "a proposal of an event ended meanwhile", err, duijie.ECONFLICT)
+	if after, _ := e.db.EventMeetings(ctx, id); len(after) != len(before) {
+		t.Fatalf("timetable of an ended event rewritten: %d → %d meetings", len(before), len(after))
+	}
+}
+
+// Review: an edit of the event and a change of its status read at the
+// same time do not overwrite each other: the later save is a conflict
+// (an ended event is not reopened by a stale edit).
+func TestEventStaleSave(t *testing.T) {
+	e := newEnv(t)
+	ctx := e.ctx
+	id := e.event(t)
+	stale, err := e.db.Event(ctx, id)
+	must(t, err)
+	must(t, e.ev.SetStatus(ctx, e.broker, id, events.Ended))
+	read := stale.Updated
+	stale.Theme, stale.Updated = "改过的主题", read.Add(time.Second)
+	err = e.db.SaveEventFrom(ctx, stale, read)
+	wantCode(t, "a save of a stale read", err, duijie.ECONFLICT)
+	now, err := e.db.Event(ctx, id)
+	must(t, err)
+	if now.Status != events.Ended || now.Theme != input.Theme {
+		t.Fatalf("stale save went through: %+v", now)
+	}
+}
+
+// Review: registering with another organisation's posting (here one for
+// the bureau only) answers exactly as registering with one that does
+// not exist: no oracle of hidden ids.
+func TestRegisterNoOracle(t *testing.T) {
+	e := newEnv(t)
+	id, err := e.ev.Create(e.ctx, e.broker, input)
+	must(t, err)
+	must(t, e.ev.SetStatus(e.ctx, e.broker, id, events.Published))
+	hidden := e.ev.Register(e.ctx, e.ent3, id, chBureau, []bool{true, true, true})
+	missing := e.ev.Register(e.ctx, e.ent3, id, "ch-nope", []bool{true, true, true})
+	wantCode(t, "another's hidden posting", hidden, duijie.ENOTFOUND)
+	wantCode(t, "a missing posting", missing, duijie.ENOTFOUND)
+	if hidden.Error() != missing.Error() {
+		t.Fatalf("answers differ: %q, %q", hidden, missing)
+	}
+}
+
+// Review: an event has at most MaxParties parties (the timetable page
+// lists every pair, and every showing asks each challenge's ranking).
+func TestMaxParties(t *testing.T) {
+	e := newEnv(t)
+	id, err := e.ev.Create(e.ctx, e.broker, input)
+	must(t, err)
+	wxc, err := e.db.Organization(e.ctx, "inst-wxc")
+	must(t, err)
+	var orgs []duijie.Organization
+	var ps []events.Party
+	now := time.Now().UTC()
+	for i := range events.MaxParties {
+		org := fmt.Sprintf("org-many-%03d", i)
+		orgs = append(orgs, duijie.Organization{ID: org, Name: "单位" + org, Short: org, Kind: duijie.OrgInstitute, Region: wxc.Region, Status: duijie.OrgApproved})
+		ps = append(ps, events.Party{ID: "ep-many-" + org, EventID: id, Kind: events.Capability, PostingID: "cap-many-" + org, OrgID: org,
+			Available: []bool{true, true, true}, Status: sqlite.PartyInvited, Created: now, Updated: now})
+	}
+	must(t, e.db.Seed(e.ctx, &sqlite.Seed{Orgs: orgs}, nil))
+	must(t, e.db.AddEventParties(e.ctx, ps, nil))
+	_, err = e.ev.Invite(e.ctx, e.broker, id, "challenge", []string{chPublic})
+	wantCode(t, "a party beyond MaxParties", err, duijie.ECONFLICT)
+	must(t, e.ev.SetStatus(e.ctx, e.broker, id, events.Published))
+	wantCode(t, "a registration beyond MaxParties", e.ev.Register(e.ctx, e.ent2, id, chOther, []bool{true, true, true}), duijie.ECONFLICT)
+}
+
+// Review: an institute seated with a 摘要公开 challenge reads its title
+// only, in its agenda and in the message 通知参会方日程 sends: neither the
+// enterprise's name nor the match score.
+func TestSummaryChallengeAgenda(t *testing.T) {
+	e := newEnv(t)
+	ctx := e.ctx
+	id, err := e.ev.Create(ctx, e.broker, input)
+	must(t, err)
+	_, err = e.ev.Invite(ctx, e.broker, id, "challenge", []string{chSummary})
+	must(t, err)
+	_, err = e.ev.Invite(ctx, e.broker, id, "capability", []string{capWXC})
+	must(t, err)
+	must(t, e.ev.SetStatus(ctx, e.broker, id, events.Published))
+	ch, cp := e.partyOf(t, id, chSummary), e.partyOf(t, id, capWXC)
+	_, err = e.ev.Change(ctx, e.broker, id, events.Edit{Op: events.OpAdd, Ent: ch.ID, Inst: cp.ID, Slot: 0, Table: 0})
+	must(t, err)
+	ag, err := e.ev.PartyAgenda(ctx, e.yuansuo, id, cp.ID)
+	must(t, err)
+	if len(ag.Rows) != 1 {
+		t.Fatalf("rows: %+v", ag.Rows)
+	}
+	r := ag.Rows[0]
+	if r.OrgName != "" || r.Level != "" || strings.Contains(r.Title+r.Note, ch.OrgName) || r.Title != ch.Title {
+		t.Fatalf("the summary challenge as the institute reads it: %+v (enterprise %q)", r, ch.OrgName)
+	}
+	_, err = e.ev.PartyAgenda(ctx, e.yuansuo, id, ch.ID)
+	wantCode(t, "the enterprise's agenda read by the institute", err, duijie.ENOTFOUND)
+	_, err = e.ev.Notify(ctx, e.broker, id)
+	must(t, err)
+	msgs, _, err := e.db.Messages(ctx, e.yuansuo.User.ID, 0, 50)
+	must(t, err)
+	for _, m := range msgs {
+		if strings.Contains(m.Subject+m.Body, ch.OrgName) || strings.Contains(m.Subject+m.Body, ch.Title) {
+			t.Errorf("a message to the institute names the summary challenge: %+v", m)
+		}
 	}
 }

@@ -40,7 +40,9 @@ func (s *Service) Record(ctx context.Context, a Actor, id, meetingID string, o O
 	if o == sqlite.OutcomeNone || o.Label() == "" {
 		f["outcome"] = "请选择洽谈结果"
 	}
-	if utf8.RuneCountInString(note) > MaxNote {
+	if bad := badText(strings.NewReplacer("\r", " ", "\n", " ", "\t", " ").Replace(note)); bad != "" {
+		f["note"] = "备注" + bad
+	} else if utf8.RuneCountInString(note) > MaxNote {
 		f["note"] = fmt.Sprintf("备注不能超过 %d 个字", MaxNote)
 	}
 	if len(f) > 0 {

@@ -11,6 +11,24 @@ import (
 // MaxInvite is how many postings one invitation may name.
 const MaxInvite = 50
 
+// MaxParties is how many parties one event may have: the timetable page
+// lists every pair of them, and the timetable asks the ranking of every
+// challenge on each showing.
+const MaxParties = 200
+
+// roomFor refuses n more parties of an event that would then have more
+// than MaxParties.
+func (s *Service) roomFor(ctx context.Context, id string, n int) error {
+	ps, err := s.db.EventParties(ctx, id)
+	if err != nil {
+		return err
+	}
+	if len(ps)+n > MaxParties {
+		return duijie.Errorf(duijie.ECONFLICT, "每场对接会最多 %d 个参会方（现有 %d 个）", MaxParties, len(ps))
+	}
+	return nil
+}
+
 // Candidates lists the published postings of a kind a broker may invite
 // to an event: in its industries (all when it names none), not yet
 // taking part, with q (if any) in the title or the organisation's name.
@@ -98,6 +116,9 @@ func (s *Service) Invite(ctx context.Context, a Actor, id string, kind PartyKind
 	case len(ids) > MaxInvite:
 		return 0, &duijie.Error{Code: duijie.EINVALID, Message: "一次最多邀请 50 项", Fields: map[string]string{"postings": "一次最多邀请 50 项"}}
 	}
+	if err := s.roomFor(ctx, id, len(ids)); err != nil {
+		return 0, err
+	}
 	now := s.now()
 	var ps []Party
 	var msgs []duijie.Message
@@ -178,8 +199,10 @@ func (s *Service) Register(ctx context.Context, a Actor, id, postingID string, a
 		return &duijie.Error{Code: duijie.EINVALID, Message: "请选择参会的发布", Fields: map[string]string{"posting": "请选择以哪项发布参会"}}
 	}
 	title, org, status, err := s.posting(ctx, kind, postingID)
-	if err == nil && org != a.User.OrgID {
-		err = hide(duijie.Errorf(duijie.ENOTFOUND, ""), "发布")
+	if (err == nil && org != a.User.OrgID) || duijie.ErrorCode(err) == duijie.ENOTFOUND {
+		// One answer for a posting of another organisation and one that
+		// does not exist: no oracle of others' (hidden, draft) ids.
+		return duijie.Errorf(duijie.ENOTFOUND, "发布不存在")
 	}
 	if err != nil {
 		return err
@@ -188,6 +211,9 @@ func (s *Service) Register(ctx context.Context, a Actor, id, postingID string, a
 		return duijie.Errorf(duijie.ECONFLICT, "请先发布“%s”再报名", title)
 	}
 	if err := checkSlots(&v.Event, avail); err != nil {
+		return err
+	}
+	if err := s.roomFor(ctx, id, 1); err != nil {
 		return err
 	}
 	now := s.now()

@@ -203,7 +203,7 @@ func (s *Service) Generate(ctx context.Context, a Actor, id string) (*Generated,
 	for _, m := range kept { // the solver returns the fixed meetings; never lose one
 		out = append(out, m)
 	}
-	if err := s.db.ReplaceEventMeetings(ctx, id, out); err != nil {
+	if err := s.db.ReplaceEventMeetingsFrom(ctx, id, pl.ms, out); err != nil {
 		return nil, err
 	}
 	g := &Generated{Meetings: len(out), Kept: len(gen.Fixed)}

@@ -2,6 +2,7 @@ package server
 
 import (
 	"context"
+	"fmt"
 	"net/url"
 	"strings"
 	"testing"
@@ -32,6 +33,17 @@ func testEvents(t *testing.T, st *stack, rec *recorder) {
 		{name: "event create wrong role", as: "qiye", method: "POST", url: "/events", form: form, status: 403},
 		{name: "event create bad input", as: "jingjiren", method: "POST", url: "/events", form: url.Values{"theme": {""}, "day": {"明天"}, "tables": {"0"}, "slots": {""}}, status: 422,
 			want: []string{"请填写对接会主题", "请按 年-月-日", "桌数应为", "请至少填写一个时段"}},
+		// Review: hostile text is refused in Chinese, nothing stored.
+		{name: "event create with U+202E in the theme", as: "jingjiren", method: "POST", url: "/events", form: url.Values{"theme": {"对接会\u202e反向"}, "day": {"2026-12-20"}, "place": {"三楼"}, "slots": {"09:00"}, "tables": {"3"}}, status: 422,
+			want: []string{"主题含有不可见的排版控制字符"}},
+		{name: "event create with NUL in the place", as: "jingjiren", method: "POST", url: "/events", form: url.Values{"theme": {"对接会"}, "day": {"2026-12-20"}, "place": {"三楼\x00"}, "slots": {"09:00"}, "tables": {"3"}}, status: 422,
+			want: []string{"地点含有无法识别的字符"}},
+		{name: "event create with invalid UTF-8 in a slot", as: "jingjiren", method: "POST", url: "/events", form: url.Values{"theme": {"对接会"}, "day": {"2026-12-20"}, "place": {"三楼"}, "slots": {"09:00\n\xff\xfe"}, "tables": {"3"}}, status: 422,
+			want: []string{"时段含有无法识别的字符"}},
+		{name: "event create with 10,000 slots and tables", as: "jingjiren", method: "POST", url: "/events", form: url.Values{"theme": {"对接会"}, "day": {"2026-12-20"}, "place": {"三楼"}, "slots": {manySlots(10000)}, "tables": {"10000"}}, status: 422,
+			want: []string{"时段不能超过 24 个", "桌数应为"}},
+		{name: "event create with negative tables", as: "jingjiren", method: "POST", url: "/events", form: url.Values{"theme": {"对接会"}, "day": {"2026-12-20"}, "place": {"三楼"}, "slots": {"09:00"}, "tables": {"-1"}}, status: 422,
+			want: []string{"桌数应为"}},
 		{name: "event create", as: "jingjiren", method: "POST", url: "/events", form: form, status: 303},
 	})
 	list, err := st.srv.evs().List(ctx, broker)
@@ -174,6 +186,7 @@ func testEvents(t *testing.T, st *stack, rec *recorder) {
 		{"api outcome bad", "POST", api + "/meetings/" + m + "/outcome", bt, `{"outcome":"maybe"}`, 422, []string{"请选择洽谈结果"}, nil},
 		{"api outcome wrong role", "POST", api + "/meetings/" + m + "/outcome", et, `{"outcome":"met"}`, 403, nil, nil},
 		{"api outcome missing", "POST", api + "/meetings/nope/outcome", bt, `{"outcome":"met"}`, 404, nil, nil},
+		{"api outcome with U+202E in the note", "POST", api + "/meetings/" + m + "/outcome", bt, `{"outcome":"met","note":"\u202e复核"}`, 422, []string{"备注含有不可见的排版控制字符"}, nil},
 		{"api outcome", "POST", api + "/meetings/" + m + "/outcome", bt, `{"outcome":"intro","note":"复核"}`, 200, []string{`"introduction_id":"in-`}, nil},
 	})
 	queue, _, err := st.srv.wf.Queue(ctx, workflow.Actor(broker), workflow.ViewMine, 0, 100)
@@ -208,4 +221,13 @@ func signInAgain(t *testing.T, st *stack, username, changed string) {
 		}
 	}
 	t.Fatalf("%s cannot sign in", username)
+}
+
+// manySlots is n different slot labels, one a line.
+func manySlots(n int) string {
+	var b strings.Builder
+	for i := range n {
+		fmt.Fprintf(&b, "第%d场\n", i+1)
+	}
+	return b.String()
 }

@@ -184,8 +184,38 @@ func (db *DB) CreateEvent(ctx context.Context, e *Event) error {
 // slots changes, every party's availability is cut or padded (new slots
 // available) in the same transaction.
 func (db *DB) SaveEvent(ctx context.Context, e *Event) error {
+	return db.SaveEventFrom(ctx, e, time.Time{})
+}
+
+// SaveEventFrom is SaveEvent of an event read when it was last updated
+// at read (zero: not checked): an event changed since (another broker's
+// edit or change of status) is a conflict and nothing is written. In the
+// same transaction, slots or tables that a scheduled meeting still uses
+// are refused (ECONFLICT).
+func (db *DB) SaveEventFrom(ctx context.Context, e *Event, read time.Time) error {
 	slots, _ := json.Marshal(nonNil(e.Slots))
 	return db.write(ctx, func(tx *sql.Tx) error {
+		if !read.IsZero() {
+			var at string
+			err := tx.QueryRowContext(ctx, `SELECT updated_at FROM events WHERE id = ?`, e.ID).Scan(&at)
+			if errors.Is(err, sql.ErrNoRows) {
+				return notFound("对接会", "")
+			}
+			if err != nil {
+				return fmt.Errorf("sqlite: save event: %w", err)
+			}
+			if at != stampOf(read) {
+				return duijie.Errorf(duijie.ECONFLICT, "对接会刚被修改过（其他经纪人修改了内容或状态），请刷新后重试")
+			}
+		}
+		var beyond int
+		if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM event_meetings WHERE event_id = ? AND (slot >= ? OR table_no >= ?)`,
+			e.ID, len(e.Slots), e.Tables).Scan(&beyond); err != nil {
+			return fmt.Errorf("sqlite: save event: %w", err)
+		}
+		if beyond > 0 {
+			return duijie.Errorf(duijie.ECONFLICT, "已排有洽谈的时段和洽谈桌不能删去（%d 场洽谈），请先调整日程", beyond)
+		}
 		res, err := tx.ExecContext(ctx, `UPDATE events SET theme = ?, industries = ?, on_day = ?, place = ?, slots = ?, tables = ?,
 			status = ?, updated_at = ? WHERE id = ?`, e.Theme, industriesJSON(e.Industries), e.Day.Format(duijie.DateLayout),
 			e.Place, string(slots), e.Tables, string(e.Status), stampOf(e.Updated), e.ID)

@@ -38,7 +38,75 @@ func (db *DB) EventMeetings(ctx context.Context, eventID string) ([]EventMeeting
 // indexes refuse, so the timetable is written as a whole). The indexes
 // refuse a timetable that breaks an invariant: ECONFLICT.
 func (db *DB) ReplaceEventMeetings(ctx context.Context, eventID string, ms []EventMeeting) error {
+	return db.replaceEventMeetings(ctx, eventID, nil, false, ms)
+}
+
+// ReplaceEventMeetingsFrom stores an event's whole timetable computed
+// from prev, the timetable as the caller read it: in the same
+// transaction, a timetable changed since (another broker's change, an
+// outcome recorded, a timetable generated) or an event ended since is a
+// conflict and nothing is written, so no concurrent change or outcome is
+// lost. A meeting at a slot or table the event does not have is refused
+// too.
+func (db *DB) ReplaceEventMeetingsFrom(ctx context.Context, eventID string, prev, ms []EventMeeting) error {
+	return db.replaceEventMeetings(ctx, eventID, prev, true, ms)
+}
+
+// meetingKey is what a concurrent change of a meeting changes.
+func meetingKey(m EventMeeting) string {
+	return fmt.Sprintf("%s|%d|%d|%s|%s|%s|%s|%s|%s", m.ID, m.Slot, m.Table, m.EntParty, m.InstParty, m.Source, m.Outcome, m.IntroID, m.Note)
+}
+
+func (db *DB) replaceEventMeetings(ctx context.Context, eventID string, prev []EventMeeting, check bool, ms []EventMeeting) error {
 	return db.write(ctx, func(tx *sql.Tx) error {
+		var tables, nslots int
+		var status string
+		err := tx.QueryRowContext(ctx, `SELECT tables, json_array_length(slots), status FROM events WHERE id = ?`, eventID).
+			Scan(&tables, &nslots, &status)
+		if errors.Is(err, sql.ErrNoRows) {
+			return notFound("对接会", "")
+		}
+		if err != nil {
+			return fmt.Errorf("sqlite: event meetings: %w", err)
+		}
+		for _, m := range ms {
+			if m.Slot < 0 || m.Slot >= nslots || m.Table < 0 || m.Table >= tables {
+				return duijie.Errorf(duijie.ECONFLICT, "日程冲突：对接会共 %d 个时段、%d 张桌，请刷新后重试", nslots, tables)
+			}
+		}
+		if check {
+			if EventStatus(status) == EventEnded {
+				return duijie.Errorf(duijie.ECONFLICT, "对接会已结束，日程不能再调整")
+			}
+			rows, err := tx.QueryContext(ctx, `SELECT `+meetingColumns+` FROM event_meetings WHERE event_id = ?`, eventID)
+			if err != nil {
+				return fmt.Errorf("sqlite: event meetings: %w", err)
+			}
+			now := map[string]int{}
+			for rows.Next() {
+				var m EventMeeting
+				var outcome, updated string
+				if err := rows.Scan(&m.ID, &m.EventID, &m.Slot, &m.Table, &m.EntParty, &m.InstParty, &m.Score, &m.Source, &outcome,
+					&m.IntroID, &m.Note, &updated); err != nil {
+					rows.Close()
+					return err
+				}
+				m.Outcome = Outcome(outcome)
+				now[meetingKey(m)]++
+			}
+			rows.Close()
+			if err := rows.Err(); err != nil {
+				return err
+			}
+			for _, m := range prev {
+				now[meetingKey(m)]--
+			}
+			for _, n := range now {
+				if n != 0 {
+					return duijie.Errorf(duijie.ECONFLICT, "日程刚被修改过（其他经纪人调整或记录了结果），请刷新后重试")
+				}
+			}
+		}
 		if _, err := tx.ExecContext(ctx, `DELETE FROM event_meetings WHERE event_id = ?`, eventID); err != nil {
 			return fmt.Errorf("sqlite: event meetings: %w", err)
 		}

@@ -3,6 +3,7 @@ package sqlite
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
 	"strings"
 
@@ -54,6 +55,9 @@ func (db *DB) EventParties(ctx context.Context, eventID string) ([]EventParty, e
 func (db *DB) AddEventParties(ctx context.Context, ps []EventParty, msgs []duijie.Message) error {
 	return db.write(ctx, func(tx *sql.Tx) error {
 		for _, p := range ps {
+			if err := slotsMatch(ctx, tx, p.EventID, p.Available); err != nil {
+				return err
+			}
 			_, err := tx.ExecContext(ctx, `INSERT INTO event_parties (id, event_id, kind, posting_id, org_id, invited_by, available,
 				status, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, p.ID, p.EventID, string(p.Kind), p.PostingID,
 				p.OrgID, p.InvitedBy, availString(p.Available), string(p.Status), stampOf(p.Created), stampOf(p.Updated))
@@ -71,6 +75,9 @@ func (db *DB) AddEventParties(ctx context.Context, ps []EventParty, msgs []duiji
 // SaveEventParty stores a party's availability and status.
 func (db *DB) SaveEventParty(ctx context.Context, p *EventParty) error {
 	return db.write(ctx, func(tx *sql.Tx) error {
+		if err := slotsMatch(ctx, tx, p.EventID, p.Available); err != nil {
+			return err
+		}
 		res, err := tx.ExecContext(ctx, `UPDATE event_parties SET available = ?, status = ?, updated_at = ? WHERE id = ? AND event_id = ?`,
 			availString(p.Available), string(p.Status), stampOf(p.Updated), p.ID, p.EventID)
 		if err != nil {
@@ -81,4 +88,23 @@ func (db *DB) SaveEventParty(ctx context.Context, p *EventParty) error {
 		}
 		return nil
 	})
+}
+
+// slotsMatch refuses, in the writing transaction, an availability read
+// against another number of slots than the event has now (a broker
+// changed the slots meanwhile): stored, it would not line up with the
+// slots and the event's pages could not be shown.
+func slotsMatch(ctx context.Context, tx *sql.Tx, eventID string, av []bool) error {
+	var n int
+	err := tx.QueryRowContext(ctx, `SELECT json_array_length(slots) FROM events WHERE id = ?`, eventID).Scan(&n)
+	if errors.Is(err, sql.ErrNoRows) {
+		return notFound("对接会", "")
+	}
+	if err != nil {
+		return fmt.Errorf("sqlite: event slots: %w", err)
+	}
+	if n != len(av) {
+		return duijie.Errorf(duijie.ECONFLICT, "对接会的时段刚被修改过，请刷新页面后重新选择可参会的时段")
+	}
+	return nil
 }

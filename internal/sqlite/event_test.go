@@ -60,6 +60,33 @@ func TestEventStore(t *testing.T) {
 			t.Errorf("%s: %v", name, err)
 		}
 	}
+	// Review: the store refuses a meeting at a slot or table the event
+	// does not have, a timetable computed from a stale read, and cutting
+	// the tables or slots a meeting uses.
+	for name, bad := range map[string]EventMeeting{
+		"table beyond the event's": {ID: "m3", Slot: 2, Table: 2, EntParty: "pe2", InstParty: "pi1", Source: SourceManual, Updated: clock0},
+		"slot beyond the event's":  {ID: "m3", Slot: 3, Table: 1, EntParty: "pe2", InstParty: "pi1", Source: SourceManual, Updated: clock0},
+	} {
+		if err := db.ReplaceEventMeetings(ctx, "ev1", append(append([]EventMeeting(nil), ms...), bad)); duijie.ErrorCode(err) != duijie.ECONFLICT {
+			t.Errorf("%s: %v", name, err)
+		}
+	}
+	stale := []EventMeeting{ms[0]}
+	if err := db.ReplaceEventMeetingsFrom(ctx, "ev1", stale, ms); duijie.ErrorCode(err) != duijie.ECONFLICT {
+		t.Errorf("a timetable from a stale read: %v", err)
+	}
+	if err := db.ReplaceEventMeetingsFrom(ctx, "ev1", ms, ms); err != nil {
+		t.Errorf("a timetable from a fresh read: %v", err)
+	}
+	cut := *e
+	cut.Tables = 0
+	cut.Slots = []string{"09:00"}
+	if err := db.SaveEvent(ctx, &cut); duijie.ErrorCode(err) != duijie.ECONFLICT {
+		t.Errorf("slots cut below a meeting: %v", err)
+	}
+	if err := db.SaveEventFrom(ctx, e, clock0.Add(1)); duijie.ErrorCode(err) != duijie.ECONFLICT {
+		t.Errorf("a save of a stale read: %v", err)
+	}
 	if got, err := db.EventMeetings(ctx, "ev1"); err != nil || len(got) != 2 || got[1].Source != SourceManual {
 		t.Fatalf("a refused timetable changed the stored one: %+v, %v", got, err)
 	}
@@ -75,6 +102,17 @@ func TestEventStore(t *testing.T) {
 	}
 
 	p := parties[0]
+	// Review: an availability read against another number of slots is
+	// refused (a page showing it would index past its end).
+	p.Available = []bool{true, true}
+	if err := db.SaveEventParty(ctx, &p); duijie.ErrorCode(err) != duijie.ECONFLICT {
+		t.Errorf("availability of 2 slots for an event of 3: %v", err)
+	}
+	short := ps[0]
+	short.ID, short.OrgID, short.PostingID, short.Available = "pe9", "e9", "c9", []bool{true}
+	if err := db.AddEventParties(ctx, []EventParty{short}, nil); duijie.ErrorCode(err) != duijie.ECONFLICT {
+		t.Errorf("a new party with availability of 1 slot: %v", err)
+	}
 	p.Available, p.Status = []bool{false, true, true}, PartyRegistered
 	must(t, db.SaveEventParty(ctx, &p))
 	e.Slots, e.Status = []string{"09:00", "09:20", "09:40", "10:00"}, EventPublished
