@@ -327,6 +327,8 @@ func (s *Service) Recuse(ctx context.Context, a Actor, callID, expertID, reason 
 		return "", duijie.Errorf(duijie.ECONFLICT, "榜单%s，不能再办理回避", c.Status.Label())
 	case !has(p.Effective(), expertID):
 		return "", invalid("expert", "请选择评审专家组中的一位专家")
+	case checkText("reason", "回避原因", reason) != nil:
+		return "", checkText("reason", "回避原因", reason)
 	case n < 2 || n > 500:
 		return "", invalid("reason", "请填写回避原因（不超过 500 个字）")
 	}

@@ -125,6 +125,9 @@ func (s *Service) Admit(ctx context.Context, a Actor, id, note string) (*duijie.
 		return nil, "", duijie.Errorf(duijie.ECONFLICT, "该专家%s，不是待审核的申请", e.Status.Label())
 	}
 	note = strings.TrimSpace(note)
+	if err := checkText("note", "说明", note); err != nil {
+		return nil, "", err
+	}
 	if utf8.RuneCountInString(note) > 500 {
 		return nil, "", invalid("note", "说明不能超过 500 个字")
 	}
@@ -169,6 +172,9 @@ func (s *Service) move(ctx context.Context, a Actor, id string, from, to duijie.
 		return duijie.Errorf(duijie.ECONFLICT, "该专家%s，不能%s", e.Status.Label(), map[duijie.ExpertStatus]string{duijie.ExpertReturned: "退回", duijie.ExpertRemoved: "淘汰"}[to])
 	}
 	reason = strings.TrimSpace(reason)
+	if err := checkText("reason", "原因", reason); err != nil {
+		return err
+	}
 	if n := utf8.RuneCountInString(reason); n < 2 || n > 500 {
 		return invalid("reason", "请填写原因（不超过 500 个字）")
 	}
@@ -210,6 +216,9 @@ func (s *Service) RevealContact(ctx context.Context, a Actor, id, purpose string
 		return nil, hide(err, "专家")
 	}
 	purpose = strings.TrimSpace(purpose)
+	if err := checkText("purpose", "用途", purpose); err != nil {
+		return nil, err
+	}
 	if n := utf8.RuneCountInString(purpose); n < 2 || n > 100 {
 		return nil, invalid("purpose", "请说明查看联系方式的用途（不超过 100 个字）")
 	}
