@@ -222,7 +222,7 @@ func (s *Service) DeleteAttachment(ctx context.Context, a Actor, callID, proposa
 	if !c.Open(s.today()) {
 		return duijie.Errorf(duijie.ECONFLICT, "榜单已截止征集，不能再修改附件")
 	}
-	if err := s.db.DeleteAttachment(ctx, id); err != nil {
+	if err := s.db.DeleteAttachment(ctx, id, p.ID, s.today()); err != nil {
 		return err
 	}
 	s.audit(ctx, a, duijie.AuditAttachmentDel, "attachment:"+id, "proposal "+p.ID+", "+at.Name+", sha256 "+at.SHA256)

@@ -333,10 +333,24 @@ func (db *DB) Attachment(ctx context.Context, id string) (*duijie.Attachment, []
 	return &a, data, nil
 }
 
-// DeleteAttachment removes an attachment.
-func (db *DB) DeleteAttachment(ctx context.Context, id string) error {
+// DeleteAttachment removes an attachment of a proposal of a call that
+// still accepts proposals on today: the call is read inside the
+// transaction, so that a draw in between cannot have a panel find a file
+// gone; an attachment of another proposal is not found.
+func (db *DB) DeleteAttachment(ctx context.Context, id, proposalID string, today time.Time) error {
 	return db.write(ctx, func(tx *sql.Tx) error {
-		res, err := tx.ExecContext(ctx, `DELETE FROM proposal_files WHERE id = ?`, id)
+		var callID string
+		err := tx.QueryRowContext(ctx, `SELECT call_id FROM proposals WHERE id = ?`, proposalID).Scan(&callID)
+		if err == sql.ErrNoRows {
+			return notFound("附件", "")
+		}
+		if err != nil {
+			return fmt.Errorf("sqlite: attachment: %w", err)
+		}
+		if err := callOpen(ctx, tx, callID, today); err != nil {
+			return err
+		}
+		res, err := tx.ExecContext(ctx, `DELETE FROM proposal_files WHERE id = ? AND proposal_id = ?`, id, proposalID)
 		if err != nil {
 			return fmt.Errorf("sqlite: attachment: %w", err)
 		}
