@@ -49,11 +49,13 @@ func (s *Service) snapshot(ctx context.Context, c *duijie.Call, at time.Time) ([
 	for _, p := range parties {
 		names[p.orgID] = p.name
 	}
-	experts, err := s.db.Experts(ctx, sqlite.ExpertFilter{Status: duijie.ExpertActive, Industry: c.Industry})
+	// The pool and the co-operations as they stood at the time, by their
+	// histories, so that a replay long after sees what the draw saw.
+	experts, err := s.db.Experts(ctx, sqlite.ExpertFilter{ActiveAt: at, Industry: c.Industry})
 	if err != nil {
 		return nil, nil, err
 	}
-	coops, err := s.db.Cooperations(ctx, orgs, at.AddDate(-duijie.ConflictYears, 0, 0))
+	coops, err := s.db.CooperationsUntil(ctx, orgs, at.AddDate(-duijie.ConflictYears, 0, 0), at)
 	if err != nil {
 		return nil, nil, err
 	}

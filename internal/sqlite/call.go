@@ -558,6 +558,14 @@ type Cooperation struct {
 // now) last changed since then, and contracts signed since then (the
 // sides of a contract from its introduction when not stored on it).
 func (db *DB) Cooperations(ctx context.Context, orgs []string, since time.Time) ([]Cooperation, error) {
+	return db.CooperationsUntil(ctx, orgs, since, time.Date(9999, 1, 1, 0, 0, 0, 0, time.UTC))
+}
+
+// CooperationsUntil is Cooperations as they stood at until: introductions
+// that had reached 双方确认 by then (the first such step of their timeline,
+// or their creation when they have none) and contracts signed by then, so
+// that a replay of a draw does not see co-operations that began after it.
+func (db *DB) CooperationsUntil(ctx context.Context, orgs []string, since, until time.Time) ([]Cooperation, error) {
 	if len(orgs) == 0 {
 		return nil, nil
 	}
@@ -570,18 +578,22 @@ func (db *DB) Cooperations(ctx context.Context, orgs []string, since time.Time) 
 	all = append(all, stampOf(since))
 	all = append(all, args...)
 	all = append(all, args...)
+	all = append(all, stampOf(until))
 	all = append(all, day(since))
 	all = append(all, args...)
 	all = append(all, args...)
+	all = append(all, day(until))
 	rows, err := db.r.QueryContext(ctx, `
 		SELECT n.ent_org_id, n.inst_org_id, 'introduction', n.id, n.updated_at FROM introductions n
 		WHERE n.updated_at >= ? AND (n.ent_org_id IN (`+qs+`) OR n.inst_org_id IN (`+qs+`))
 			AND (n.stage IN ('confirmed', 'negotiating', 'signed', 'registered')
 				OR EXISTS (SELECT 1 FROM intro_events e WHERE e.intro_id = n.id AND e.to_stage = 'confirmed'))
+			AND COALESCE((SELECT min(e.at) FROM intro_events e WHERE e.intro_id = n.id AND e.to_stage = 'confirmed'), n.created_at) <= ?
 		UNION ALL
 		SELECT COALESCE(c.buyer_org_id, n.ent_org_id, ''), COALESCE(c.seller_org_id, n.inst_org_id, ''), 'contract', c.id, c.signed_on
 		FROM contracts c LEFT JOIN introductions n ON n.id = c.intro_id
 		WHERE c.signed_on >= ? AND (COALESCE(c.buyer_org_id, n.ent_org_id) IN (`+qs+`) OR COALESCE(c.seller_org_id, n.inst_org_id) IN (`+qs+`))
+			AND c.signed_on <= ?
 		ORDER BY 3, 4`, all...)
 	if err != nil {
 		return nil, fmt.Errorf("sqlite: cooperations: %w", err)
