@@ -208,6 +208,7 @@ func (s *Service) tellExperts(ctx context.Context, c *duijie.Call, ids []string)
 
 // Replay is the result of replaying a call's draw (复核抽取).
 type Replay struct {
+	Call  *duijie.Call // as stored, whatever its status
 	Panel *duijie.Panel
 	// Drawn is the panel DrawPanel gives for the recorded seed and
 	// candidates; SeedMatches: it is the recorded panel.
@@ -246,7 +247,7 @@ func (s *Service) Replay(ctx context.Context, a Actor, callID string) (*Replay, 
 	if err != nil {
 		return nil, hide(err, "评审专家组")
 	}
-	r := &Replay{Panel: p}
+	r := &Replay{Call: c, Panel: p}
 	if r.Drawn, err = duijie.DrawPanel(p.Seed, p.Candidates, p.Size); err == nil {
 		r.SeedMatches = slices.Equal(r.Drawn, p.Members)
 	}

@@ -51,3 +51,23 @@ func TestPanelReplayAfterLaterChanges(t *testing.T) {
 		t.Errorf("the pool now: %v", cands)
 	}
 }
+
+// TestPanelReplayOfWithdrawnCall: the audit administrator replays the
+// draw of a call withdrawn under review; the replay carries the call, as
+// the public call (Call) is hidden from them once withdrawn and the replay
+// page used to answer 404 after auditing the replay.
+func TestPanelReplayOfWithdrawnCall(t *testing.T) {
+	e := newEnv(t)
+	c := e.callWithBids()
+	_, err := e.s.Draw(e.ctx, e.as("broker"), c.ID, 3)
+	must(t, err)
+	must(t, e.s.Withdraw(e.ctx, e.as("broker"), c.ID, "企业调整研发计划"))
+	if _, err := e.s.Call(e.ctx, e.as("shenji"), c.ID); duijie.ErrorCode(err) != duijie.ENOTFOUND {
+		t.Errorf("the withdrawn call for the auditor: %v", err)
+	}
+	r, err := e.s.Replay(e.ctx, e.as("shenji"), c.ID)
+	must(t, err)
+	if r.Call == nil || r.Call.ID != c.ID || r.Call.Status != duijie.CallWithdrawn || !r.Matches() {
+		t.Errorf("replay of a withdrawn call: %+v", r)
+	}
+}
