@@ -4,6 +4,8 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/base64"
+	"encoding/binary"
+	"fmt"
 	"strings"
 	"unicode/utf8"
 
@@ -32,11 +34,40 @@ func (s *Service) Apply(ctx context.Context, a Actor, e *duijie.Expert) error {
 	}
 	now := s.now()
 	e.ID, e.UserID, e.Status, e.Reason, e.Created, e.Updated = duijie.NewID("ex-"), "", duijie.ExpertApplied, "", now, now
-	if err := s.db.CreateExpert(ctx, e); err != nil {
+	// The form is public: answering "用户名已被使用" would tell anyone
+	// which accounts exist (the sign-in page takes care not to). A taken
+	// name is given a suffix instead; the broker passes the account's
+	// name on with the one-time password at 入库.
+	asked := e.Username
+	err = s.db.CreateExpert(ctx, e)
+	for i := 0; i < 5 && usernameTaken(err); i++ {
+		e.Username = altUsername(asked)
+		err = s.db.CreateExpert(ctx, e)
+	}
+	if err != nil {
 		return err
 	}
-	s.audit(ctx, a, duijie.AuditExpertApply, "expert:"+e.ID, string(e.Industry)+", "+e.OrgName)
+	detail := string(e.Industry) + ", " + e.OrgName
+	if e.Username != asked {
+		detail += ", username " + asked + " taken, given " + e.Username
+	}
+	s.audit(ctx, a, duijie.AuditExpertApply, "expert:"+e.ID, detail)
 	return nil
+}
+
+func usernameTaken(err error) bool {
+	de, ok := err.(*duijie.Error)
+	return ok && de.Code == duijie.ECONFLICT && de.Fields["username"] != ""
+}
+
+// altUsername is name with a random suffix, still a valid username.
+func altUsername(name string) string {
+	if len(name) > 26 {
+		name = name[:26]
+	}
+	var b [4]byte
+	rand.Read(b[:])
+	return fmt.Sprintf("%s-%05d", name, binary.BigEndian.Uint32(b[:])%100000)
 }
 
 // Experts lists the pool for a broker, by status ("" for all).
