@@ -483,13 +483,16 @@ func (db *DB) PanelCalls(ctx context.Context, expertID string) ([]string, error)
 }
 
 // SaveReview stores an expert's review of a proposal, replacing an
-// earlier one, if the call is still under review.
+// earlier one, if the call is still under review and the expert sits on
+// its panel (drawn or a replacement, not recused), both read in the
+// writing transaction: a recusal that came in between refuses the review
+// (ENOTFOUND, as for anyone not on the panel).
 func (db *DB) SaveReview(ctx context.Context, r *duijie.Review) error {
 	scores, _ := json.Marshal(r.Scores)
 	return db.write(ctx, func(tx *sql.Tx) error {
-		var status string
-		err := tx.QueryRowContext(ctx, `SELECT k.status FROM proposals p JOIN calls k ON k.id = p.call_id WHERE p.id = ?`,
-			r.ProposalID).Scan(&status)
+		var status, callID, members string
+		err := tx.QueryRowContext(ctx, `SELECT k.status, k.id, COALESCE(pn.members, '[]') FROM proposals p JOIN calls k ON k.id = p.call_id
+			LEFT JOIN panels pn ON pn.call_id = k.id WHERE p.id = ?`, r.ProposalID).Scan(&status, &callID, &members)
 		if err == sql.ErrNoRows {
 			return notFound("揭榜方案", "")
 		}
@@ -498,6 +501,33 @@ func (db *DB) SaveReview(ctx context.Context, r *duijie.Review) error {
 		}
 		if status != string(duijie.CallReviewing) {
 			return duijie.Errorf(duijie.ECONFLICT, "评审已结束，不能再修改评分")
+		}
+		panel := duijie.Panel{CallID: callID}
+		if err := json.Unmarshal([]byte(members), &panel.Members); err != nil {
+			return fmt.Errorf("sqlite: review: panel of %s: %w", callID, err)
+		}
+		rows, err := tx.QueryContext(ctx, `SELECT expert_id, replacement FROM panel_changes WHERE call_id = ? ORDER BY id`, callID)
+		if err != nil {
+			return fmt.Errorf("sqlite: review: %w", err)
+		}
+		for rows.Next() {
+			var c duijie.PanelChange
+			if err := rows.Scan(&c.ExpertID, &c.Replacement); err != nil {
+				rows.Close()
+				return fmt.Errorf("sqlite: review: %w", err)
+			}
+			panel.Changes = append(panel.Changes, c)
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return fmt.Errorf("sqlite: review: %w", err)
+		}
+		onPanel := false
+		for _, m := range panel.Effective() {
+			onPanel = onPanel || m == r.ExpertID
+		}
+		if !onPanel {
+			return duijie.Errorf(duijie.ENOTFOUND, "不是本榜单的评审专家")
 		}
 		_, err = tx.ExecContext(ctx, `INSERT INTO reviews (proposal_id, expert_id, scores, comment, updated_at) VALUES (?, ?, ?, ?, ?)
 			ON CONFLICT (proposal_id, expert_id) DO UPDATE SET scores = excluded.scores, comment = excluded.comment,

@@ -37,3 +37,29 @@ func TestCallDeleteAttachmentInTransaction(t *testing.T) {
 		t.Errorf("a delete after the deadline: %v", err)
 	}
 }
+
+// TestCallSaveReviewOnlyByThePanel: the store takes a review only from an
+// expert sitting on the call's panel when it writes: not from one never
+// drawn, nor from a member recused in between (the replacement may).
+func TestCallSaveReviewOnlyByThePanel(t *testing.T) {
+	db, c, p := callDB(t)
+	ctx := context.Background()
+	must(t, db.CreateExpert(ctx, &duijie.Expert{ID: "ex-2", Username: "zj2", Name: "专家二", Industry: "nev", Title: "教授",
+		OrgName: "某研究院", Status: duijie.ExpertApplied, Created: clock0, Updated: clock0}))
+	must(t, db.CreatePanel(ctx, &duijie.Panel{CallID: c.ID, Seed: "0123456789abcdef0123456789abcdef", Size: 1,
+		Candidates: []string{"ex-1", "ex-2"}, Members: []string{"ex-1"}, DrawnBy: "ub", DrawnAt: clock0}))
+	review := func(expert string) error {
+		return db.SaveReview(ctx, &duijie.Review{CallID: c.ID, ProposalID: p.ID, ExpertID: expert, Scores: []int{80},
+			Comment: "方案可行，建议补充中试数据。", Updated: clock0})
+	}
+	if err := review("ex-2"); duijie.ErrorCode(err) != duijie.ENOTFOUND {
+		t.Errorf("a candidate not drawn: %v", err)
+	}
+	must(t, review("ex-1"))
+	must(t, db.AddPanelChange(ctx, duijie.PanelChange{CallID: c.ID, ExpertID: "ex-1", Replacement: "ex-2", Reason: "回避",
+		ActorID: "ub", At: clock0}, 0))
+	if err := review("ex-1"); duijie.ErrorCode(err) != duijie.ENOTFOUND {
+		t.Errorf("a recused member: %v", err)
+	}
+	must(t, review("ex-2"))
+}
