@@ -263,6 +263,8 @@ func (s *Service) Withdraw(ctx context.Context, a Actor, id, reason string) erro
 	switch n := utf8.RuneCountInString(reason); {
 	case c.Status != duijie.CallOpen && c.Status != duijie.CallReviewing:
 		return duijie.Errorf(duijie.ECONFLICT, "榜单%s，不能撤销", c.Status.Label())
+	case checkText("reason", "撤销原因", reason) != nil:
+		return checkText("reason", "撤销原因", reason)
 	case n < 2 || n > 500:
 		return invalid("reason", "请填写撤销原因（不超过 500 个字）")
 	}

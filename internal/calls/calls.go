@@ -11,6 +11,7 @@ package calls
 import (
 	"context"
 	"log/slog"
+	"strings"
 	"time"
 
 	"duijie/internal/auth"
@@ -59,6 +60,16 @@ func hide(err error, what string) error {
 		return duijie.Errorf(duijie.ENOTFOUND, "%s不存在或无权查看", what)
 	}
 	return err
+}
+
+// checkText refuses text a field never needs, as every text field of the
+// portal: invalid UTF-8, NUL and other control characters, invisible
+// format characters (U+202E and the other bidi controls); nil if clean.
+func checkText(field, label, s string) error {
+	if err := duijie.ValidateNote(field, label, s, 1<<20); err != nil && strings.TrimSpace(s) != "" {
+		return err
+	}
+	return nil
 }
 
 func invalid(field, msg string) error {

@@ -49,11 +49,13 @@ func (s *Service) snapshot(ctx context.Context, c *duijie.Call, at time.Time) ([
 	for _, p := range parties {
 		names[p.orgID] = p.name
 	}
-	experts, err := s.db.Experts(ctx, sqlite.ExpertFilter{Status: duijie.ExpertActive, Industry: c.Industry})
+	// The pool and the co-operations as they stood at the time, by their
+	// histories, so that a replay long after sees what the draw saw.
+	experts, err := s.db.Experts(ctx, sqlite.ExpertFilter{ActiveAt: at, Industry: c.Industry})
 	if err != nil {
 		return nil, nil, err
 	}
-	coops, err := s.db.Cooperations(ctx, orgs, at.AddDate(-duijie.ConflictYears, 0, 0))
+	coops, err := s.db.CooperationsUntil(ctx, orgs, at.AddDate(-duijie.ConflictYears, 0, 0), at)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -206,6 +208,7 @@ func (s *Service) tellExperts(ctx context.Context, c *duijie.Call, ids []string)
 
 // Replay is the result of replaying a call's draw (复核抽取).
 type Replay struct {
+	Call  *duijie.Call // as stored, whatever its status
 	Panel *duijie.Panel
 	// Drawn is the panel DrawPanel gives for the recorded seed and
 	// candidates; SeedMatches: it is the recorded panel.
@@ -244,7 +247,7 @@ func (s *Service) Replay(ctx context.Context, a Actor, callID string) (*Replay, 
 	if err != nil {
 		return nil, hide(err, "评审专家组")
 	}
-	r := &Replay{Panel: p}
+	r := &Replay{Call: c, Panel: p}
 	if r.Drawn, err = duijie.DrawPanel(p.Seed, p.Candidates, p.Size); err == nil {
 		r.SeedMatches = slices.Equal(r.Drawn, p.Members)
 	}
@@ -327,6 +330,8 @@ func (s *Service) Recuse(ctx context.Context, a Actor, callID, expertID, reason 
 		return "", duijie.Errorf(duijie.ECONFLICT, "榜单%s，不能再办理回避", c.Status.Label())
 	case !has(p.Effective(), expertID):
 		return "", invalid("expert", "请选择评审专家组中的一位专家")
+	case checkText("reason", "回避原因", reason) != nil:
+		return "", checkText("reason", "回避原因", reason)
 	case n < 2 || n > 500:
 		return "", invalid("reason", "请填写回避原因（不超过 500 个字）")
 	}

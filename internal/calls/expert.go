@@ -4,6 +4,8 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/base64"
+	"encoding/binary"
+	"fmt"
 	"strings"
 	"unicode/utf8"
 
@@ -32,11 +34,40 @@ func (s *Service) Apply(ctx context.Context, a Actor, e *duijie.Expert) error {
 	}
 	now := s.now()
 	e.ID, e.UserID, e.Status, e.Reason, e.Created, e.Updated = duijie.NewID("ex-"), "", duijie.ExpertApplied, "", now, now
-	if err := s.db.CreateExpert(ctx, e); err != nil {
+	// The form is public: answering "用户名已被使用" would tell anyone
+	// which accounts exist (the sign-in page takes care not to). A taken
+	// name is given a suffix instead; the broker passes the account's
+	// name on with the one-time password at 入库.
+	asked := e.Username
+	err = s.db.CreateExpert(ctx, e)
+	for i := 0; i < 5 && usernameTaken(err); i++ {
+		e.Username = altUsername(asked)
+		err = s.db.CreateExpert(ctx, e)
+	}
+	if err != nil {
 		return err
 	}
-	s.audit(ctx, a, duijie.AuditExpertApply, "expert:"+e.ID, string(e.Industry)+", "+e.OrgName)
+	detail := string(e.Industry) + ", " + e.OrgName
+	if e.Username != asked {
+		detail += ", username " + asked + " taken, given " + e.Username
+	}
+	s.audit(ctx, a, duijie.AuditExpertApply, "expert:"+e.ID, detail)
 	return nil
+}
+
+func usernameTaken(err error) bool {
+	de, ok := err.(*duijie.Error)
+	return ok && de.Code == duijie.ECONFLICT && de.Fields["username"] != ""
+}
+
+// altUsername is name with a random suffix, still a valid username.
+func altUsername(name string) string {
+	if len(name) > 26 {
+		name = name[:26]
+	}
+	var b [4]byte
+	rand.Read(b[:])
+	return fmt.Sprintf("%s-%05d", name, binary.BigEndian.Uint32(b[:])%100000)
 }
 
 // Experts lists the pool for a broker, by status ("" for all).
@@ -125,6 +156,9 @@ func (s *Service) Admit(ctx context.Context, a Actor, id, note string) (*duijie.
 		return nil, "", duijie.Errorf(duijie.ECONFLICT, "该专家%s，不是待审核的申请", e.Status.Label())
 	}
 	note = strings.TrimSpace(note)
+	if err := checkText("note", "说明", note); err != nil {
+		return nil, "", err
+	}
 	if utf8.RuneCountInString(note) > 500 {
 		return nil, "", invalid("note", "说明不能超过 500 个字")
 	}
@@ -169,6 +203,9 @@ func (s *Service) move(ctx context.Context, a Actor, id string, from, to duijie.
 		return duijie.Errorf(duijie.ECONFLICT, "该专家%s，不能%s", e.Status.Label(), map[duijie.ExpertStatus]string{duijie.ExpertReturned: "退回", duijie.ExpertRemoved: "淘汰"}[to])
 	}
 	reason = strings.TrimSpace(reason)
+	if err := checkText("reason", "原因", reason); err != nil {
+		return err
+	}
 	if n := utf8.RuneCountInString(reason); n < 2 || n > 500 {
 		return invalid("reason", "请填写原因（不超过 500 个字）")
 	}
@@ -210,6 +247,9 @@ func (s *Service) RevealContact(ctx context.Context, a Actor, id, purpose string
 		return nil, hide(err, "专家")
 	}
 	purpose = strings.TrimSpace(purpose)
+	if err := checkText("purpose", "用途", purpose); err != nil {
+		return nil, err
+	}
 	if n := utf8.RuneCountInString(purpose); n < 2 || n > 100 {
 		return nil, invalid("purpose", "请说明查看联系方式的用途（不超过 100 个字）")
 	}

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"path"
 	"strings"
+	"unicode"
 	"unicode/utf8"
 
 	"duijie/internal/duijie"
@@ -221,7 +222,7 @@ func (s *Service) DeleteAttachment(ctx context.Context, a Actor, callID, proposa
 	if !c.Open(s.today()) {
 		return duijie.Errorf(duijie.ECONFLICT, "榜单已截止征集，不能再修改附件")
 	}
-	if err := s.db.DeleteAttachment(ctx, id); err != nil {
+	if err := s.db.DeleteAttachment(ctx, id, p.ID, s.today()); err != nil {
 		return err
 	}
 	s.audit(ctx, a, duijie.AuditAttachmentDel, "attachment:"+id, "proposal "+p.ID+", "+at.Name+", sha256 "+at.SHA256)
@@ -264,13 +265,21 @@ func cleanName(name, ext string) string {
 	name = strings.ReplaceAll(name, "\\", "/")
 	name = path.Base(strings.ToValidUTF8(name, ""))
 	name = strings.Map(func(r rune) rune {
-		if r < 0x20 || r == 0x7f || r == '"' || r == '/' || r == ';' {
+		switch {
+		case r < 0x20 || r == 0x7f || (r >= 0x80 && r < 0xa0): // C0 and C1 controls, NUL
+			return -1
+		case unicode.Is(unicode.Cf, r): // bidi overrides (U+202E), isolates, zero-width, BOM
+			return -1
+		case r == 0x2028 || r == 0x2029 || r == utf8.RuneError: // line breaks, what was not UTF-8
+			return -1
+		case r == '"' || r == '/' || r == ';' || r == '\\' || r == '<' || r == '>' || r == '*' || r == '?' || r == '|' || r == ':':
 			return -1
 		}
 		return r
 	}, name)
 	name = strings.TrimSpace(name)
-	if name == "." || name == "" {
+	name = strings.TrimLeft(name, ".")
+	if name == "" {
 		name = "附件"
 	}
 	if !strings.EqualFold(path.Ext(name), ext) && !(ext == ".jpg" && strings.EqualFold(path.Ext(name), ".jpeg")) &&

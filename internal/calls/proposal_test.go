@@ -11,6 +11,7 @@ import (
 	"strings"
 	"testing"
 	"time"
+	"unicode/utf8"
 
 	"github.com/xuri/excelize/v2"
 
@@ -282,8 +283,13 @@ func TestExpertPool(t *testing.T) {
 	if x.OrgID != "inst-f" || x.Status != duijie.ExpertApplied {
 		t.Errorf("application %+v", x)
 	}
-	if err := e.s.Apply(e.ctx, anon, &duijie.Expert{Username: "wanglaoshi", Name: "王", Industry: "nev", Title: "x", OrgName: "y", Phone: "13912345678"}); duijie.ErrorCode(err) != duijie.ECONFLICT {
-		t.Errorf("the same username twice: %v", err)
+	// The same username again (or an account's): no oracle of accounts,
+	// the application is taken under the name with a suffix.
+	for _, name := range []string{"wanglaoshi", "broker"} {
+		y := &duijie.Expert{Username: name, Name: "王", Industry: "nev", Title: "x", OrgName: "y", Phone: "13912345678"}
+		if err := e.s.Apply(e.ctx, anon, y); err != nil || !strings.HasPrefix(y.Username, name+"-") || !duijie.ValidUsername(y.Username) {
+			t.Errorf("the username %s taken: %v, given %q", name, err, y.Username)
+		}
 	}
 	if err := e.s.Apply(e.ctx, anon, &duijie.Expert{Username: "1x"}); duijie.ErrorCode(err) != duijie.EINVALID {
 		t.Errorf("an empty application: %v", err)
@@ -400,5 +406,32 @@ func TestCallWithdraw(t *testing.T) {
 	}
 	if err := e.s.Withdraw(e.ctx, e.as("broker"), c.ID, "再撤一次"); duijie.ErrorCode(err) != duijie.ECONFLICT {
 		t.Errorf("withdrawn twice: %v", err)
+	}
+}
+
+// TestCleanNameHostile: bidi overrides (an .exe that reads as .pdf), C1
+// controls, line and paragraph separators, zero-width characters, NUL,
+// invalid UTF-8 and Windows-reserved characters are dropped from a stored
+// name; leading dots go; what is left always ends in the sniffed type.
+func TestCleanNameHostile(t *testing.T) {
+	for in, want := range map[string]string{
+		"合同\u202Efdp.exe":          "合同fdp.exe.pdf",
+		"a\u2066b\u2069c.pdf":      "abc.pdf",
+		"\u200b方\u00a0案\u0085.pdf": "方\u00a0案.pdf",
+		"x\u2028y\u2029z.pdf":      "xyz.pdf",
+		"nul\x00byte.pdf":          "nulbyte.pdf",
+		"bad\xff\xfeutf8.pdf":      "badutf8.pdf",
+		"a<b>c:d*e?f|g.pdf":        "abcdefg.pdf",
+		"...":                      "附件.pdf",
+		".htaccess":                "htaccess.pdf",
+		"\ufeff.pdf":               "pdf.pdf",
+	} {
+		got := cleanName(in, ".pdf")
+		if got != want {
+			t.Errorf("cleanName(%q) = %q, want %q", in, got, want)
+		}
+		if !utf8.ValidString(got) {
+			t.Errorf("cleanName(%q) is not UTF-8", in)
+		}
 	}
 }

@@ -39,7 +39,9 @@ func (s *Service) Score(ctx context.Context, a Actor, callID, proposalID string,
 		}
 	}
 	comment = strings.TrimSpace(comment)
-	if n := utf8.RuneCountInString(comment); n < 10 || n > 2000 {
+	if err := checkText("comment", "评审意见", comment); err != nil {
+		fields["comment"] = err.(*duijie.Error).Fields["comment"]
+	} else if n := utf8.RuneCountInString(comment); n < 10 || n > 2000 {
 		fields["comment"] = "请填写评审意见（10 到 2000 个字）"
 	}
 	if len(fields) > 0 {
@@ -84,6 +86,9 @@ func (s *Service) Award(ctx context.Context, a Actor, callID, proposalID, note s
 		return "", duijie.Errorf(duijie.ECONFLICT, "评审尚未完成：已收到 %d / %d 份评分", v.Reviewed, v.Expected)
 	}
 	note = strings.TrimSpace(note)
+	if err := checkText("note", "说明", note); err != nil {
+		return "", err
+	}
 	if utf8.RuneCountInString(note) > duijie.MaxMessage {
 		return "", invalid("note", fmt.Sprintf("说明不能超过 %d 个字", duijie.MaxMessage))
 	}

@@ -86,15 +86,9 @@ func (c *Call) Open(today time.Time) bool {
 func (c *Call) Validate(today time.Time) error {
 	f := fieldErrors{}
 	c.Title, c.Summary = strings.TrimSpace(c.Title), strings.TrimSpace(c.Summary)
-	switch n := utf8.RuneCountInString(c.Title); {
-	case n == 0:
-		f.add("title", "请填写榜单名称")
-	case n > 100:
-		f.add("title", "榜单名称不能超过 100 个字")
-	}
-	if utf8.RuneCountInString(c.Summary) > MaxProposalText {
-		f.add("summary", "榜单说明不能超过 %d 个字", MaxProposalText)
-	}
+	f.line("title", "榜单名称", c.Title)
+	f.text("title", "榜单名称", c.Title, true, 100)
+	f.text("summary", "榜单说明", c.Summary, false, MaxProposalText)
 	if c.Reward <= 0 || c.Reward > MaxReward {
 		f.add("reward", "揭榜奖励应为 1 到 %d 之间的整数（万元）", MaxReward)
 	}
@@ -125,6 +119,11 @@ func CheckCriteria(cs []Criterion) string {
 	for _, c := range cs {
 		name := strings.TrimSpace(c.Name)
 		switch {
+		case !utf8.ValidString(c.Name) || !utf8.ValidString(c.Description) || hasControl(c.Description) ||
+			strings.ContainsFunc(c.Name, func(r rune) bool { return r < 0x20 }) || hasControl(c.Name):
+			return "评审标准含有无法识别的字符"
+		case hasFormatControl(c.Name) || hasFormatControl(c.Description):
+			return "评审标准含有不可见的排版控制字符（如文字方向控制符），请删除后重试"
 		case name == "":
 			return "每项评审标准都要有名称"
 		case utf8.RuneCountInString(name) > 40:
@@ -143,6 +142,14 @@ func CheckCriteria(cs []Criterion) string {
 		return fmt.Sprintf("评审标准的权重合计应为 100（现为 %d）", sum)
 	}
 	return ""
+}
+
+// line refuses line breaks and tabs in a one-line field (a title, a
+// name), which text lets through for multi-line ones.
+func (f fieldErrors) line(field, label, s string) {
+	if strings.ContainsAny(s, "\n\r\t") {
+		f.add(field, "%s含有无法识别的字符", label)
+	}
 }
 
 // Proposal is an institute's answer to a call.
@@ -165,6 +172,9 @@ type Proposal struct {
 func (p *Proposal) Validate() error {
 	f := fieldErrors{}
 	p.Summary, p.Plan, p.Team = strings.TrimSpace(p.Summary), strings.TrimSpace(p.Plan), strings.TrimSpace(p.Team)
+	f.text("summary", "方案摘要", p.Summary, false, 1000)
+	f.text("plan", "技术路线", p.Plan, false, MaxProposalText)
+	f.text("team", "团队介绍", p.Team, false, 1000)
 	switch n := utf8.RuneCountInString(p.Summary); {
 	case n < 10:
 		f.add("summary", "请用至少 10 个字概述方案")

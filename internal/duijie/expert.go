@@ -85,6 +85,11 @@ func (e *Expert) Validate() error {
 	f := fieldErrors{}
 	e.Name, e.Title, e.OrgName, e.Field = strings.TrimSpace(e.Name), strings.TrimSpace(e.Title), strings.TrimSpace(e.OrgName), strings.TrimSpace(e.Field)
 	e.Phone, e.Email, e.Username = strings.TrimSpace(e.Phone), strings.TrimSpace(e.Email), strings.TrimSpace(e.Username)
+	for _, x := range []struct{ field, label, s string }{{"name", "姓名", e.Name}, {"title", "职称", e.Title},
+		{"org_name", "工作单位", e.OrgName}, {"field", "专业方向", e.Field}, {"email", "电子邮箱", e.Email}} {
+		f.line(x.field, x.label, x.s)
+		f.text(x.field, x.label, x.s, false, 1000)
+	}
 	if n := utf8.RuneCountInString(e.Name); n == 0 || n > 40 {
 		f.add("name", "请填写姓名（不超过 40 个字）")
 	}

@@ -203,7 +203,13 @@ func (s *Server) handleCallResults(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return sendXlsx(c, name, data)
+	// Named as an attachment is (contentDisposition): the call's title
+	// is free text, which url.PathEscape would leave ' ( ) , in.
+	c.Set(fiber.HeaderContentType, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+	c.Set(fiber.HeaderContentDisposition, `attachment; filename="results.xlsx"; filename*=UTF-8''`+rfc5987(name))
+	c.Set(fiber.HeaderCacheControl, "no-store")
+	c.Set("X-Content-Type-Options", "nosniff")
+	return c.Send(data)
 }
 
 func (s *Server) handleCallRecuse(c *fiber.Ctx) error {
@@ -224,10 +230,9 @@ func (s *Server) handleCallReplay(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	call, err := s.svc.Calls().Call(ctx, a, c.Params("id"))
-	if err != nil {
-		return err
-	}
+	// The call as the replay read it: an auditor replays a withdrawn
+	// call's draw too, which the public call page does not show them.
+	call := r.Call
 	names, err := s.svc.Calls().ExpertNames(ctx, a, append(append(append([]string(nil), r.Panel.Candidates...), r.Candidates...), r.Drawn...))
 	if err != nil {
 		return err

@@ -3,7 +3,6 @@ package server
 import (
 	"errors"
 	"io"
-	"net/url"
 	"strconv"
 	"strings"
 
@@ -126,18 +125,22 @@ func (s *Server) handleAttachmentUpload(c *fiber.Ctx) error {
 		}
 		return s.callDone(c, id, duijie.Errorf(duijie.EINVALID, "请选择要上传的文件"), nil, "")
 	}
-	var data []byte
-	if fh.Size <= duijie.MaxAttachment {
-		f, err := fh.Open()
-		if err != nil {
+	if fh.Size > duijie.MaxAttachment {
+		// Refused for its size, after the rights, without reading the
+		// file (nor making a buffer of the limit to say so).
+		if _, err := s.svc.Calls().Proposal(c.UserContext(), actor(c), id, pid); err != nil {
 			return err
 		}
-		defer f.Close()
-		if data, err = io.ReadAll(io.LimitReader(f, duijie.MaxAttachment+1)); err != nil {
-			return err
-		}
-	} else {
-		data = make([]byte, duijie.MaxAttachment+1) // refused for its size, after the rights
+		return s.callDone(c, id, duijie.Errorf(duijie.EINVALID, "文件超过 %d MiB，请压缩或拆分后再上传", duijie.MaxAttachment>>20), nil, "")
+	}
+	f, err := fh.Open()
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	data, err := io.ReadAll(io.LimitReader(f, duijie.MaxAttachment+1))
+	if err != nil {
+		return err
 	}
 	_, err = s.svc.Calls().AddAttachment(c.UserContext(), actor(c), id, pid, fh.Filename, data)
 	return s.callDone(c, id, err, nil, "uploaded")
@@ -156,11 +159,36 @@ func (s *Server) handleAttachmentDownload(c *fiber.Ctx) error {
 		return err
 	}
 	c.Set(fiber.HeaderContentType, at.Type)
-	c.Set(fiber.HeaderContentDisposition, `attachment; filename="attachment`+extOf(at.Name)+`"; filename*=UTF-8''`+url.PathEscape(at.Name))
+	c.Set(fiber.HeaderContentDisposition, contentDisposition(at.Name))
 	c.Set(fiber.HeaderCacheControl, "no-store")
 	c.Set("X-Content-Type-Options", "nosniff")
 	c.Set("Content-Security-Policy", "default-src 'none'; sandbox")
 	return c.Send(data)
+}
+
+// contentDisposition is an attachment's Content-Disposition: an ASCII
+// fallback name and the real one as an RFC 5987 ext-value, every byte
+// outside attr-char percent-encoded (url.PathEscape leaves ' ( ) * , : = @
+// which end or confuse the parameter in some browsers).
+func contentDisposition(name string) string {
+	return `attachment; filename="attachment` + extOf(name) + `"; filename*=UTF-8''` + rfc5987(name)
+}
+
+// rfc5987 percent-encodes s as RFC 5987's value-chars.
+func rfc5987(s string) string {
+	const hex = "0123456789ABCDEF"
+	var b strings.Builder
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || strings.IndexByte("!#$&+-.^_`|~", c) >= 0 {
+			b.WriteByte(c)
+			continue
+		}
+		b.WriteByte('%')
+		b.WriteByte(hex[c>>4])
+		b.WriteByte(hex[c&15])
+	}
+	return b.String()
 }
 
 // extOf is the extension of a stored (cleaned) name, ASCII only.

@@ -322,10 +322,24 @@ func (db *DB) Attachment(ctx context.Context, id string) (*duijie.Attachment, []
 	return &a, data, nil
 }
 
-// DeleteAttachment removes an attachment.
-func (db *DB) DeleteAttachment(ctx context.Context, id string) error {
+// DeleteAttachment removes an attachment of a proposal of a call that
+// still accepts proposals on today: the call is read inside the
+// transaction, so that a draw in between cannot have a panel find a file
+// gone; an attachment of another proposal is not found.
+func (db *DB) DeleteAttachment(ctx context.Context, id, proposalID string, today time.Time) error {
 	return db.write(ctx, func(tx *sql.Tx) error {
-		res, err := tx.ExecContext(ctx, `DELETE FROM proposal_files WHERE id = ?`, id)
+		var callID string
+		err := tx.QueryRowContext(ctx, `SELECT call_id FROM proposals WHERE id = ?`, proposalID).Scan(&callID)
+		if err == sql.ErrNoRows {
+			return notFound("附件", "")
+		}
+		if err != nil {
+			return fmt.Errorf("sqlite: attachment: %w", err)
+		}
+		if err := callOpen(ctx, tx, callID, today); err != nil {
+			return err
+		}
+		res, err := tx.ExecContext(ctx, `DELETE FROM proposal_files WHERE id = ? AND proposal_id = ?`, id, proposalID)
 		if err != nil {
 			return fmt.Errorf("sqlite: attachment: %w", err)
 		}
@@ -458,13 +472,16 @@ func (db *DB) PanelCalls(ctx context.Context, expertID string) ([]string, error)
 }
 
 // SaveReview stores an expert's review of a proposal, replacing an
-// earlier one, if the call is still under review.
+// earlier one, if the call is still under review and the expert sits on
+// its panel (drawn or a replacement, not recused), both read in the
+// writing transaction: a recusal that came in between refuses the review
+// (ENOTFOUND, as for anyone not on the panel).
 func (db *DB) SaveReview(ctx context.Context, r *duijie.Review) error {
 	scores, _ := json.Marshal(r.Scores)
 	return db.write(ctx, func(tx *sql.Tx) error {
-		var status string
-		err := tx.QueryRowContext(ctx, `SELECT k.status FROM proposals p JOIN calls k ON k.id = p.call_id WHERE p.id = ?`,
-			r.ProposalID).Scan(&status)
+		var status, callID, members string
+		err := tx.QueryRowContext(ctx, `SELECT k.status, k.id, COALESCE(pn.members, '[]') FROM proposals p JOIN calls k ON k.id = p.call_id
+			LEFT JOIN panels pn ON pn.call_id = k.id WHERE p.id = ?`, r.ProposalID).Scan(&status, &callID, &members)
 		if err == sql.ErrNoRows {
 			return notFound("揭榜方案", "")
 		}
@@ -473,6 +490,33 @@ func (db *DB) SaveReview(ctx context.Context, r *duijie.Review) error {
 		}
 		if status != string(duijie.CallReviewing) {
 			return duijie.Errorf(duijie.ECONFLICT, "评审已结束，不能再修改评分")
+		}
+		panel := duijie.Panel{CallID: callID}
+		if err := json.Unmarshal([]byte(members), &panel.Members); err != nil {
+			return fmt.Errorf("sqlite: review: panel of %s: %w", callID, err)
+		}
+		rows, err := tx.QueryContext(ctx, `SELECT expert_id, replacement FROM panel_changes WHERE call_id = ? ORDER BY id`, callID)
+		if err != nil {
+			return fmt.Errorf("sqlite: review: %w", err)
+		}
+		for rows.Next() {
+			var c duijie.PanelChange
+			if err := rows.Scan(&c.ExpertID, &c.Replacement); err != nil {
+				rows.Close()
+				return fmt.Errorf("sqlite: review: %w", err)
+			}
+			panel.Changes = append(panel.Changes, c)
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return fmt.Errorf("sqlite: review: %w", err)
+		}
+		onPanel := false
+		for _, m := range panel.Effective() {
+			onPanel = onPanel || m == r.ExpertID
+		}
+		if !onPanel {
+			return duijie.Errorf(duijie.ENOTFOUND, "不是本榜单的评审专家")
 		}
 		_, err = tx.ExecContext(ctx, `INSERT INTO reviews (proposal_id, expert_id, scores, comment, updated_at) VALUES (?, ?, ?, ?, ?)
 			ON CONFLICT (proposal_id, expert_id) DO UPDATE SET scores = excluded.scores, comment = excluded.comment,
@@ -533,6 +577,14 @@ type Cooperation struct {
 // now) last changed since then, and contracts signed since then (the
 // sides of a contract from its introduction when not stored on it).
 func (db *DB) Cooperations(ctx context.Context, orgs []string, since time.Time) ([]Cooperation, error) {
+	return db.CooperationsUntil(ctx, orgs, since, time.Date(9999, 1, 1, 0, 0, 0, 0, time.UTC))
+}
+
+// CooperationsUntil is Cooperations as they stood at until: introductions
+// that had reached 双方确认 by then (the first such step of their timeline,
+// or their creation when they have none) and contracts signed by then, so
+// that a replay of a draw does not see co-operations that began after it.
+func (db *DB) CooperationsUntil(ctx context.Context, orgs []string, since, until time.Time) ([]Cooperation, error) {
 	if len(orgs) == 0 {
 		return nil, nil
 	}
@@ -545,18 +597,22 @@ func (db *DB) Cooperations(ctx context.Context, orgs []string, since time.Time) 
 	all = append(all, stampOf(since))
 	all = append(all, args...)
 	all = append(all, args...)
+	all = append(all, stampOf(until))
 	all = append(all, day(since))
 	all = append(all, args...)
 	all = append(all, args...)
+	all = append(all, day(until))
 	rows, err := db.r.QueryContext(ctx, `
 		SELECT n.ent_org_id, n.inst_org_id, 'introduction', n.id, n.updated_at FROM introductions n
 		WHERE n.updated_at >= ? AND (n.ent_org_id IN (`+qs+`) OR n.inst_org_id IN (`+qs+`))
 			AND (n.stage IN ('confirmed', 'negotiating', 'signed', 'registered')
 				OR EXISTS (SELECT 1 FROM intro_events e WHERE e.intro_id = n.id AND e.to_stage = 'confirmed'))
+			AND COALESCE((SELECT min(e.at) FROM intro_events e WHERE e.intro_id = n.id AND e.to_stage = 'confirmed'), n.created_at) <= ?
 		UNION ALL
 		SELECT COALESCE(c.buyer_org_id, n.ent_org_id, ''), COALESCE(c.seller_org_id, n.inst_org_id, ''), 'contract', c.id, c.signed_on
 		FROM contracts c LEFT JOIN introductions n ON n.id = c.intro_id
 		WHERE c.signed_on >= ? AND (COALESCE(c.buyer_org_id, n.ent_org_id) IN (`+qs+`) OR COALESCE(c.seller_org_id, n.inst_org_id) IN (`+qs+`))
+			AND c.signed_on <= ?
 		ORDER BY 3, 4`, all...)
 	if err != nil {
 		return nil, fmt.Errorf("sqlite: cooperations: %w", err)

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"fmt"
 	"strings"
+	"time"
 
 	"duijie/internal/duijie"
 )
@@ -86,6 +87,10 @@ type ExpertFilter struct {
 	Status   duijie.ExpertStatus
 	Industry duijie.Industry
 	IDs      []string
+	// ActiveAt: the experts 在库 at that time by their status history
+	// (the last step at or before it), whatever they are now: the pool a
+	// draw at that time saw.
+	ActiveAt time.Time
 }
 
 // Experts lists experts by id (the order the draw starts from).
@@ -94,6 +99,11 @@ func (db *DB) Experts(ctx context.Context, f ExpertFilter) ([]duijie.Expert, err
 	var args []any
 	if f.Status != "" {
 		conds, args = append(conds, "e.status = ?"), append(args, string(f.Status))
+	}
+	if !f.ActiveAt.IsZero() {
+		conds = append(conds, `(SELECT ev.to_st FROM expert_events ev WHERE ev.expert_id = e.id AND ev.at <= ?
+			ORDER BY ev.at DESC, ev.id DESC LIMIT 1) = 'active'`)
+		args = append(args, stampOf(f.ActiveAt))
 	}
 	if f.Industry != "" {
 		conds, args = append(conds, "e.industry = ?"), append(args, string(f.Industry))
