@@ -11,7 +11,6 @@ package calls
 import (
 	"context"
 	"log/slog"
-	"strings"
 	"time"
 
 	"duijie/internal/auth"
@@ -66,8 +65,8 @@ func hide(err error, what string) error {
 // portal: invalid UTF-8, NUL and other control characters, invisible
 // format characters (U+202E and the other bidi controls); nil if clean.
 func checkText(field, label, s string) error {
-	if err := duijie.ValidateNote(field, label, s, 1<<20); err != nil && strings.TrimSpace(s) != "" {
-		return err
+	if bad := duijie.BadText(s, true); bad != "" {
+		return &duijie.Error{Code: duijie.EINVALID, Message: "请检查填写的内容", Fields: map[string]string{field: label + bad}}
 	}
 	return nil
 }

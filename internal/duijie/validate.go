@@ -66,15 +66,28 @@ func (f fieldErrors) err() error {
 func (f fieldErrors) text(field, label, s string, required bool, max int) {
 	n := utf8.RuneCountInString(strings.TrimSpace(s))
 	switch {
-	case !utf8.ValidString(s) || hasControl(s):
-		f.add(field, "%s含有无法识别的字符", label)
-	case hasFormatControl(s):
-		f.add(field, "%s含有不可见的排版控制字符（如文字方向控制符），请删除后重试", label)
+	case BadText(s, true) != "":
+		f.add(field, "%s%s", label, BadText(s, true))
 	case required && n == 0:
 		f.add(field, "请填写%s", label)
 	case n > max:
 		f.add(field, "%s不能超过 %d 个字（现在 %d 个）", label, max, n)
 	}
+}
+
+// BadText says what a text holds that no field needs, after the field's
+// label (主题含有…); "" when it is clean: invalid UTF-8, control
+// characters such as NUL (line breaks and tabs are fine in a multiline
+// field only), invisible format characters such as U+202E. Every text
+// field is checked with it.
+func BadText(s string, multiline bool) string {
+	switch {
+	case !utf8.ValidString(s) || hasControl(s) || !multiline && strings.ContainsAny(s, "\n\r\t"):
+		return "含有无法识别的字符"
+	case hasFormatControl(s):
+		return "含有不可见的排版控制字符（如文字方向控制符），请删除后重试"
+	}
+	return ""
 }
 
 // ValidateNote checks a required free-text note (a reason, a message)

@@ -136,8 +136,8 @@ func (in *Input) check() error {
 	in.Theme, in.Place = strings.TrimSpace(in.Theme), strings.TrimSpace(in.Place)
 	f := map[string]string{}
 	switch n := utf8.RuneCountInString(in.Theme); {
-	case badText(in.Theme) != "":
-		f["theme"] = "主题" + badText(in.Theme)
+	case duijie.BadText(in.Theme, false) != "":
+		f["theme"] = "主题" + duijie.BadText(in.Theme, false)
 	case n == 0:
 		f["theme"] = "请填写对接会主题"
 	case n > MaxTheme:
@@ -164,8 +164,8 @@ func (in *Input) check() error {
 		f["day"] = "日期应在 2000 年到 2100 年之间"
 	}
 	switch n := utf8.RuneCountInString(in.Place); {
-	case badText(in.Place) != "":
-		f["place"] = "地点" + badText(in.Place)
+	case duijie.BadText(in.Place, false) != "":
+		f["place"] = "地点" + duijie.BadText(in.Place, false)
 	case n == 0:
 		f["place"] = "请填写地点"
 	case n > MaxPlace:
@@ -184,7 +184,7 @@ func (in *Input) check() error {
 			}
 			seenSlot[l] = true
 		}
-		if bad := badText(l); bad != "" && slotErr == "" {
+		if bad := duijie.BadText(l, false); bad != "" && slotErr == "" {
 			slotErr = "时段" + bad
 		}
 		if utf8.RuneCountInString(l) > MaxSlotLabel && slotErr == "" {
@@ -207,24 +207,6 @@ func (in *Input) check() error {
 		return &duijie.Error{Code: duijie.EINVALID, Message: "请检查填写的内容", Fields: f}
 	}
 	return nil
-}
-
-// badText says what is wrong with a text field the way every text field
-// of the portal is checked (duijie.ValidateNote): invalid UTF-8, control
-// characters such as NUL, invisible format characters such as U+202E.
-// "" when it is fine.
-func badText(s string) string {
-	if !utf8.ValidString(s) || strings.ContainsFunc(s, func(r rune) bool { return r == '\n' || r == '\r' || r == '\t' }) {
-		return "含有无法识别的字符"
-	}
-	err := duijie.ValidateNote("f", "", s+"x", 1<<20) // "x": emptiness is checked by the caller
-	if de, ok := err.(*duijie.Error); ok && de.Fields["f"] != "" {
-		if strings.Contains(de.Fields["f"], "不可见") {
-			return "含有不可见的排版控制字符（如文字方向控制符），请删除后重试"
-		}
-		return "含有无法识别的字符"
-	}
-	return ""
 }
 
 // Create stores a new event at 筹备中 and returns its id.

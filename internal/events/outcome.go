@@ -40,7 +40,7 @@ func (s *Service) Record(ctx context.Context, a Actor, id, meetingID string, o O
 	if o == sqlite.OutcomeNone || o.Label() == "" {
 		f["outcome"] = "请选择洽谈结果"
 	}
-	if bad := badText(strings.NewReplacer("\r", " ", "\n", " ", "\t", " ").Replace(note)); bad != "" {
+	if bad := duijie.BadText(note, true); bad != "" {
 		f["note"] = "备注" + bad
 	} else if utf8.RuneCountInString(note) > MaxNote {
 		f["note"] = fmt.Sprintf("备注不能超过 %d 个字", MaxNote)
