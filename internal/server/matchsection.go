@@ -28,12 +28,13 @@ func (s *Server) matchSection(c *fiber.Ctx, typ, id string) (template.HTML, *por
 	local := c.Query("local") == "1"
 	offset, _ := strconv.Atoi(c.Query("moffset"))
 	var key string
+	var gen uint64
 	if a.User == nil {
 		// The generation is read before ranking: a write meanwhile makes
 		// the kept list older than the index and it is not used again.
-		key = fmt.Sprintf("%s|%s|%t|%d|%s|%d", typ, id, local, offset,
-			duijie.Today(time.Now()).Format(duijie.DateLayout), s.svc.IndexGeneration(a))
-		if h, ok := s.sections.get(key); ok {
+		gen = s.svc.IndexGeneration(a)
+		key = fmt.Sprintf("%s|%s|%t|%d|%s", typ, id, local, offset, duijie.Today(time.Now()).Format(duijie.DateLayout))
+		if h, ok := s.sections.get(gen, key); ok {
 			return h, nil, nil
 		}
 	}
@@ -47,34 +48,44 @@ func (s *Server) matchSection(c *fiber.Ctx, typ, id string) (template.HTML, *por
 	}
 	h := template.HTML(buf.String()) // rendered by html/template, escaped there
 	if key != "" {
-		s.sections.put(key, h)
+		s.sections.put(gen, key, h)
 	}
 	return h, m, nil
 }
 
-// sectionCache keeps rendered match lists for anonymous readers; keys
-// name the index generation and the day, so that a stale entry is never
-// asked for again, and the cache starts over when full.
+// sectionCache keeps rendered match lists for anonymous readers, for one
+// generation of the public index: a newer generation starts it over, so
+// no stale list stays in memory; keys name the day, and the cache starts
+// over when full.
 type sectionCache struct {
-	mu sync.Mutex
-	m  map[string]template.HTML
+	mu  sync.Mutex
+	gen uint64
+	m   map[string]template.HTML
 }
 
 // maxSections bounds the kept lists (a list is some 10–20 KB).
 const maxSections = 2048
 
-func (c *sectionCache) get(key string) (template.HTML, bool) {
+func (c *sectionCache) get(gen uint64, key string) (template.HTML, bool) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
+	if gen != c.gen {
+		return "", false
+	}
 	h, ok := c.m[key]
 	return h, ok
 }
 
-func (c *sectionCache) put(key string, h template.HTML) {
+// put keeps a list made at generation gen; one older than the kept
+// generation is dropped.
+func (c *sectionCache) put(gen uint64, key string, h template.HTML) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if c.m == nil || len(c.m) >= maxSections {
-		c.m = map[string]template.HTML{}
+	switch {
+	case gen < c.gen:
+		return
+	case gen > c.gen || c.m == nil || len(c.m) >= maxSections:
+		c.gen, c.m = gen, map[string]template.HTML{}
 	}
 	c.m[key] = h
 }
